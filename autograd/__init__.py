@@ -5,7 +5,7 @@
     >>> y = (x * x).tanh()
     >>> y.backward()
     >>> round(x.grad, 6)
-    0.939373
+    0.940015
 
 This package is imported as ``autograd``; it is not HIPS/autograd (see README).
 """

@@ -41,10 +41,17 @@ def _format_table(results: list[GradcheckResult]) -> str:
     for r in results:
         name = r.label or f"x{r.index}"
         rows.append(
-            (name, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.abs_error:.3g}", "" if r.ok else "MISMATCH")
+            (
+                name,
+                f"{r.analytic:.10g}",
+                f"{r.numeric:.10g}",
+                f"{r.abs_error:.3g}",
+                "" if r.ok else "MISMATCH",
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+    lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def gradcheck(
@@ -68,12 +75,12 @@ def gradcheck(
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]
 
     def evaluate(values: list[float]) -> Value:
-        out = f(*[Value(v, label) for v, label in zip(values, labels)])
+        out = f(*[Value(v, label) for v, label in zip(values, labels, strict=True)])
         if not isinstance(out, Value):
             raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
         return out
 
-    leaves = [Value(v, label) for v, label in zip(points, labels)]
+    leaves = [Value(v, label) for v, label in zip(points, labels, strict=True)]
     out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")

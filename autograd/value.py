@@ -24,13 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Value", "no_grad", "is_grad_enabled", "scope", "current_scope"]
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Value", int, float]
 
 # Module state read by every op. Plain globals, because an op reads them on
 # the hot path and a global load is the cheapest look-up Python has.
 _recording = True
 _group: str | None = None
+_new = object.__new__
 
 
 def _describe(x: Value | float) -> str:
@@ -92,7 +93,7 @@ class Value:
     label: str
     op: str
 
-    def __new__(cls, data: Number, label: str = "") -> Value:
+    def __new__(cls, *args: object, **kwargs: object) -> Value:
         if _group is not None and cls is Value:
             cls = _Grouped
         self = object.__new__(cls)
@@ -145,15 +146,44 @@ class Value:
 
     # -- primitive ops: value, parents, local derivatives --------------------
 
+    # + and * of two Values make most nodes of a network, so they build
+    # their node inline; every other op goes through `_node`.
+
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
-            return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
+            d = self.data + other.data
+            if d - d != 0.0 or not _recording or _group is not None:
+                return _node(d, "+", self, 1.0, other, 1.0)
+            out = _new(Value)
+            out.data = d
+            out.grad = 0.0
+            out.label = ""
+            out.op = "+"
+            out._p0 = self
+            out._g0 = 1.0
+            out._p1 = other
+            out._g1 = 1.0
+            return out
         c = other if type(other) is float else _check_number(other, "+")
         return _node(self.data + c, "+", self, 1.0, None, 0.0, c)
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
-            return _node(self.data * other.data, "*", self, other.data, other, self.data)
+            a = self.data
+            b = other.data
+            d = a * b
+            if d - d != 0.0 or not _recording or _group is not None:
+                return _node(d, "*", self, b, other, a)
+            out = _new(Value)
+            out.data = d
+            out.grad = 0.0
+            out.label = ""
+            out.op = "*"
+            out._p0 = self
+            out._g0 = b
+            out._p1 = other
+            out._g1 = a
+            return out
         c = other if type(other) is float else _check_number(other, "*")
         return _node(self.data * c, "*", self, c, None, 0.0, c)
 
@@ -356,7 +386,7 @@ def _node(
         raise OverflowError(
             f"{op} overflows a float (gives {data!r}) with operands {', '.join(operands)}"
         )
-    out = object.__new__(Value if _group is None else _Grouped)
+    out = _new(Value if _group is None else _Grouped)
     out.data = data
     out.grad = 0.0
     out.label = ""
