@@ -67,56 +67,67 @@ def topological_order(root: Value) -> list[Value]:
         >>> [v.label or v.op for v in topological_order((x * 2).tanh())]
         ['x', '*', 'tanh']
     """
-    # Post-order DFS: a node is appended once all of its parents are. Each
-    # stack entry says whether the node's parents have been pushed already.
-    # (Counting children first, as HIPS/autograd does, gives an equally valid
-    # order but costs two dict updates per edge; this is twice as fast.)
+    return _walk(root, reset_interior_grads=False)
+
+
+def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
+    """`topological_order`, optionally zeroing interior grads on the way.
+
+    backward() needs both; a second pass over a large graph would cost a
+    third of the walk again, so they share one.
+    """
+    # Post-order DFS: a node is appended once all of its parents are. A
+    # node is pushed twice: first to push its parents, then (`expanded`) to
+    # be appended. The flags live in a parallel list rather than in
+    # (node, flag) tuples: a tuple per push would wake the garbage collector
+    # every few hundred nodes.
     order: list[Value] = []
     add = order.append
     seen: set[Value] = set()
     mark = seen.add
-    stack = [(root, False)]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node, expanded = pop()
-        if expanded:
+    nodes = [root]
+    flags = [False]
+    push = nodes.append
+    push_flag = flags.append
+    pop = nodes.pop
+    pop_flag = flags.pop
+    while nodes:
+        node = pop()
+        if pop_flag():
             add(node)
+            if reset_interior_grads and node._p0 is not None:
+                node.grad = 0.0
             continue
         if node in seen:
             continue
         mark(node)
-        push((node, True))
+        push(node)
+        push_flag(True)
         p = node._p0
         if p is not None:
             if p not in seen:
-                push((p, False))
+                push(p)
+                push_flag(False)
             p = node._p1
             if p is not None and p not in seen:
-                push((p, False))
+                push(p)
+                push_flag(False)
     return order
 
 
 def _prepare(root: Value) -> list[Value]:
     """The order, with interior grads reset to 0 and ``root.grad = 1``."""
-    order = topological_order(root)
-    for node in order:
-        if node._p0 is not None:
-            node.grad = 0.0
+    order = _walk(root, reset_interior_grads=True)
     root.grad = 1.0
     return order
 
 
-def _check_leaves(order: list[Value]) -> None:
-    for node in order:
-        if node._p0 is None:
-            g = node.grad
-            if g - g != 0.0:
-                name = repr(node.label) if node.label else f"with data {node.data!r}"
-                raise GradientOverflowError(
-                    f"backward: the gradient of leaf {name} left the float range ({g!r}); "
-                    "the loss or some local derivative is too large"
-                )
+def _leaf_overflowed(node: Value) -> GradientOverflowError:
+    name = repr(node.label) if node.label else f"with data {node.data!r}"
+    return GradientOverflowError(
+        f"backward: the gradient of leaf {name} left the float range ({node.grad!r}); "
+        "the loss or some local derivative is too large"
+    )
 
 
 def backward(root: Value) -> None:
@@ -124,7 +135,8 @@ def backward(root: Value) -> None:
 
     Interior grads are reset first, leaves are not: two calls on the same
     graph leave the interior grads unchanged and double the leaves' grads,
-    as in PyTorch (micrograd would triple them on the third node up).
+    as PyTorch does for leaves. (micrograd, which resets nothing, would
+    double the interior grads and triple the leaves'.)
     """
     order = _prepare(root)
     # The loop of DESIGN.md, unrolled over the two parent slots:
@@ -134,13 +146,17 @@ def backward(root: Value) -> None:
     # through `messages_of`; tests pin the two to identical grads.
     for node in reversed(order):
         p = node._p0
+        if p is None:
+            # A leaf is reached after all its children: its grad is final.
+            g = node.grad
+            if g - g != 0.0:
+                raise _leaf_overflowed(node)
+            continue
+        upstream = node.grad
+        p.grad += node._g0 * upstream
+        p = node._p1
         if p is not None:
-            upstream = node.grad
-            p.grad += node._g0 * upstream
-            p = node._p1
-            if p is not None:
-                p.grad += node._g1 * upstream
-    _check_leaves(order)
+            p.grad += node._g1 * upstream
 
 
 def messages_of(node: Value, upstream: float) -> tuple[Message, ...]:
@@ -180,9 +196,10 @@ def backward_steps(root: Value) -> Iterator[Step]:
     for index, node in enumerate(reversed(order)):
         messages = messages_of(node, node.grad)
         yield Step(index, node, node.grad, messages)
+        if not messages and node.grad - node.grad != 0.0:
+            raise _leaf_overflowed(node)
         for m in messages:
             m.parent.grad += m.value
-    _check_leaves(order)
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -1,0 +1,49 @@
+"""Neural networks built from stepgrad Values, in the tutorial's notation.
+
+    >>> from nn import tutorial_network, squared_error
+    >>> net = tutorial_network(seed=0)
+    >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    >>> C.backward()
+    >>> len([p for p in net.parameters() if p.grad != 0.0])
+    35
+"""
+
+from .data import DATASETS, Dataset, circles, load_csv, moons, tutorial_samples, xor
+from .layers import ACTIVATIONS, MLP, Layer, Neuron, layer_names, tutorial_network
+from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge, mse, squared_error
+from .matrix import Comparison, LayerGradients, compare_with_engine, matrix_backprop
+from .module import Module
+from .optim import SGD
+from .train import History, accuracy, batch_gradient, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "DATASETS",
+    "LOSSES",
+    "MLP",
+    "SGD",
+    "Comparison",
+    "Dataset",
+    "History",
+    "Layer",
+    "LayerGradients",
+    "Module",
+    "Neuron",
+    "accuracy",
+    "batch_gradient",
+    "binary_cross_entropy",
+    "circles",
+    "compare_with_engine",
+    "fit",
+    "half_squared_error",
+    "hinge",
+    "layer_names",
+    "load_csv",
+    "matrix_backprop",
+    "moons",
+    "mse",
+    "squared_error",
+    "tutorial_network",
+    "tutorial_samples",
+    "xor",
+]

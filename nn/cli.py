@@ -1,0 +1,217 @@
+"""The `stepgrad` command: `stepgrad demo` (the main job) and `stepgrad train`.
+
+Bad arguments exit with status 2 and one line saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+TUTORIAL_INPUT = (0.3, 0.5)
+TUTORIAL_TARGET = (1.0, 0.0)
+AGREEMENT = 1e-9
+
+
+class UsageError(Exception):
+    """A bad argument found after parsing: reported in one line, exit 2."""
+
+
+def _layers(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text!r}") from None
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected positive sizes like 16,16, got {text!r}")
+    return sizes
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not x > 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return x
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stepgrad",
+        description="Learn backpropagation with a scalar autograd engine you can read, draw and step through.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{demo,train}")
+
+    demo = sub.add_parser(
+        "demo",
+        help="the tutorial's 2-4-3-2 network: C, its 35 gradients checked, graph.svg and backward.html",
+        description="Build the tutorial's 2-4-3-2 sigmoid network, feed (0.3, 0.5) with target (1, 0), "
+        "print C and all 35 partial derivatives next to the tutorial's matrix formulas, and write "
+        "the computation graph (graph.svg) and a step-through of the backward pass (backward.html).",
+    )
+    demo.add_argument("--out", type=Path, default=Path("stepgrad-out"), help="output folder (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the random weights (default: %(default)s)")
+
+    train = sub.add_parser(
+        "train",
+        help="train an MLP on a generated dataset or a CSV file",
+        description="Train an MLP with SGD; writes model.json and loss.png into --out.",
+    )
+    train.add_argument(
+        "--data",
+        default="moons",
+        help="moons, xor, circles, or a CSV file (inputs first, then targets) (default: %(default)s)",
+    )
+    train.add_argument("--layers", type=_layers, default=[16, 16], help="hidden layer sizes, e.g. 16,16")
+    train.add_argument(
+        "--activation", default="tanh", choices=["sigmoid", "tanh", "relu"], help="hidden activation"
+    )
+    train.add_argument("--epochs", type=_positive_int, default=100)
+    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (> 0)")
+    train.add_argument("--batch-size", type=_positive_int, default=None, help="default: full batch")
+    train.add_argument("--inputs", type=_positive_int, default=2, help="input columns of a CSV file")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def run_demo(out: Path, seed: int) -> int:
+    from autograd import topological_order
+
+    from .layers import tutorial_network
+    from .losses import squared_error
+    from .matrix import compare_with_engine
+
+    net = tutorial_network(seed=seed)
+    outputs = net(list(TUTORIAL_INPUT))
+    cost = squared_error(outputs, list(TUTORIAL_TARGET))
+    comparison = compare_with_engine(net, TUTORIAL_INPUT, TUTORIAL_TARGET)
+
+    print(f"The tutorial's 2-4-3-2 sigmoid network (weights uniform in [-3, 3], seed {seed})")
+    print(f"input  a^I = {TUTORIAL_INPUT}, target y = {TUTORIAL_TARGET}")
+    print("output a^O = (" + ", ".join(f"{a.data:.6f}" for a in outputs) + ")")
+    terms = " + ".join(f"({a.data:.6f} - {y:g})^2" for a, y in zip(outputs, TUTORIAL_TARGET, strict=True))
+    print(f"C = {terms} = {comparison.cost:.10f}")
+    print()
+    print(f"All {len(comparison.rows)} partial derivatives: backward() next to the tutorial's matrix formulas")
+    print(comparison.table())
+    worst = comparison.max_abs_diff
+    print()
+    if worst > AGREEMENT:
+        print(f"MISMATCH: the largest difference is {worst:.3g} (> {AGREEMENT:g})", file=sys.stderr)
+        return 1
+    print(f"largest difference {worst:.1e}: the matrix formulas (the tutorial's induction) agree with backprop.")
+
+    cost.backward()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        from autograd.draw import to_svg
+        from autograd.stepper import save_steps_html
+    except ImportError as e:  # the views need graphviz's python package
+        print(f"cannot draw: {e}", file=sys.stderr)
+        return 1
+    svg_path = out / "graph.svg"
+    svg_path.write_text(to_svg(cost), encoding="utf-8")
+    n_nodes = len(topological_order(cost))
+    print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
+    html_path = out / "backward.html"
+    save_steps_html(cost, html_path)
+    print(f"wrote {html_path}  (open it in a browser; step through all {n_nodes} backward steps)")
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from .data import DATASETS, load_csv
+    from .layers import MLP
+    from .optim import SGD
+    from .train import fit
+
+    if args.data in DATASETS and args.data != "tutorial":
+        data = DATASETS[args.data]()
+    else:
+        path = Path(args.data)
+        if not path.is_file():
+            raise UsageError(f"--data: {args.data!r} is neither moons, xor, circles nor an existing CSV file")
+        data = load_csv(path, args.inputs)  # ValueError names file and line
+    n_out = len(data[0][1])
+    net = MLP(
+        len(data[0][0]),
+        [*args.layers, n_out],
+        activation=[args.activation] * len(args.layers) + ["sigmoid"],
+        seed=args.seed,
+    )
+    history = fit(
+        net,
+        data,
+        "squared_error",
+        SGD(net.parameters(), lr=args.lr),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        quiet=args.quiet,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_path = args.out / "model.json"
+    net.save(model_path)
+    plot_path = args.out / "loss.png"
+    _plot_losses(history.losses, plot_path)
+    acc = f", accuracy {history.accuracies[-1]:.1%}" if history.accuracies else ""
+    print(f"{net}: final loss {history.losses[-1]:.5g}{acc}")
+    print(f"wrote {model_path} and {plot_path}")
+    return 0
+
+
+def _plot_losses(losses: Sequence[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(range(1, len(losses) + 1), losses)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean loss per sample")
+    ax.set_yscale("log")
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `stepgrad` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "demo":
+            return run_demo(args.out, args.seed)
+        return run_train(args)
+    except UsageError as e:
+        parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
+    except (ValueError, OSError) as e:
+        parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Losses: each takes the network's outputs and the targets, returns one Value.
+
+    >>> from autograd import Value
+    >>> a = [Value(0.8), Value(0.3)]
+    >>> round(squared_error(a, [1.0, 0.0]).data, 10)   # the tutorial's C = 0.13
+    0.13
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from autograd import Value, scope
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "half_squared_error",
+    "hinge",
+    "mse",
+    "squared_error",
+]
+
+Target = float | Value
+
+#: eps inside the logs of binary_cross_entropy: keeps outputs of exactly 0 or 1 finite.
+BCE_EPS = 1e-12
+
+
+def _check(name: str, outputs: Sequence[Value], targets: Sequence[Target]) -> None:
+    if len(outputs) != len(targets):
+        raise ValueError(f"{name}: {len(outputs)} outputs but {len(targets)} targets")
+    if not outputs:
+        raise ValueError(f"{name}: needs at least one output")
+
+
+def squared_error(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """The tutorial's C = Σ_j (a_j - y_j)²; with several outputs each term is labelled C_j."""
+    _check("squared_error", outputs, targets)
+    with scope("C"):
+        total = None
+        for j, (a, y) in enumerate(zip(outputs, targets, strict=True)):
+            term = (a - y) ** 2
+            term.label = f"C_{j}" if j < 10 else f"C_{{{j}}}"
+            total = term if total is None else total + term
+        assert total is not None
+        total.label = "C"
+        return total
+
+
+def mse(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """Mean squared error: C / n."""
+    _check("mse", outputs, targets)
+    out = squared_error(outputs, targets) * (1.0 / len(outputs))
+    out.label = "MSE"
+    return out
+
+
+def half_squared_error(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """½ Σ (a - y)², as in the classic worked examples (E_total)."""
+    _check("half_squared_error", outputs, targets)
+    out = squared_error(outputs, targets) * 0.5
+    out.label = "E"
+    return out
+
+
+def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """-Σ [y log a + (1 - y) log(1 - a)] for outputs a in [0, 1].
+
+    Finite even where an output is exactly 0 or 1 (a sigmoid saturates there):
+    each log gets a tiny ``BCE_EPS`` added.
+    """
+    _check("binary_cross_entropy", outputs, targets)
+    with scope("C"):
+        total: Value | None = None
+        for a, y in zip(outputs, targets, strict=True):
+            if not 0.0 <= a.data <= 1.0:
+                raise ValueError(f"binary_cross_entropy: outputs must be in [0, 1], got {a.data!r} ({a.label})")
+            term = -(y * (a + BCE_EPS).log() + (1 - y) * (1 - a + BCE_EPS).log())
+            total = term if total is None else total + term
+        assert total is not None
+        total.label = "BCE"
+        return total
+
+
+def hinge(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
+    """micrograd's max-margin loss: mean of relu(1 - y·s) for targets y = ±1."""
+    _check("hinge", outputs, targets)
+    with scope("C"):
+        total: Value | None = None
+        for s, y in zip(outputs, targets, strict=True):
+            term = (1 - y * s).relu()
+            total = term if total is None else total + term
+        assert total is not None
+        out = total * (1.0 / len(outputs))
+        out.label = "hinge"
+        return out
+
+
+LOSSES = {
+    "squared_error": squared_error,
+    "mse": mse,
+    "half_squared_error": half_squared_error,
+    "binary_cross_entropy": binary_cross_entropy,
+    "hinge": hinge,
+}

@@ -1,0 +1,72 @@
+"""Stochastic gradient descent.
+
+    >>> from autograd import Value
+    >>> w = Value(1.0, label="w")
+    >>> (w * w).backward()               # dC/dw = 2
+    >>> SGD([w], lr=0.1).step()
+    >>> w.data                           # 1 - 0.1 * 2
+    0.8
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value, no_grad, zero_grad
+
+__all__ = ["SGD"]
+
+
+class SGD:
+    """w ← w - lr · v, with v ← momentum · v + ∂C/∂w (plain SGD when momentum = 0).
+
+    The tutorial writes the update as w + r · ∂C/∂w with a learning rate
+    r < 0 ("usually around -0.01"); that is this update with ``lr = -r > 0``.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
+        self.params = list(params)
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"SGD: parameter {i} is a {type(p).__name__}, not a Value")
+        if isinstance(lr, bool) or not isinstance(lr, int | float) or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(
+                f"SGD: lr must be a positive finite number, got {lr!r} "
+                "(the tutorial's r < 0 corresponds to lr = -r)"
+            )
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        self.lr = float(lr)
+        self.momentum = float(momentum)
+        self._velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Move every parameter against its gradient.
+
+        All new values are computed and checked first, so a step that would
+        make a parameter non-finite raises and changes nothing.
+        """
+        lr = self.lr
+        if self.momentum:
+            m = self.momentum
+            velocity = [m * v + p.grad for v, p in zip(self._velocity, self.params, strict=True)]
+        else:
+            velocity = [p.grad for p in self.params]
+        new = [p.data - lr * v for p, v in zip(self.params, velocity, strict=True)]
+        for p, x in zip(self.params, new, strict=True):
+            if x - x != 0.0:
+                raise OverflowError(
+                    f"SGD.step: parameter {p.label or '(unlabelled)'} would become {x!r} "
+                    f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
+                )
+        # Updating .data in place makes no graph nodes; no_grad keeps it so
+        # even if a subclass computes the update with Value ops.
+        with no_grad():
+            for p, x in zip(self.params, new, strict=True):
+                p.data = x
+        self._velocity = velocity
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0."""
+        zero_grad(self.params)

@@ -1,0 +1,188 @@
+"""The training loop: mini-batches, a progress bar and a loss history.
+
+A batch's gradient is the sum of its samples' gradients (or their mean):
+the tutorial's "Optimizing on batch: just sum up C and gradients?" Yes. fit
+runs one backward per sample and lets the leaves accumulate, which gives
+exactly the gradient of one backward on the summed C (tests pin it).
+
+    >>> from nn import MLP, SGD, xor
+    >>> net = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=3)
+    >>> history = fit(net, xor(), "squared_error", SGD(net.parameters(), lr=0.5), epochs=5, quiet=True)
+    >>> len(history.losses)
+    5
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from autograd import Value
+
+from .data import Dataset
+from .layers import MLP
+from .losses import LOSSES
+from .optim import SGD
+
+__all__ = ["History", "accuracy", "batch_gradient", "fit"]
+
+LossFn = Callable[[Sequence[Value], Sequence[float]], Value]
+
+
+@dataclass
+class History:
+    """Per epoch: mean loss per sample and, for class labels, the accuracy
+    of the predictions made during that epoch (before each update)."""
+
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+
+    @property
+    def final_loss(self) -> float:
+        return self.losses[-1]
+
+
+def _resolve_loss(loss: str | LossFn) -> LossFn:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}; choose from {', '.join(LOSSES)}")
+        return LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a name or a function, got {type(loss).__name__}")
+    return loss
+
+
+def _classifier(data: Dataset) -> Callable[[Sequence[float], Sequence[float]], bool] | None:
+    """How to call a prediction right for this data, or None for regression.
+
+    0/1 targets: one output thresholded at 0.5, several compared by argmax;
+    ±1 targets (hinge): the sign.
+    """
+    values = {y for _, ys in data for y in ys}
+    if values <= {0.0, 1.0}:
+        if len(data[0][1]) == 1:
+            return lambda a, y: (a[0] > 0.5) == (y[0] > 0.5)
+        return lambda a, y: _argmax(a) == _argmax(y)
+    if values <= {-1.0, 1.0}:
+        return lambda a, y: all((ai > 0) == (yi > 0) for ai, yi in zip(a, y, strict=True))
+    return None
+
+
+def _argmax(xs: Sequence[float]) -> int:
+    return max(range(len(xs)), key=xs.__getitem__)
+
+
+def accuracy(net: MLP, data: Dataset) -> float:
+    """Fraction classified right: threshold 0.5 (0/1 targets), sign (±1), or argmax.
+
+    Raises ValueError for targets that are not class labels.
+    """
+    correct = _classifier(data)
+    if correct is None:
+        raise ValueError("accuracy: targets are not 0/1 or ±1 class labels")
+    return sum(correct([a.data for a in net(x)], y) for x, y in data) / len(data)
+
+
+def batch_gradient(net: MLP, batch: Dataset, loss: str | LossFn = "squared_error", mean: bool = False) -> float:
+    """Zero the grads, then add every sample's gradient into them; returns the summed loss.
+
+    With ``mean=True`` the grads (and the returned loss) are divided by the batch size.
+    """
+    loss_fn = _resolve_loss(loss)
+    net.zero_grad()
+    total = 0.0
+    for x, y in batch:
+        c = loss_fn(net(x), y)
+        c.backward()  # leaves accumulate: the sum over the batch
+        total += c.data
+    if mean:
+        scale = 1.0 / len(batch)
+        for p in net.parameters():
+            p.grad *= scale
+        total *= scale
+    return total
+
+
+def fit(
+    net: MLP,
+    data: Dataset,
+    loss: str | LossFn = "squared_error",
+    optimizer: SGD | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    mean: bool = True,
+    shuffle: bool = True,
+    seed: int | None = 0,
+    quiet: bool = False,
+    lr: float = 0.1,
+) -> History:
+    """Train ``net`` on ``data``; returns the per-epoch `History`.
+
+    ``batch_size=None`` is full batch, ``1`` is one sample per step. The
+    batch gradient is the mean of the per-sample gradients (``mean=False``:
+    their sum). Without an ``optimizer``, plain ``SGD(lr=lr)`` is used. The
+    progress bar is quiet when ``quiet`` is set or stderr is not a terminal.
+    """
+    if not data:
+        raise ValueError("fit: the dataset is empty")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    for i, (x, y) in enumerate(data):
+        if len(x) != net.n_inputs or len(y) != net.layer_sizes[-1]:
+            raise ValueError(
+                f"fit: sample {i} has {len(x)} inputs and {len(y)} targets; "
+                f"the network takes {net.n_inputs} and gives {net.layer_sizes[-1]}"
+            )
+    loss_fn = _resolve_loss(loss)
+    opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
+    size = batch_size or len(data)
+    rng = random.Random(seed)
+    order = list(range(len(data)))
+    correct = _classifier(data)
+    history = History()
+    show = not quiet and sys.stderr.isatty()
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not show, leave=False)
+    # The graphs hold no reference cycles, so reference counting frees each
+    # one as soon as the step ends; the cyclic collector would only walk
+    # millions of short-lived nodes for nothing. It is restored afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in bar:
+            if shuffle:
+                rng.shuffle(order)
+            epoch_loss = 0.0
+            hits = 0
+            for start in range(0, len(order), size):
+                batch = [data[i] for i in order[start : start + size]]
+                opt.zero_grad()
+                for x, y in batch:
+                    outputs = net(x)
+                    c = loss_fn(outputs, y)
+                    c.backward()
+                    epoch_loss += c.data
+                    if correct is not None:
+                        hits += correct([a.data for a in outputs], y)
+                if mean and len(batch) > 1:
+                    scale = 1.0 / len(batch)
+                    for p in opt.params:
+                        p.grad *= scale
+                opt.step()
+            history.losses.append(epoch_loss / len(data))
+            if correct is not None:
+                history.accuracies.append(hits / len(data))
+            if show:
+                bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
+    finally:
+        if collecting:
+            gc.enable()
+        bar.close()
+    return history
