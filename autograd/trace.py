@@ -1,0 +1,170 @@
+"""The backward pass recorded step by step: what every view shows.
+
+A `Trace` runs `backward_steps` once (the engine's own order and messages),
+remembers every message, and then puts every grad back as it was: looking
+at a backward pass never changes the graph's numbers. `frame(k)` is the
+state right after step k's messages have arrived.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a")
+    >>> b = a * 3
+    >>> c = a + b
+    >>> t = Trace(c)
+    >>> len(t.steps), [round(m, 6) for m in t.frame(len(t.steps) - 1).received[t.index[a]]]
+    (3, [1.0, 3.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .backprop import Step, backward_steps, topological_order
+from .value import Value
+
+__all__ = ["Edge", "Frame", "Trace", "format_number", "node_name"]
+
+PENDING, CURRENT, DONE = "pending", "current", "done"
+
+
+def format_number(x: float) -> str:
+    """Short, readable: 4 significant digits, no exponent for everyday sizes."""
+    if x == 0:
+        return "0"
+    return f"{x:.4g}"
+
+
+def format_factor(x: float) -> str:
+    """A number inside a product: negative ones in parentheses."""
+    text = format_number(x)
+    return f"({text})" if x < 0 else text
+
+
+def format_sum(terms: list[float]) -> str:
+    """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
+    parts = []
+    for i, t in enumerate(terms):
+        text = format_number(t)
+        parts.append(f"({text})" if i and t < 0 else text)
+    return " + ".join(parts)
+
+
+def node_name(node: Value, number: int) -> str:
+    """The node's label, or its op and number when it has none (``#7 (*)``)."""
+    if node.label:
+        return node.label
+    return f"#{number} ({node.op})" if node.op else f"#{number}"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``parent`` feeds ``child`` through parent slot ``slot`` with derivative ``local``."""
+
+    index: int
+    parent: Value
+    child: Value
+    slot: int
+    local: float
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The backward pass right after step ``step``."""
+
+    step: int
+    current: Value
+    status: list[str]  # per node (topological index): pending / current / done
+    received: list[list[float]]  # per node: message values arrived so far, in order
+    sent: list[str]  # per edge: pending / current / done
+
+
+class Trace:
+    """Every step and message of ``root``'s backward pass, grads left untouched."""
+
+    def __init__(self, root: Value) -> None:
+        self.root = root
+        self.order: list[Value] = topological_order(root)
+        self.index: dict[Value, int] = {node: i for i, node in enumerate(self.order)}
+        self.edges: list[Edge] = []
+        self.child_edges: list[list[int]] = [[] for _ in self.order]
+        for child in self.order:
+            for slot, (parent, local) in enumerate(zip(child.parents, child.local_grads, strict=True)):
+                edge = Edge(len(self.edges), parent, child, slot, local)
+                self.child_edges[self.index[parent]].append(edge.index)
+                self.edges.append(edge)
+        self.edge_of: dict[tuple[int, int], int] = {
+            (self.index[e.child], e.slot): e.index for e in self.edges
+        }
+        saved = [node.grad for node in self.order]
+        try:
+            self.steps: list[Step] = list(backward_steps(root))
+            self.grads: list[float] = [node.grad for node in self.order]
+        finally:
+            for node, grad in zip(self.order, saved, strict=True):
+                node.grad = grad
+        # A leaf's grad accumulates on top of what it held before the pass.
+        self.base: list[float] = [
+            0.0 if node.parents else g for node, g in zip(self.order, saved, strict=True)
+        ]
+        self.step_of: list[int] = [0] * len(self.order)
+        for step in self.steps:
+            self.step_of[self.index[step.node]] = step.index
+        # the messages a node receives, in the order they arrive
+        for edges in self.child_edges:
+            edges.sort(key=lambda e: self.step_of[self.index[self.edges[e].child]])
+        # message value per edge
+        self.message: list[float] = [0.0] * len(self.edges)
+        for step in self.steps:
+            child = self.index[step.node]
+            for slot, m in enumerate(step.messages):
+                self.message[self.edge_of[(child, slot)]] = m.value
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def name(self, node: Value) -> str:
+        return node_name(node, self.index[node])
+
+    def frame(self, k: int) -> Frame:
+        """The state after step ``k`` (0 is the root sending its messages)."""
+        if not 0 <= k < len(self.steps):
+            raise IndexError(
+                f"step {k} is out of range: this backward pass has steps 0..{len(self.steps) - 1}"
+            )
+        step_of = self.step_of
+        status = [DONE if s < k else CURRENT if s == k else PENDING for s in step_of]
+        received: list[list[float]] = []
+        for i in range(len(self.order)):
+            terms = [self.base[i]] if self.base[i] else []
+            for e in self.child_edges[i]:
+                if step_of[self.index[self.edges[e].child]] <= k:
+                    terms.append(self.message[e])
+            received.append(terms)
+        sent = [status[self.index[e.child]] for e in self.edges]
+        return Frame(k, self.steps[k].node, status, received, sent)
+
+    def narrate(self, k: int) -> str:
+        """Step ``k`` in words and numbers."""
+        step = self.steps[k]
+        node = step.node
+        name = self.name(node)
+        head = f"Step {k + 1} of {len(self.steps)}: "
+        if node is self.root:
+            head += f"{name} is the root: its grad is d{name}/d{name} = 1."
+        else:
+            terms = [self.message[e] for e in self.child_edges[self.index[node]]]
+            if len(terms) > 1:
+                head += (
+                    f"{name} has received all {len(terms)} of its messages; they add up: "
+                    f"grad = {format_sum(terms)} = {format_number(step.upstream)}."
+                )
+            else:
+                head += f"{name} has grad {format_number(step.upstream)}."
+        if not step.messages:
+            total = format_number(step.upstream)
+            return head + f" It is a leaf: nothing to send; ∂{self.name(self.root)}/∂{name} = {total}."
+        sends = [
+            f"{format_factor(m.local_grad)} × {format_factor(step.upstream)} = {format_number(m.value)} "
+            f"to {self.name(m.parent)}"
+            for m in step.messages
+        ]
+        return head + " It sends " + "; ".join(sends) + "."
