@@ -10,6 +10,7 @@
 This package is imported as ``autograd``; it is not HIPS/autograd (see README).
 """
 
+from ._render import GraphvizNotFoundError
 from .backprop import (
     GradientOverflowError,
     Message,
@@ -21,9 +22,25 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
+from .draw import Graph, GraphTooLargeError, draw, to_svg
+from .explain import Explanation, TooManyPathsError, explain
+from .stepper import Stepper, save_steps_html, steps_html
+from .trace import Trace
 from .value import Value, current_scope, is_grad_enabled, no_grad, scope
 
 __all__ = [
+    "Explanation",
+    "Graph",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "Stepper",
+    "TooManyPathsError",
+    "Trace",
+    "draw",
+    "explain",
+    "save_steps_html",
+    "steps_html",
+    "to_svg",
     "GradcheckError",
     "GradcheckResult",
     "GradientOverflowError",

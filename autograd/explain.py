@@ -1,0 +1,193 @@
+"""explain(): the chain rule written out, one term per path.
+
+d(root)/d(node) is the sum, over every path from ``node`` up to ``root``,
+of the product of the local derivatives along that path. That sum is what
+the backward pass computes, one addition per fan-out, without listing the
+paths; `explain` lists them, so the two can be compared.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0, label="a")
+    >>> b = a * 3
+    >>> b.label = "b"
+    >>> c = a + b
+    >>> c.label = "c"
+    >>> c.backward()
+    >>> e = explain(c, a)
+    >>> len(e.paths), e.total, a.grad
+    (2, 4.0, 4.0)
+    >>> print(e)
+    ∂c/∂a over 2 paths:
+      ∂c/∂b · ∂b/∂a = 1 × 3 = 3
+      ∂c/∂a = 1
+    sum = 3 + 1 = 4
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .backprop import topological_order
+from .trace import format_factor, format_number, format_sum, node_name
+from .value import Value
+
+__all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "TooManyPathsError", "explain"]
+
+DEFAULT_MAX_PATHS = 1000
+
+
+class TooManyPathsError(ValueError):
+    """More paths than `explain` was asked to list."""
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from the node up to the root: its nodes (node first) and the
+    local derivative of each hop."""
+
+    nodes: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+
+    @property
+    def product(self) -> float:
+        p = 1.0
+        for g in self.local_grads:
+            p *= g
+        return p
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Every path from ``node`` to ``root``; ``total`` is the sum of their products."""
+
+    root: Value
+    node: Value
+    paths: tuple[Path, ...]
+    names: dict[Value, str]
+
+    @property
+    def total(self) -> float:
+        return sum(p.product for p in self.paths)
+
+    def _factors(self, path: Path) -> tuple[list[tuple[Value, Value]], list[float]]:
+        """The path cut at its labelled nodes: (upper, lower) pairs and their derivatives.
+
+        Unlabelled nodes in between are multiplied into one factor, so a
+        path reads like the tutorial: ∂C/∂a_0^{O} · ∂a_0^{O}/∂z_0^{O} · ...
+        """
+        pairs: list[tuple[Value, Value]] = []
+        values: list[float] = []
+        lower = path.nodes[0]
+        factor = 1.0
+        for upper, g in zip(path.nodes[1:], path.local_grads, strict=True):
+            factor *= g
+            if upper.label or upper is path.nodes[-1]:
+                pairs.append((upper, lower))
+                values.append(factor)
+                lower, factor = upper, 1.0
+        return pairs[::-1], values[::-1]  # root side first, as the chain rule is read
+
+    def __str__(self) -> str:
+        root, node = self.names[self.root], self.names[self.node]
+        lines = [f"∂{root}/∂{node} over {len(self.paths)} path{'s' if len(self.paths) != 1 else ''}:"]
+        for path in self.paths:
+            pairs, values = self._factors(path)
+            symbols = " · ".join(f"∂{self.names[hi]}/∂{self.names[lo]}" for hi, lo in pairs)
+            if len(values) == 1:
+                lines.append(f"  {symbols} = {format_number(values[0])}")
+            else:
+                numbers = " × ".join(format_factor(v) for v in values)
+                lines.append(f"  {symbols} = {numbers} = {format_number(path.product)}")
+        products = [p.product for p in self.paths]
+        lines.append(f"sum = {format_sum(products)} = {format_number(self.total)}")
+        return "\n".join(lines)
+
+    def _latex_name(self, v: Value) -> str:
+        if v.label:
+            return v.label
+        return r"\text{" + self.names[v].replace("#", r"\#") + "}"
+
+    def _repr_latex_(self) -> str:
+        root, node = self._latex_name(self.root), self._latex_name(self.node)
+        rows = []
+        for i, path in enumerate(self.paths):
+            pairs, _ = self._factors(path)
+            fracs = "".join(
+                rf"\frac{{\partial {self._latex_name(hi)}}}{{\partial {self._latex_name(lo)}}}"
+                for hi, lo in pairs
+            )
+            lead = rf"\frac{{\partial {root}}}{{\partial {node}}} &= " if i == 0 else r"&\quad + "
+            rows.append(f"{lead}{fracs} && = {format_number(path.product)}")
+        products = " + ".join(format_number(p.product) for p in self.paths)
+        rows.append(rf"&= {products} = {format_number(self.total)}")
+        return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
+
+
+def count_paths(root: Value, node: Value) -> int:
+    """How many paths lead from ``node`` up to ``root`` (0 if it is not in the graph).
+
+    Dynamic programming over the topological order: the paths from a parent
+    are the sum of the paths from each child slot, so nothing is listed.
+    """
+    order = topological_order(root)
+    paths = {id(v): 0 for v in order}
+    paths[id(root)] = 1
+    for child in reversed(order):
+        n = paths[id(child)]
+        if n:
+            for parent in child.parents:
+                paths[id(parent)] += n
+    return paths.get(id(node), 0)
+
+
+def explain(root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explanation:
+    """Every path from ``node`` to ``root`` with the product of its local derivatives.
+
+    Their sum (``.total``) equals ``node.grad`` after ``root.backward()``
+    (for a leaf whose grad was zero before). Paths are counted first; more
+    than ``max_paths`` raises `TooManyPathsError` saying how many there are.
+    """
+    if not isinstance(root, Value) or not isinstance(node, Value):
+        raise TypeError("explain(root, node) takes two Values")
+    n = count_paths(root, node)
+    if n == 0:
+        raise ValueError(
+            f"explain: {node.label or repr(node)} is not in the graph of {root.label or repr(root)}"
+        )
+    if n > max_paths:
+        raise TooManyPathsError(
+            f"explain: there are {n} paths from {node.label or 'the node'} to {root.label or 'the root'}, "
+            f"more than max_paths={max_paths}; pass max_paths={n} to list them all"
+        )
+    order = topological_order(root)
+    names = {v: node_name(v, i) for i, v in enumerate(order)}
+    # children of every node, with the local derivative of each edge
+    up: dict[int, list[tuple[Value, float]]] = {}
+    for child in order:
+        for parent, g in zip(child.parents, child.local_grads, strict=True):
+            up.setdefault(id(parent), []).append((child, g))
+    paths: list[Path] = []
+    # Iterative depth-first walk with one shared path (a path can be as long
+    # as the graph is deep): `branch[i]` is the next child to try at depth i.
+    path_nodes: list[Value] = [node]
+    path_grads: list[float] = []
+    branch = [0]
+    while branch:
+        last = path_nodes[-1]
+        if last is root:
+            paths.append(Path(tuple(path_nodes), tuple(path_grads)))
+            children: list[tuple[Value, float]] = []
+        else:
+            children = up.get(id(last), [])
+        i = branch[-1]
+        if i < len(children):
+            branch[-1] = i + 1
+            child, g = children[i]
+            path_nodes.append(child)
+            path_grads.append(g)
+            branch.append(0)
+        else:
+            branch.pop()
+            path_nodes.pop()
+            if path_grads:
+                path_grads.pop()
+    return Explanation(root, node, tuple(paths), names)
