@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 __all__ = ["main"]
 
@@ -19,6 +20,13 @@ AGREEMENT = 1e-9
 
 class UsageError(Exception):
     """A bad argument found after parsing: reported in one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line: what was wrong and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
 def _layers(text: str) -> list[int]:
@@ -52,7 +60,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stepgrad",
         description="Learn backpropagation with a scalar autograd engine you can read, draw and step through.",
     )
@@ -206,11 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return run_demo(args.out, args.seed)
         return run_train(args)
-    except UsageError as e:
+    except (UsageError, ValueError, OSError) as e:
         parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
-    except (ValueError, OSError) as e:
-        parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+"""Training: XOR and moons learn; a batch's gradient is the sum of its samples'."""
+
+import pytest
+
+from nn import (
+    MLP,
+    SGD,
+    accuracy,
+    batch_gradient,
+    fit,
+    moons,
+    squared_error,
+    tutorial_network,
+    tutorial_samples,
+    xor,
+)
+
+
+def test_xor_reaches_full_accuracy():
+    net = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=0)
+    history = fit(net, xor(), "squared_error", SGD(net.parameters(), lr=0.5), epochs=300, quiet=True)
+    assert accuracy(net, xor()) == 1.0
+    assert history.losses[-1] < history.losses[0] / 5
+    assert len(history.losses) == len(history.accuracies) == 300
+
+
+def test_moons_reaches_97_percent():
+    data = moons(100, seed=0)
+    net = MLP(2, [8, 8, 1], activation=["tanh", "tanh", "sigmoid"], seed=0)
+    opt = SGD(net.parameters(), lr=0.2, momentum=0.9)
+    fit(net, data, "squared_error", opt, epochs=60, batch_size=10, quiet=True)
+    assert accuracy(net, data) >= 0.97
+
+
+def test_batch_gradient_is_the_sum_of_per_sample_gradients():
+    net = tutorial_network(seed=4)
+    samples = tutorial_samples()
+    # route 1: one backward on the summed C
+    net.zero_grad()
+    total = squared_error(net(samples[0][0]), samples[0][1]) + squared_error(net(samples[1][0]), samples[1][1])
+    total.backward()
+    summed = [p.grad for p in net.parameters()]
+    # route 2: one backward per sample, the leaves accumulating
+    loss = batch_gradient(net, samples)
+    accumulated = [p.grad for p in net.parameters()]
+    assert loss == pytest.approx(total.data, rel=1e-15)
+    assert accumulated == pytest.approx(summed, rel=1e-13, abs=1e-17)
+    # route 3: the sum of separately computed per-sample gradients
+    separate = []
+    for x, y in samples:
+        net.zero_grad()
+        squared_error(net(x), y).backward()
+        separate.append([p.grad for p in net.parameters()])
+    assert summed == pytest.approx([a + b for a, b in zip(*separate, strict=True)], rel=1e-13, abs=1e-17)
+
+
+def test_mean_batch_gradient_divides_by_the_batch_size():
+    net = tutorial_network(seed=4)
+    batch_gradient(net, tutorial_samples())
+    summed = [p.grad for p in net.parameters()]
+    batch_gradient(net, tutorial_samples(), mean=True)
+    assert [p.grad for p in net.parameters()] == pytest.approx([g / 2 for g in summed], rel=1e-15)
+
+
+def test_fit_full_batch_takes_one_step_per_epoch_with_the_mean_gradient():
+    net = tutorial_network(seed=1)
+    twin = tutorial_network(seed=1)
+    fit(net, tutorial_samples(), epochs=1, lr=0.5, quiet=True, shuffle=False)
+    batch_gradient(twin, tutorial_samples(), mean=True)
+    SGD(twin.parameters(), lr=0.5).step()
+    assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in twin.parameters()], rel=1e-14)
+
+
+def test_fit_checks_its_arguments():
+    net = tutorial_network()
+    with pytest.raises(ValueError, match="epochs"):
+        fit(net, tutorial_samples(), epochs=0)
+    with pytest.raises(ValueError, match="sample 0 has 1 inputs"):
+        fit(net, [([1.0], [1.0, 0.0])], epochs=1)
+    with pytest.raises(ValueError, match="unknown loss"):
+        fit(net, tutorial_samples(), "cross_entropy", epochs=1)
+    with pytest.raises(ValueError, match="empty"):
+        fit(net, [], epochs=1)
+
+
+def test_fit_restores_the_garbage_collector():
+    import gc
+
+    assert gc.isenabled()
+    fit(tutorial_network(), tutorial_samples(), epochs=2, quiet=True)
+    assert gc.isenabled()
+
+
+def test_regression_targets_have_no_accuracy():
+    history = fit(tutorial_network(), [([0.3, 0.5], [0.25, 0.75])], epochs=2, quiet=True)
+    assert history.accuracies == []
+    with pytest.raises(ValueError, match="class labels"):
+        accuracy(tutorial_network(), [([0.3, 0.5], [0.25, 0.75])])
