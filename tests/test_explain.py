@@ -1,0 +1,66 @@
+"""explain(): the paths of the chain rule add up to the engine's grad."""
+
+import pytest
+
+from autograd import TooManyPathsError, Value, explain
+from nn import squared_error, tutorial_network
+
+
+def test_paths_and_their_sum_for_a_small_fan_out():
+    a = Value(2.0, label="a")
+    b = a * 3
+    b.label = "b"
+    c = a + b
+    c.label = "c"
+    c.backward()
+    e = explain(c, a)
+    assert sorted(p.product for p in e.paths) == [1.0, 3.0]
+    assert e.total == a.grad == 4.0
+    assert "sum = 3 + 1 = 4" in str(e)
+
+
+def test_tutorial_first_layer_weight_has_six_paths_summing_to_its_grad():
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    cost.backward()
+    w = net.layers[0].neurons[0].w[0]
+    e = explain(cost, w)
+    assert len(e.paths) == 6
+    assert e.total == pytest.approx(w.grad, rel=1e-12)
+    # each path goes through one H2 neuron and one output
+    through = {(n.label for n in p.nodes if n.label.startswith("a_") and "H2" in n.label).__next__() for p in e.paths}
+    assert through == {"a_0^{H2}", "a_1^{H2}", "a_2^{H2}"}
+    assert all(p.nodes[0] is w and p.nodes[-1] is cost for p in e.paths)
+    text = str(e)
+    assert text.startswith("∂C/∂w_{00}^{H1} over 6 paths:")
+    assert "∂a_0^{H1}/∂z_0^{H1}" in text
+
+
+def test_latex_uses_partial_notation():
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    latex = explain(cost, net.layers[2].neurons[0].b)._repr_latex_()
+    assert latex.startswith("$$") and r"\frac{\partial C}{\partial b_0^{O}}" in latex
+
+
+def test_too_many_paths_are_counted_not_listed():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(40):  # every level doubles the number of paths
+        y = y + y
+    with pytest.raises(TooManyPathsError, match=str(2**40)):
+        explain(y, x)
+
+
+def test_node_outside_the_graph_is_an_error():
+    with pytest.raises(ValueError, match="not in the graph"):
+        explain(Value(1.0) * 2, Value(3.0, label="other"))
+
+
+def test_a_long_chain_is_one_path():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(20000):
+        y = y * 1.0
+    e = explain(y, x)
+    assert len(e.paths) == 1 and len(e.paths[0].nodes) == 20001

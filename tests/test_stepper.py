@@ -1,0 +1,109 @@
+"""Trace, the HTML page and the Jupyter widget show the same frames."""
+
+import json
+import re
+import textwrap
+
+import pytest
+
+from autograd import Trace, Value, save_steps_html, steps_html
+from autograd.stepper import html_frames
+from nn import squared_error, tutorial_network
+
+
+def small():
+    a = Value(2.0, label="a")
+    b = a * 3
+    b.label = "b"
+    c = a + b
+    c.label = "c"
+    return a, b, c
+
+
+def test_trace_frames_follow_the_backward_pass_and_leave_grads_alone():
+    a, b, c = small()
+    trace = Trace(c)
+    assert a.grad == 0.0  # tracing does not touch the grads
+    assert [s.node for s in trace.steps] == [c, b, a]
+    f0 = trace.frame(0)
+    assert f0.status[trace.index[c]] == "current" and f0.status[trace.index[a]] == "pending"
+    assert f0.received[trace.index[a]] == [1.0]
+    f1 = trace.frame(1)
+    assert f1.received[trace.index[a]] == [1.0, 3.0]
+    assert f1.status[trace.index[c]] == "done"
+
+
+def test_narration_says_what_is_summed_and_sent():
+    _a, _b, c = small()
+    trace = Trace(c)
+    assert trace.narrate(0) == (
+        "Step 1 of 3: c is the root: its grad is dc/dc = 1. It sends 1 × 1 = 1 to a; 1 × 1 = 1 to b."
+    )
+    assert trace.narrate(2) == (
+        "Step 3 of 3: a has received all 2 of its messages; they add up: grad = 1 + 3 = 4. "
+        "It is a leaf: nothing to send; ∂c/∂a = 4."
+    )
+
+
+def frames_of(page: str) -> dict:
+    raw = re.search(r'<script id="frames" type="application/json">(.*?)</script>', page, re.S).group(1)
+    return json.loads(raw)
+
+
+def test_html_page_is_self_contained_and_has_one_frame_per_step(tmp_path):
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    path = save_steps_html(cost, tmp_path / "b.html", parameters=net.parameters())
+    page = path.read_text()
+    assert "<svg" in page and "<script src" not in page and "<link" not in page
+    assert not re.search(r"(src|href)=\"https?:", page)
+    frames = frames_of(page)["frames"]
+    assert len(frames) == len(Trace(cost)) == 103
+    assert frames[0]["say"].startswith("Step 1 of 103: C is the root")
+    assert path.stat().st_size < 5_000_000
+
+
+def test_html_frames_are_diffs_after_the_first():
+    _a, _b, c = small()
+    frames = html_frames(c)["frames"]
+    assert len(frames[0]["n"]) == 3
+    assert 0 < len(frames[1]["n"]) <= 3
+
+
+def test_script_breaking_labels_are_escaped_in_the_page():
+    v = Value(1.0, label="</script><script>alert(1)</script>")
+    page = steps_html(v * 2)
+    assert "<script>alert(1)" not in page
+    assert frames_of(page)
+
+
+def test_stepper_runs_in_a_real_jupyter_kernel():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipywidgets")
+    from test_notebooks import _kernel_manager_for
+
+    code = textwrap.dedent(
+        """
+        from autograd import Value, Stepper
+        a = Value(2.0, label="a"); b = a * 3; b.label = "b"; c = a + b; c.label = "c"
+        s = Stepper(c)
+        first = (s.narration.value, s.picture.value)
+        s.value = 2
+        assert s.narration.value != first[0] and "grad = 1 + 3 = 4" in s.narration.value
+        assert s.picture.value != first[1] and "<svg" in s.picture.value
+        s.next_button.click(); assert s.value == 2
+        s.previous_button.click(); assert s.value == 1
+        display(s)
+        print("stepper ok", len(s))
+        """
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    import sys
+
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3")
+    client.kernel_manager_class = _kernel_manager_for(sys.executable)
+    client.execute()
+    outputs = nb.cells[0].outputs
+    assert any("stepper ok 3" in o.get("text", "") for o in outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
