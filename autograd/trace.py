@@ -3,7 +3,8 @@
 A `Trace` runs `backward_steps` once (the engine's own order and messages),
 remembers every message, and then puts every grad back as it was: looking
 at a backward pass never changes the graph's numbers. `frame(k)` is the
-state right after step k's messages have arrived.
+state right after step k's messages have arrived. Leaves are shown
+with what this pass sends them, as if their grads had been zeroed.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a")
@@ -94,17 +95,17 @@ class Trace:
         self.edge_of: dict[tuple[int, int], int] = {
             (self.index[e.child], e.slot): e.index for e in self.edges
         }
+        # Record the pass from zero, so a leaf shows what this pass sends it
+        # (not what earlier passes left there), then put every grad back.
         saved = [node.grad for node in self.order]
         try:
+            for node in self.order:
+                node.grad = 0.0
             self.steps: list[Step] = list(backward_steps(root))
             self.grads: list[float] = [node.grad for node in self.order]
         finally:
             for node, grad in zip(self.order, saved, strict=True):
                 node.grad = grad
-        # A leaf's grad accumulates on top of what it held before the pass.
-        self.base: list[float] = [
-            0.0 if node.parents else g for node, g in zip(self.order, saved, strict=True)
-        ]
         self.step_of: list[int] = [0] * len(self.order)
         for step in self.steps:
             self.step_of[self.index[step.node]] = step.index
@@ -134,7 +135,7 @@ class Trace:
         status = [DONE if s < k else CURRENT if s == k else PENDING for s in step_of]
         received: list[list[float]] = []
         for i in range(len(self.order)):
-            terms = [self.base[i]] if self.base[i] else []
+            terms = []
             for e in self.child_edges[i]:
                 if step_of[self.index[self.edges[e].child]] <= k:
                     terms.append(self.message[e])
