@@ -76,9 +76,9 @@ def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
     backward() needs both; a second pass over a large graph would cost a
     third of the walk again, so they share one.
     """
-    # Post-order DFS: a node is appended once all of its parents are. A
-    # node is pushed twice: first to push its parents, then (`expanded`) to
-    # be appended. The flags live in a parallel list rather than in
+    # Post-order DFS: a node is appended once all of its parents are. An
+    # interior node is pushed twice: first to push its parents, then (flag
+    # True) to be appended. The flags live in a parallel list rather than in
     # (node, flag) tuples: a tuple per push would wake the garbage collector
     # every few hundred nodes.
     order: list[Value] = []
@@ -95,21 +95,33 @@ def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
         node = pop()
         if pop_flag():
             add(node)
-            if reset_interior_grads and node._p0 is not None:
+            if reset_interior_grads:
                 node.grad = 0.0
             continue
         if node in seen:
             continue
         mark(node)
+        p = node._p0
+        if p is None:  # the root itself is a leaf
+            add(node)
+            continue
         push(node)
         push_flag(True)
-        p = node._p0
-        if p is not None:
-            if p not in seen:
+        # Parents that are leaves (weights, inputs: a third of a network's
+        # nodes) wait for nothing: they go straight into the order.
+        if p not in seen:
+            if p._p0 is None:
+                mark(p)
+                add(p)
+            else:
                 push(p)
                 push_flag(False)
-            p = node._p1
-            if p is not None and p not in seen:
+        p = node._p1
+        if p is not None and p not in seen:
+            if p._p0 is None:
+                mark(p)
+                add(p)
+            else:
                 push(p)
                 push_flag(False)
     return order

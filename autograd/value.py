@@ -45,6 +45,8 @@ def _describe(x: Value | float) -> str:
 
 def _check_number(x: object, where: str) -> float:
     """The float behind a plain-number operand, or a TypeError/ValueError."""
+    if type(x) is float and x - x == 0.0:  # the common case, without the ABC check below
+        return x
     if type(x) is int:
         return float(x)
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or _is_numpy_bool(x):
