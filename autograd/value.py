@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Union
 
+from . import backprop as _backprop
+
 if TYPE_CHECKING:
     from .backprop import Step
 
@@ -154,9 +156,14 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             d = self.data + other.data
-            if d - d != 0.0 or not _recording or _group is not None:
+            if d - d != 0.0 or not _recording:
                 return _node(d, "+", self, 1.0, other, 1.0)
-            out = _new(Value)
+            group = _group
+            if group is None:
+                out = _new(Value)
+            else:
+                out = _new(_Grouped)
+                out.group = group
             out.data = d
             out.grad = 0.0
             out.label = ""
@@ -174,9 +181,14 @@ class Value:
             a = self.data
             b = other.data
             d = a * b
-            if d - d != 0.0 or not _recording or _group is not None:
+            if d - d != 0.0 or not _recording:
                 return _node(d, "*", self, b, other, a)
-            out = _new(Value)
+            group = _group
+            if group is None:
+                out = _new(Value)
+            else:
+                out = _new(_Grouped)
+                out.group = group
             out.data = d
             out.grad = 0.0
             out.label = ""
@@ -312,15 +324,11 @@ class Value:
             >>> (w * w).backward(); w.grad
             6.0
         """
-        from .backprop import backward
-
-        backward(self)
+        _backprop.backward(self)
 
     def backward_steps(self) -> Iterator[Step]:
         """`autograd.backward_steps(self)`: the backward pass, one node at a time."""
-        from .backprop import backward_steps
-
-        return backward_steps(self)
+        return _backprop.backward_steps(self)
 
 
 class _Grouped(Value):

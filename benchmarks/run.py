@@ -107,7 +107,7 @@ def write_report(path: Path, rows: list[dict], rounds: int, seconds: float) -> N
     ]
     for row in rows:
         engines = list(row["engines"].items())
-        first_name, first = engines[0]
+        _first_name, first = engines[0]
         if len(engines) == 1:
             lines.append(f"| {row['title']} | {row['unit']} | {first['median']:.4g} | | | |")
         for name, entry in engines[1:]:
@@ -117,12 +117,14 @@ def write_report(path: Path, rows: list[dict], rounds: int, seconds: float) -> N
             )
     chains = {r["workload"]: r["engines"]["stepgrad"] for r in rows if r["workload"].startswith("chain")}
     if chains:
-        lines += ["", "Chains (stepgrad): forward and backward ns per node", "", "| nodes | forward | backward |", "|---|---:|---:|"]
+        lines += ["", "Chains (stepgrad): forward and backward ns per node", ""]
+        lines += ["| nodes | forward | backward |", "|---|---:|---:|"]
         for name, entry in chains.items():
             lines.append(f"| {name.split('_')[1]} | {entry['forward']:.0f} | {entry['backward']:.0f} |")
     ops = next((r for r in rows if r["workload"] == "scalar_ops"), None)
     if ops:
-        lines += ["", "Scalar ops, ns per op (forward + backward)", "", "| op | stepgrad | torch | ratio |", "|---|---:|---:|---:|"]
+        lines += ["", "Scalar ops, ns per op (forward + backward)", ""]
+        lines += ["| op | stepgrad | torch | ratio |", "|---|---:|---:|---:|"]
         ours, theirs = ops["engines"]["stepgrad"]["per_op"], ops["engines"]["torch"]["per_op"]
         for op in ours:
             lines.append(f"| {op} | {ours[op]:.0f} | {theirs[op]:.0f} | {theirs[op] / ours[op]:.1f}x |")

@@ -191,7 +191,10 @@ def tutorial_step(engine: str) -> dict[str, Any]:
                 x, y = samples[k % 2]
                 a = [Value(v) for v in x]
                 for w, b in ws:
-                    a = [act(sum((wi * ai for wi, ai in zip(row, a, strict=True)), bj)) for row, bj in zip(w, b, strict=True)]
+                    a = [
+                        act(sum((wi * ai for wi, ai in zip(row, a, strict=True)), bj))
+                        for row, bj in zip(w, b, strict=True)
+                    ]
                 c = sum((aj - yj) ** 2 for aj, yj in zip(a, y, strict=True))
                 for p in params:
                     p.grad = 0.0
@@ -368,7 +371,10 @@ def train(engine: str, net_kind: str) -> dict[str, Any]:
         Value = value_class(engine)
         rng = random.Random(0)
         ws = [
-            [([Value(rng.uniform(-1, 1)) for _ in range(sizes[i])], Value(rng.uniform(-1, 1))) for _ in range(sizes[i + 1])]
+            [
+                ([Value(rng.uniform(-1, 1)) for _ in range(sizes[i])], Value(rng.uniform(-1, 1)))
+                for _ in range(sizes[i + 1])
+            ]
             for i in range(len(sizes) - 1)
         ]
         params = [p for layer in ws for w, b in layer for p in [*w, b]]

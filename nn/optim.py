@@ -48,24 +48,29 @@ class SGD:
         make a parameter non-finite raises and changes nothing.
         """
         lr = self.lr
+        params = self.params
         if self.momentum:
             m = self.momentum
-            velocity = [m * v + p.grad for v, p in zip(self._velocity, self.params, strict=True)]
+            velocity = [m * v + p.grad for v, p in zip(self._velocity, params, strict=True)]
+            new = [p.data - lr * v for p, v in zip(params, velocity, strict=True)]
         else:
-            velocity = [p.grad for p in self.params]
-        new = [p.data - lr * v for p, v in zip(self.params, velocity, strict=True)]
-        for p, x in zip(self.params, new, strict=True):
-            if x - x != 0.0:
-                raise OverflowError(
-                    f"SGD.step: parameter {p.label or '(unlabelled)'} would become {x!r} "
-                    f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
-                )
+            new = [p.data - lr * p.grad for p in params]
+        total = sum(new)  # one C-level pass: any inf or nan makes the sum non-finite
+        if total - total != 0.0:
+            for p, x in zip(params, new, strict=True):
+                if x - x != 0.0:
+                    raise OverflowError(
+                        f"SGD.step: parameter {p.label or '(unlabelled)'} would become {x!r} "
+                        f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
+                    )
+            # (else every value is finite and only their sum overflowed)
         # Updating .data in place makes no graph nodes; no_grad keeps it so
         # even if a subclass computes the update with Value ops.
         with no_grad():
-            for p, x in zip(self.params, new, strict=True):
+            for p, x in zip(params, new, strict=True):
                 p.data = x
-        self._velocity = velocity
+        if self.momentum:
+            self._velocity = velocity
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""

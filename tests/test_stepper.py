@@ -107,3 +107,13 @@ def test_stepper_runs_in_a_real_jupyter_kernel():
     outputs = nb.cells[0].outputs
     assert any("stepper ok 3" in o.get("text", "") for o in outputs)
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_trace_shows_this_pass_even_when_leaves_hold_older_grads():
+    a, _b, c = small()
+    c.backward()
+    c.backward()  # the leaf now holds 8: two passes' worth
+    trace = Trace(c)
+    assert trace.steps[-1].upstream == 4.0
+    assert trace.narrate(2).endswith("∂c/∂a = 4.")
+    assert a.grad == 8.0  # and it still does afterwards
