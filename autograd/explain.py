@@ -122,13 +122,14 @@ class Explanation:
         return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
 
 
-def count_paths(root: Value, node: Value) -> int:
+def count_paths(root: Value, node: Value, order: list[Value] | None = None) -> int:
     """How many paths lead from ``node`` up to ``root`` (0 if it is not in the graph).
 
     Dynamic programming over the topological order: the paths from a parent
     are the sum of the paths from each child slot, so nothing is listed.
     """
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
     paths = {id(v): 0 for v in order}
     paths[id(root)] = 1
     for child in reversed(order):
@@ -148,7 +149,8 @@ def explain(root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Exp
     """
     if not isinstance(root, Value) or not isinstance(node, Value):
         raise TypeError("explain(root, node) takes two Values")
-    n = count_paths(root, node)
+    order = topological_order(root)
+    n = count_paths(root, node, order)
     if n == 0:
         raise ValueError(
             f"explain: {node.label or repr(node)} is not in the graph of {root.label or repr(root)}"
@@ -158,7 +160,6 @@ def explain(root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Exp
             f"explain: there are {n} paths from {node.label or 'the node'} to {root.label or 'the root'}, "
             f"more than max_paths={max_paths}; pass max_paths={n} to list them all"
         )
-    order = topological_order(root)
     names = {v: node_name(v, i) for i, v in enumerate(order)}
     # children of every node, with the local derivative of each edge
     up: dict[int, list[tuple[Value, float]]] = {}
