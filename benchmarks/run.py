@@ -30,9 +30,9 @@ PLAN: list[tuple[str, list[str], str]] = [
     ("scalar_ops", ["stepgrad", "torch"], "one scalar op forward + backward (median over 9 ops)"),
     ("train_tutorial", ["stepgrad", "torch", "micrograd"], "nn.fit, tutorial net, batch size 1"),
     ("train_moons", ["stepgrad", "torch", "micrograd"], "nn.fit, moons 2-16-16-1 tanh, batch size 1"),
-    ("chain_1e4", ["stepgrad"], "chain of 1e4 nodes"),
-    ("chain_1e5", ["stepgrad"], "chain of 1e5 nodes"),
-    ("chain_1e6", ["stepgrad"], "chain of 1e6 nodes"),
+    ("chain_1e4", ["stepgrad", "stepgrad-nogc"], "chain of 1e4 nodes (peer: the cyclic GC disabled)"),
+    ("chain_1e5", ["stepgrad", "stepgrad-nogc"], "chain of 1e5 nodes (peer: the cyclic GC disabled)"),
+    ("chain_1e6", ["stepgrad", "stepgrad-nogc"], "chain of 1e6 nodes (peer: the cyclic GC disabled)"),
     ("memory_chain", ["stepgrad", "micrograd"], "memory, chain of x*c and x+c (tracemalloc, 1e5 nodes)"),
     ("memory_mixed", ["stepgrad"], "memory, chain of x*c, x+c, tanh (1e5 nodes)"),
     ("memory_mlp", ["stepgrad", "micrograd"], "memory, the demo step's graph"),
@@ -115,12 +115,19 @@ def write_report(path: Path, rows: list[dict], rounds: int, seconds: float) -> N
                 f"| {row['title']} | {row['unit']} | {first['median']:.4g} | {name} | "
                 f"{entry['median']:.4g} | {entry['ratio']:.2f}x |"
             )
-    chains = {r["workload"]: r["engines"]["stepgrad"] for r in rows if r["workload"].startswith("chain")}
+    chains = {r["workload"]: r["engines"] for r in rows if r["workload"].startswith("chain")}
     if chains:
-        lines += ["", "Chains (stepgrad): forward and backward ns per node", ""]
-        lines += ["| nodes | forward | backward |", "|---|---:|---:|"]
-        for name, entry in chains.items():
-            lines.append(f"| {name.split('_')[1]} | {entry['forward']:.0f} | {entry['backward']:.0f} |")
+        lines += ["", "Chains (stepgrad): ns per node, with and without the cyclic garbage collector", ""]
+        lines += [
+            "| nodes | forward | backward | forward, GC off | backward, GC off |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, engines in chains.items():
+            on, off = engines["stepgrad"], engines.get("stepgrad-nogc", {})
+            lines.append(
+                f"| {name.split('_')[1]} | {on['forward']:.0f} | {on['backward']:.0f} | "
+                f"{off.get('forward', float('nan')):.0f} | {off.get('backward', float('nan')):.0f} |"
+            )
     ops = next((r for r in rows if r["workload"] == "scalar_ops"), None)
     if ops:
         lines += ["", "Scalar ops, ns per op (forward + backward)", ""]

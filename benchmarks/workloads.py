@@ -213,6 +213,8 @@ def tutorial_step(engine: str) -> dict[str, Any]:
 
 def chain(engine: str, n: int) -> dict[str, Any]:
     Value = value_class(engine)
+    if engine.endswith("-nogc"):
+        gc.disable()
     forward, backward = [], []
     for _ in range(3):
         x = Value(1.0)

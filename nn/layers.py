@@ -65,7 +65,8 @@ class Neuron(Module):
         self.activation = activation
         self.layer = layer
         self.index = index
-        self._act = ACTIVATIONS[activation]
+        method = ACTIVATIONS[activation]
+        self._act = None if method is None else getattr(Value, method)
         self._scope = scope(f"{layer}/neuron {index}")
         with self._scope:
             self.w = [
@@ -87,7 +88,7 @@ class Neuron(Module):
                 z.label = self._a_label
                 return z
             z.label = self._z_label
-            a = getattr(z, self._act)()
+            a = self._act(z)
             a.label = self._a_label
             return a
 
