@@ -47,16 +47,22 @@ def _describe(x: Value | float) -> str:
 
 def _check_number(x: object, where: str) -> float:
     """The float behind a plain-number operand, or a TypeError/ValueError."""
-    if type(x) is float and x - x == 0.0:  # the common case, without the ABC check below
+    if type(x) is float and x - x == 0.0:  # the common cases, without the ABC check below
         return x
-    if type(x) is int:
+    if type(x) is int and -(2**1023) < x < 2**1023:
         return float(x)
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or _is_numpy_bool(x):
         raise TypeError(
             f"{where}: expected a Value or a real number (int or float), "
             f"got {type(x).__name__} {x!r}"
         )
-    f = float(x)
+    try:
+        f = float(x)
+    except OverflowError:
+        digits = str(x)
+        raise OverflowError(
+            f"{where}: the integer {digits[:12]}… ({len(digits)} digits) is too large for a float"
+        ) from None
     if not math.isfinite(f):
         raise ValueError(f"{where}: got the non-finite number {f!r}; every Value must be finite")
     return f

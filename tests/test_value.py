@@ -230,3 +230,10 @@ def test_scope_tags_values_and_nests_with_slashes():
 def test_repr_shows_data_grad_label_and_op():
     assert repr(Value(1.5, label="x")) == "Value(data=1.5, grad=0.0, label='x')"
     assert "op='*'" in repr(Value(1.0) * 2)
+
+
+def test_integers_too_large_for_a_float_are_refused_clearly():
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(10**400)
+    with pytest.raises(OverflowError, match=r"\*: .* too large"):
+        Value(1.0) * 10**400
