@@ -102,7 +102,6 @@ class Trace:
             for node in self.order:
                 node.grad = 0.0
             self.steps: list[Step] = list(backward_steps(root))
-            self.grads: list[float] = [node.grad for node in self.order]
         finally:
             for node, grad in zip(self.order, saved, strict=True):
                 node.grad = grad
