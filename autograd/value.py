@@ -221,6 +221,8 @@ class Value:
             d_exp = _finite_local(out * math.log(x), "**", self, exponent)
             return _node(out, "**", self, d_base, exponent, d_exp)
         c = _check_number(exponent, "**")
+        if c == 2.0:  # squares make every squared-error cost: skip the general path
+            return _node(x * x, "**", self, 2.0 * x, None, 0.0, c)
         if x == 0.0 and c < 1.0 and c != 0.0:
             kind = ZeroDivisionError if c < 0.0 else ValueError
             raise kind(
@@ -465,17 +467,19 @@ class scope:
         if not isinstance(name, str) or not name:
             raise ValueError(f"scope() needs a non-empty str name, got {name!r}")
         self.name = name
-        self._saved: str | None = None
+        # a stack, so one scope object can be reused, even inside itself
+        self._saved: list[str | None] = []
 
     def __enter__(self) -> str:
         global _group
-        saved = self._saved = _group
+        saved = _group
+        self._saved.append(saved)
         _group = self.name if saved is None else f"{saved}/{self.name}"
         return _group
 
     def __exit__(self, *exc: object) -> None:
         global _group
-        _group = self._saved
+        _group = self._saved.pop()
 
 
 def current_scope() -> str | None:

@@ -27,6 +27,11 @@ Target = float | Value
 BCE_EPS = 1e-12
 
 
+# Made once: a loss is built for every sample of every step.
+_COST_SCOPE = scope("C")
+_TERM_LABELS = [f"C_{j}" for j in range(10)]
+
+
 def _check(name: str, outputs: Sequence[Value], targets: Sequence[Target]) -> None:
     if len(outputs) != len(targets):
         raise ValueError(f"{name}: {len(outputs)} outputs but {len(targets)} targets")
@@ -37,11 +42,11 @@ def _check(name: str, outputs: Sequence[Value], targets: Sequence[Target]) -> No
 def squared_error(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
     """The tutorial's C = Σ_j (a_j - y_j)²; with several outputs each term is labelled C_j."""
     _check("squared_error", outputs, targets)
-    with scope("C"):
+    with _COST_SCOPE:
         total = None
         for j, (a, y) in enumerate(zip(outputs, targets, strict=True)):
             term = (a - y) ** 2
-            term.label = f"C_{j}" if j < 10 else f"C_{{{j}}}"
+            term.label = _TERM_LABELS[j] if j < 10 else f"C_{{{j}}}"
             total = term if total is None else total + term
         assert total is not None
         total.label = "C"

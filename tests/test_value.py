@@ -237,3 +237,13 @@ def test_integers_too_large_for_a_float_are_refused_clearly():
         Value(10**400)
     with pytest.raises(OverflowError, match=r"\*: .* too large"):
         Value(1.0) * 10**400
+
+
+def test_one_scope_object_can_be_reused_and_nested_in_itself():
+    block = scope("B")
+    with block:
+        with block:
+            inner = Value(1.0)
+        outer = Value(1.0)
+    after = Value(1.0)
+    assert (inner.group, outer.group, after.group) == ("B/B", "B", None)
