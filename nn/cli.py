@@ -9,7 +9,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from autograd import Value
 
 __all__ = ["main"]
 
@@ -101,16 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_demo(out: Path, seed: int) -> int:
-    from autograd import topological_order
-
+    """The main job: C, the 35 gradients against the matrix formulas, then the pictures."""
     from .layers import tutorial_network
     from .losses import squared_error
     from .matrix import compare_with_engine
 
     net = tutorial_network(seed=seed)
+    comparison = compare_with_engine(net, TUTORIAL_INPUT, TUTORIAL_TARGET)
+    # A fresh graph for the pictures, its grads from one clean backward
+    # (compare_with_engine's backward already filled the leaves once).
     outputs = net(list(TUTORIAL_INPUT))
     cost = squared_error(outputs, list(TUTORIAL_TARGET))
-    comparison = compare_with_engine(net, TUTORIAL_INPUT, TUTORIAL_TARGET)
+    net.zero_grad()
+    cost.backward()
 
     print(f"The tutorial's 2-4-3-2 sigmoid network (weights uniform in [-3, 3], seed {seed})")
     print(f"input  a^I = {TUTORIAL_INPUT}, target y = {TUTORIAL_TARGET}")
@@ -126,21 +132,29 @@ def run_demo(out: Path, seed: int) -> int:
         print(f"MISMATCH: the largest difference is {worst:.3g} (> {AGREEMENT:g})", file=sys.stderr)
         return 1
     print(f"largest difference {worst:.1e}: the matrix formulas (the tutorial's induction) agree with backprop.")
+    return _write_pictures(cost, out)
 
-    cost.backward()
-    out.mkdir(parents=True, exist_ok=True)
-    try:
+
+def _write_pictures(cost: Value, out: Path) -> int:
+    """graph.svg and backward.html into ``out``, or say where they will go."""
+    from autograd import topological_order
+
+    svg_path, html_path = out / "graph.svg", out / "backward.html"
+    try:  # lazily: the views are optional for the numbers above
         from autograd.draw import to_svg
         from autograd.stepper import save_steps_html
-    except ImportError as e:  # the views need graphviz's python package
-        print(f"cannot draw: {e}", file=sys.stderr)
-        return 1
-    svg_path = out / "graph.svg"
-    svg_path.write_text(to_svg(cost), encoding="utf-8")
+    except ImportError as e:
+        print(f"drawing is not available yet ({e}); the pictures will go to {svg_path} and {html_path}")
+        return 0
     n_nodes = len(topological_order(cost))
-    print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
-    html_path = out / "backward.html"
-    save_steps_html(cost, html_path)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        svg_path.write_text(to_svg(cost), encoding="utf-8")
+        print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
+        save_steps_html(cost, html_path)
+    except RuntimeError as e:  # no Graphviz `dot`: the message says how to install it
+        print(f"stepgrad demo: cannot draw: {e}", file=sys.stderr)
+        return 1
     print(f"wrote {html_path}  (open it in a browser; step through all {n_nodes} backward steps)")
     return 0
 
@@ -165,16 +179,20 @@ def run_train(args: argparse.Namespace) -> int:
         activation=[args.activation] * len(args.layers) + ["sigmoid"],
         seed=args.seed,
     )
-    history = fit(
-        net,
-        data,
-        "squared_error",
-        SGD(net.parameters(), lr=args.lr),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        quiet=args.quiet,
-    )
+    try:
+        history = fit(
+            net,
+            data,
+            "squared_error",
+            SGD(net.parameters(), lr=args.lr),
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            quiet=args.quiet,
+        )
+    except ArithmeticError as e:  # a value overflowed: the steps were too large
+        print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.json"
     net.save(model_path)

@@ -15,13 +15,16 @@ k: its input) and ``.b`` its bias. Every Value is labelled accordingly:
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from autograd import Value, scope
 
-from .module import Module, read_json, require_list, require_number
+from .module import Module
+from .state import check_header, checked_values, mlp_state, read_json
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
 
@@ -51,7 +54,16 @@ def layer_names(n_layers: int) -> list[str]:
 
 
 class Neuron(Module):
-    """One neuron j of layer L: z_j = Σ_k a_k w_{jk} + b_j, a_j = act(z_j)."""
+    """One neuron j of layer L: z_j = (Σ_k a_k w_{jk}) + b_j, a_j = act(z_j).
+
+    With ``bias=False`` there is no b_j (``.b`` is None) and z_j is the sum alone.
+
+        >>> n = Neuron(2, "tanh", "H1", 0, random.Random(0))
+        >>> [p.label for p in n.parameters()]
+        ['w_{00}^{H1}', 'w_{01}^{H1}', 'b_0^{H1}']
+        >>> n([Value(1.0), Value(0.5)]).label
+        'a_0^{H1}'
+    """
 
     def __init__(
         self,
@@ -61,6 +73,7 @@ class Neuron(Module):
         index: int,
         rng: random.Random,
         init_range: float = 1.0,
+        bias: bool = True,
     ) -> None:
         self.activation = activation
         self.layer = layer
@@ -73,17 +86,26 @@ class Neuron(Module):
                 Value(rng.uniform(-init_range, init_range), label=f"w_{{{_index(index, k)}}}^{{{layer}}}")
                 for k in range(n_inputs)
             ]
-            self.b = Value(rng.uniform(-init_range, init_range), label=f"b_{_sub(str(index))}^{{{layer}}}")
+            self.b: Value | None = (
+                Value(rng.uniform(-init_range, init_range), label=f"b_{_sub(str(index))}^{{{layer}}}")
+                if bias
+                else None
+            )
         self._z_label = f"z_{_sub(str(index))}^{{{layer}}}"
         self._a_label = f"a_{_sub(str(index))}^{{{layer}}}"
 
     def __call__(self, xs: Sequence[Value]) -> Value:
+        # The hot path of training: engine ops only, no checks (MLP checked
+        # the inputs once). The sum is built left to right and the bias added
+        # last, z = (a_0 w_0 + a_1 w_1 + ...) + b, exactly as the tutorial
+        # writes it, so the drawn graph reads like the formula.
         with self._scope:
             w = self.w
-            acc = xs[0] * w[0]
+            z = xs[0] * w[0]
             for k in range(1, len(w)):
-                acc = acc + xs[k] * w[k]
-            z = acc + self.b
+                z = z + xs[k] * w[k]
+            if self.b is not None:
+                z = z + self.b
             if self._act is None:
                 z.label = self._a_label
                 return z
@@ -95,10 +117,12 @@ class Neuron(Module):
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for w in self.w:
             yield w.label, w
-        yield self.b.label, self.b
+        if self.b is not None:
+            yield self.b.label, self.b
 
     def __repr__(self) -> str:
-        return f"Neuron({self.layer}/{self.index}, {len(self.w)} inputs, {self.activation})"
+        bias = "" if self.b is not None else ", no bias"
+        return f"Neuron({self.layer}/{self.index}, {len(self.w)} inputs, {self.activation}{bias})"
 
 
 class Layer(Module):
@@ -112,10 +136,11 @@ class Layer(Module):
         name: str,
         rng: random.Random,
         init_range: float = 1.0,
+        bias: bool = True,
     ) -> None:
         self.name = name
         self.activation = activation
-        self.neurons = [Neuron(n_inputs, activation, name, j, rng, init_range) for j in range(n_outputs)]
+        self.neurons = [Neuron(n_inputs, activation, name, j, rng, init_range, bias) for j in range(n_outputs)]
 
     def __call__(self, xs: Sequence[Value]) -> list[Value]:
         return [n(xs) for n in self.neurons]
@@ -134,6 +159,7 @@ class MLP(Module):
     ``activation`` is one name for every layer or a list with one per layer
     (``sigmoid``, ``tanh``, ``relu``, ``linear``). Weights and biases start
     uniform in ``[-init_range, init_range]`` from ``random.Random(seed)``.
+    ``bias=False`` builds neurons without biases (the seed question's network).
 
         >>> net = MLP(2, [3, 1], activation=["tanh", "linear"], seed=1)
         >>> net.layers[0].neurons[2].w[1].label
@@ -149,6 +175,7 @@ class MLP(Module):
         activation: str | Sequence[str] = "sigmoid",
         seed: int | None = None,
         init_range: float = 1.0,
+        bias: bool = True,
     ) -> None:
         if isinstance(n_inputs, bool) or not isinstance(n_inputs, int) or n_inputs < 1:
             raise ValueError(f"MLP: n_inputs must be a positive int, got {n_inputs!r}")
@@ -161,26 +188,39 @@ class MLP(Module):
         for a in acts:
             if a not in ACTIVATIONS:
                 raise ValueError(f"MLP: unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}")
-        if not init_range > 0:
-            raise ValueError(f"MLP: init_range must be positive, got {init_range!r}")
+        if isinstance(init_range, bool) or not isinstance(init_range, int | float) or not 0 < init_range < math.inf:
+            raise ValueError(f"MLP: init_range must be a positive finite number, got {init_range!r}")
+        if not isinstance(bias, bool):
+            raise TypeError(f"MLP: bias must be True or False, got {bias!r}")
         self.n_inputs = n_inputs
         self.layer_sizes = sizes
         self.activations = acts
         self.seed = seed
         self.init_range = float(init_range)
+        self.bias = bias
         rng = random.Random(seed)
         names = layer_names(len(sizes))
         fan_in = [n_inputs, *sizes[:-1]]
         self.layers = [
-            Layer(fan_in[i], sizes[i], acts[i], names[i], rng, self.init_range) for i in range(len(sizes))
+            Layer(fan_in[i], sizes[i], acts[i], names[i], rng, self.init_range, bias) for i in range(len(sizes))
         ]
         self._input_labels = [f"a_{_sub(str(k))}^{{I}}" for k in range(n_inputs)]
         self._input_scope = scope("I")
 
     def inputs(self, xs: Sequence[float | Value]) -> list[Value]:
-        """The input Values ``a_k^{I}`` for ``xs`` (Values are kept as they are)."""
-        if len(xs) != self.n_inputs:
-            raise ValueError(f"MLP expects {self.n_inputs} inputs, got {len(xs)}: {list(xs)!r}")
+        """The input Values ``a_k^{I}`` for ``xs`` (Values are kept as they are).
+
+            >>> [a.label for a in tutorial_network().inputs([0.3, 0.5])]
+            ['a_0^{I}', 'a_1^{I}']
+        """
+        try:
+            n = len(xs)
+        except TypeError:
+            raise TypeError(
+                f"MLP expects a list of {self.n_inputs} inputs, got {type(xs).__name__} {xs!r}"
+            ) from None
+        if n != self.n_inputs:
+            raise ValueError(f"MLP expects {self.n_inputs} inputs, got {n}: {list(xs)!r}")
         with self._input_scope:
             return [
                 x if isinstance(x, Value) else Value(x, label)
@@ -200,7 +240,8 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         sizes = "-".join(map(str, [self.n_inputs, *self.layer_sizes]))
-        return f"MLP({sizes}, activations={self.activations})"
+        bias = "" if self.bias else ", no biases"
+        return f"MLP({sizes}, activations={self.activations}{bias})"
 
     # -- state: JSON only ------------------------------------------------
 
@@ -208,94 +249,53 @@ class MLP(Module):
         """Config and weights as plain JSON data.
 
         ``{"format": "stepgrad.MLP", "version": 1, "n_inputs": 2, "layer_sizes": [...],
-        "activations": [...], "layers": {"H1": {"weights": [[w_00, w_01], ...],
-        "biases": [b_0, ...]}, ...}}``
+        "activations": [...], "bias": true, "layers": {"H1": {"weights": [[w_00, w_01], ...],
+        "biases": [b_0, ...]}, ...}}`` (no ``"biases"`` when ``bias`` is false).
+
+            >>> state = MLP(2, [1], seed=0).state_dict()
+            >>> state["layers"]["O"].keys()
+            dict_keys(['weights', 'biases'])
         """
-        return {
-            "format": "stepgrad.MLP",
-            "version": 1,
-            "n_inputs": self.n_inputs,
-            "layer_sizes": list(self.layer_sizes),
-            "activations": list(self.activations),
-            "layers": {
-                layer.name: {
-                    "weights": [[w.data for w in n.w] for n in layer.neurons],
-                    "biases": [n.b.data for n in layer.neurons],
-                }
-                for layer in self.layers
-            },
-        }
+        return mlp_state(self)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Take the weights of `state` (from `state_dict()`); all-or-nothing.
 
         Everything is checked before anything changes, so on a ValueError
-        (which names the bad key) the network is left as it was.
+        (which names the bad key) the network is left as it was. Grads are reset.
+
+            >>> a, b = tutorial_network(seed=1), tutorial_network(seed=2)
+            >>> b.load_state_dict(a.state_dict())
+            >>> b.layers[0].neurons[0].w[0].data == a.layers[0].neurons[0].w[0].data
+            True
         """
-        new_values = self._check_state(state)
+        new_values = checked_values(self, state)
         for p, x in zip(self.parameters(), new_values, strict=True):
             p.data = x
             p.grad = 0.0
 
-    def _check_state(self, state: object) -> list[float]:
-        if not isinstance(state, dict):
-            raise ValueError(f"state_dict: expected a JSON object, got {type(state).__name__}")
-        for key in ("format", "n_inputs", "layer_sizes", "activations", "layers"):
-            if key not in state:
-                raise ValueError(f"state_dict: missing key {key!r}")
-        if state["format"] != "stepgrad.MLP":
-            raise ValueError(f"state_dict['format']: expected 'stepgrad.MLP', got {state['format']!r}")
-        if state["n_inputs"] != self.n_inputs:
-            raise ValueError(f"state_dict['n_inputs']: this network has {self.n_inputs}, got {state['n_inputs']!r}")
-        if state["layer_sizes"] != self.layer_sizes:
-            raise ValueError(
-                f"state_dict['layer_sizes']: this network has {self.layer_sizes}, got {state['layer_sizes']!r}"
-            )
-        if state["activations"] != self.activations:
-            raise ValueError(
-                f"state_dict['activations']: this network has {self.activations}, got {state['activations']!r}"
-            )
-        layers = state["layers"]
-        if not isinstance(layers, dict):
-            raise ValueError(f"state_dict['layers']: expected an object, got {type(layers).__name__}")
-        values: list[float] = []
-        for layer in self.layers:
-            key = f"['layers'][{layer.name!r}]"
-            entry = layers.get(layer.name)
-            if not isinstance(entry, dict):
-                raise ValueError(f"state_dict{key}: missing or not an object")
-            for part in ("weights", "biases"):
-                if part not in entry:
-                    raise ValueError(f"state_dict{key}: missing key {part!r}")
-            rows = require_list(entry["weights"], len(layer.neurons), f"{key}['weights']")
-            biases = require_list(entry["biases"], len(layer.neurons), f"{key}['biases']")
-            for j, neuron in enumerate(layer.neurons):
-                row = require_list(rows[j], len(neuron.w), f"{key}['weights'][{j}]")
-                values.extend(require_number(x, f"{key}['weights'][{j}][{k}]") for k, x in enumerate(row))
-                values.append(require_number(biases[j], f"{key}['biases'][{j}]"))
-        return values
-
     @classmethod
     def from_state_dict(cls, state: dict[str, Any]) -> MLP:
-        """A new network with the config and weights of `state`."""
-        if not isinstance(state, dict):
-            raise ValueError(f"state_dict: expected a JSON object, got {type(state).__name__}")
-        for key in ("n_inputs", "layer_sizes", "activations"):
-            if key not in state:
-                raise ValueError(f"state_dict: missing key {key!r}")
+        """A new network with the config and weights of `state`.
+
+            >>> net = MLP(3, [2, 1], activation=["relu", "linear"], seed=0, bias=False)
+            >>> MLP.from_state_dict(net.state_dict())
+            MLP(3-2-1, activations=['relu', 'linear'], no biases)
+        """
+        check_header(state)
         try:
-            net = cls(state["n_inputs"], state["layer_sizes"], state["activations"])
+            net = cls(state["n_inputs"], state["layer_sizes"], state["activations"], bias=state.get("bias", True))
         except (ValueError, TypeError) as e:
             raise ValueError(f"state_dict: bad network config: {e}") from None
         net.load_state_dict(state)
         return net
 
     @classmethod
-    def load(cls, path: str) -> MLP:
+    def load(cls, path: str | Path) -> MLP:
         """A network saved with `save()`."""
         return cls.from_state_dict(read_json(path))
 
-    def load_weights(self, path: str) -> None:
+    def load_weights(self, path: str | Path) -> None:
         """Load the weights saved in `path` into this network (same shape)."""
         self.load_state_dict(read_json(path))
 
@@ -307,5 +307,10 @@ class MLP(Module):
 
 
 def tutorial_network(seed: int | None = 0) -> MLP:
-    """The tutorial's 2-4-3-2 sigmoid network, weights uniform in [-3, 3]."""
+    """The tutorial's 2-4-3-2 sigmoid network, weights uniform in [-3, 3].
+
+        >>> net = tutorial_network(seed=0)
+        >>> net, all(-3 <= p.data <= 3 for p in net.parameters())
+        (MLP(2-4-3-2, activations=['sigmoid', 'sigmoid', 'sigmoid']), True)
+    """
     return MLP(2, [4, 3, 2], activation="sigmoid", seed=seed, init_range=3.0)

@@ -10,6 +10,10 @@ For C = Σ (a - y)² the tutorial derives, layer by layer from the output:
 from the weights alone (no autograd), and `compare_with_engine` holds them
 against the engine's grads: "Is it indeed correct induction?" gets a number.
 
+The first formula is the derivative of the tutorial's cost: the results hold
+for ``squared_error`` only, and both functions refuse any other loss. A
+network without biases gets gradient matrices M_h · (a^{h-1})^T, no column of 1s.
+
     >>> from nn import tutorial_network
     >>> net = tutorial_network(seed=0)
     >>> layers = matrix_backprop(net, [0.3, 0.5], [1.0, 0.0])
@@ -22,7 +26,7 @@ against the engine's grads: "Is it indeed correct induction?" gets a number.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .layers import MLP
@@ -36,7 +40,8 @@ Matrix = list[list[float]]
 @dataclass
 class LayerGradients:
     """One layer's matrices: ``delta`` is M_L (∂C/∂z per neuron), ``grads`` the
-    rows ``[∂C/∂w_{j0} ... ∂C/∂w_{j,n-1}, ∂C/∂b_j]``."""
+    rows ``[∂C/∂w_{j0} ... ∂C/∂w_{j,n-1}, ∂C/∂b_j]`` (no ∂C/∂b_j without biases);
+    ``a_prev``, ``z`` and ``a`` are the forward pass's vectors."""
 
     name: str
     a_prev: list[float]
@@ -69,17 +74,37 @@ def _transpose(m: Matrix) -> Matrix:
     return [list(col) for col in zip(*m, strict=True)]
 
 
-def matrix_backprop(net: MLP, x: Sequence[float], y: Sequence[float]) -> list[LayerGradients]:
+def _require_squared_error(loss: str | Callable[..., object], where: str) -> None:
+    """The formulas start from ∂C/∂a = 2(a - y): refuse any other cost, saying so."""
+    if loss is squared_error or loss == "squared_error":
+        return
+    name = loss if isinstance(loss, str) else getattr(loss, "__name__", repr(loss))
+    raise ValueError(
+        f"{where}: the tutorial's matrix formulas (M_outp = 2(a - y) ⊙ σ'(z)) are derived for "
+        f"squared_error, the cost C = Σ (a - y)²; got {name!r}"
+    )
+
+
+def matrix_backprop(
+    net: MLP,
+    x: Sequence[float],
+    y: Sequence[float],
+    loss: str | Callable[..., object] = squared_error,
+) -> list[LayerGradients]:
     """∂C/∂(every weight and bias) of C = Σ (a - y)² by the tutorial's matrix formulas.
 
     Returns one `LayerGradients` per layer, input side first (H1, ..., O).
+    Valid for the ``squared_error`` cost only: any other ``loss`` is a ValueError.
+    Reads only the weights' ``.data``: no Values are made, no grads touched.
     """
+    _require_squared_error(loss, "matrix_backprop")
     if len(x) != net.n_inputs:
         raise ValueError(f"matrix_backprop: the network takes {net.n_inputs} inputs, got {len(x)}")
     if len(y) != net.layer_sizes[-1]:
         raise ValueError(f"matrix_backprop: the network has {net.layer_sizes[-1]} outputs, got {len(y)} targets")
     weights = [[[w.data for w in n.w] for n in layer.neurons] for layer in net.layers]
-    biases = [[n.b.data for n in layer.neurons] for layer in net.layers]
+    # a network without biases is the same network with every b = 0
+    biases = [[n.b.data if n.b is not None else 0.0 for n in layer.neurons] for layer in net.layers]
 
     # forward pass, keeping every z, a and σ'(z)
     a = [float(v) for v in x]
@@ -100,7 +125,8 @@ def matrix_backprop(net: MLP, x: Sequence[float], y: Sequence[float]) -> list[La
         else:
             back = _matvec(_transpose(weights[i + 1]), delta)
             delta = [dj * bj for dj, bj in zip(d_act, back, strict=True)]
-        grads = [[dj * ak for ak in [*a_prev, 1.0]] for dj in delta]
+        column = [*a_prev, 1.0] if net.bias else a_prev  # [a; 1]: the 1 is ∂z/∂b
+        grads = [[dj * ak for ak in column] for dj in delta]
         result.append(LayerGradients(name, list(a_prev), z, a_out, delta, grads))
     result.reverse()
     return result
@@ -115,6 +141,7 @@ class Comparison:
 
     @property
     def max_abs_diff(self) -> float:
+        """The largest |engine - matrix| over every parameter."""
         return max(abs(e - m) for _, e, m in self.rows)
 
     def table(self) -> str:
@@ -126,11 +153,18 @@ class Comparison:
         return "\n".join(lines)
 
 
-def compare_with_engine(net: MLP, x: Sequence[float], y: Sequence[float]) -> Comparison:
+def compare_with_engine(
+    net: MLP,
+    x: Sequence[float],
+    y: Sequence[float],
+    loss: str | Callable[..., object] = squared_error,
+) -> Comparison:
     """Run the engine's backward on C and compare every grad with `matrix_backprop`.
 
     The parameters' grads are overwritten with this one sample's gradient.
+    Like `matrix_backprop`, valid for ``squared_error`` only.
     """
+    _require_squared_error(loss, "compare_with_engine")
     layers = matrix_backprop(net, x, y)
     net.zero_grad()
     cost = squared_error(net(x), y)
@@ -138,6 +172,6 @@ def compare_with_engine(net: MLP, x: Sequence[float], y: Sequence[float]) -> Com
     rows = []
     for layer, grads in zip(net.layers, layers, strict=True):
         for neuron, row in zip(layer.neurons, grads.grads, strict=True):
-            for p, m in zip([*neuron.w, neuron.b], row, strict=True):
+            for p, m in zip(neuron.parameters(), row, strict=True):
                 rows.append((p.label, p.grad, m))
     return Comparison(cost.data, rows)

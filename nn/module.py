@@ -9,18 +9,19 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, zero_grad
 
+from .state import require_number
+
 __all__ = ["Module"]
 
 
 class Module:
-    """Base class: subclasses implement `named_parameters` and the state keys."""
+    """Base class: a subclass gives `named_parameters`; parameters, grads and state follow."""
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """(label, Value) for every parameter, in `parameters()` order."""
@@ -35,47 +36,31 @@ class Module:
         zero_grad(self.parameters())
 
     def state_dict(self) -> dict[str, Any]:
-        """Plain JSON-able state: config and every weight."""
-        raise NotImplementedError
+        """Plain JSON-able state; here ``{"parameters": {label: value}}`` (MLP saves its config too)."""
+        return {"parameters": {label: p.data for label, p in self.named_parameters()}}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Replace the weights from `state_dict()`; raises ValueError naming the bad key."""
-        raise NotImplementedError
+        """Take the values of `state_dict()`; all-or-nothing, a ValueError names the bad key.
+
+            >>> import random
+            >>> from nn import Neuron
+            >>> a, b = Neuron(2, "relu", "H1", 0, random.Random(1)), Neuron(2, "relu", "H1", 0, random.Random(2))
+            >>> b.load_state_dict(a.state_dict())
+            >>> [p.data for p in b.parameters()] == [p.data for p in a.parameters()]
+            True
+        """
+        if not isinstance(state, dict) or not isinstance(state.get("parameters"), dict):
+            raise ValueError("state_dict: expected an object with a 'parameters' object")
+        given = state["parameters"]
+        new = []
+        for label, p in self.named_parameters():  # check everything before changing anything
+            if label not in given:
+                raise ValueError(f"state_dict['parameters']: missing key {label!r}")
+            new.append((p, require_number(given[label], f"['parameters'][{label!r}]")))
+        for p, x in new:
+            p.data = x
+            p.grad = 0.0
 
     def save(self, path: str | Path) -> None:
         """Write `state_dict()` as JSON (never pickle: a model file runs no code)."""
         Path(path).write_text(json.dumps(self.state_dict(), indent=1) + "\n", encoding="utf-8")
-
-
-def read_json(path: str | Path) -> Any:
-    """Parse a model file, with errors that name the file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ValueError(f"{path}: cannot read model file ({e.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(
-            f"{path}: not a valid JSON model file (line {e.lineno}, column {e.colno}: {e.msg}); "
-            "is it truncated?"
-        ) from None
-
-
-def require_number(x: object, key: str) -> float:
-    """A finite real number from JSON, or a ValueError naming `key`."""
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        raise ValueError(f"state_dict{key}: expected a number, got {type(x).__name__} {x!r}")
-    f = float(x)
-    if not math.isfinite(f):
-        raise ValueError(f"state_dict{key}: expected a finite number, got {x!r}")
-    return f
-
-
-def require_list(x: object, length: int, key: str) -> list[Any]:
-    """A JSON list of exactly `length` items, or a ValueError naming `key`."""
-    if not isinstance(x, list):
-        raise ValueError(f"state_dict{key}: expected a list, got {type(x).__name__}")
-    if len(x) != length:
-        raise ValueError(f"state_dict{key}: expected {length} entries, got {len(x)}")
-    return x

@@ -15,7 +15,11 @@ __all__ = ["to_torch"]
 
 
 def to_torch(net: MLP) -> Any:
-    """A float64 ``torch.nn.Sequential`` of Linear + activation layers with ``net``'s weights."""
+    """A float64 ``torch.nn.Sequential`` of Linear + activation layers with ``net``'s weights.
+
+    ``linear`` layers get no activation module; a net without biases gives
+    ``Linear(..., bias=False)``. Parameter order matches: weight rows then bias.
+    """
     try:
         import torch
     except ImportError:
@@ -24,10 +28,12 @@ def to_torch(net: MLP) -> Any:
     fan_in = net.n_inputs
     activations = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
     for layer in net.layers:
-        linear = torch.nn.Linear(fan_in, len(layer.neurons), dtype=torch.float64)
+        linear = torch.nn.Linear(fan_in, len(layer.neurons), bias=net.bias, dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
+            if net.bias:
+                biases = [n.b.data for n in layer.neurons if n.b is not None]
+                linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
         modules.append(linear)
         if layer.activation in activations:
             modules.append(activations[layer.activation]())

@@ -1,5 +1,6 @@
 """The `stepgrad` command: demo's numbers and files, train's outputs, bad flags."""
 
+import importlib
 import json
 import re
 import subprocess
@@ -94,3 +95,55 @@ def test_help_is_available_everywhere(capsys):
             main(args)
         assert info.value.code == 0
     assert "--out" in capsys.readouterr().out
+
+
+def test_demo_without_the_drawing_modules_says_where_the_pictures_will_go(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "autograd.draw", None)  # makes `from autograd.draw import` fail
+    assert main(["demo", "--out", str(tmp_path / "pics")]) == 0
+    out = capsys.readouterr().out
+    assert "C = " in out and "largest difference" in out
+    assert f"{tmp_path / 'pics' / 'graph.svg'}" in out and f"{tmp_path / 'pics' / 'backward.html'}" in out
+    assert not (tmp_path / "pics").exists()
+
+
+def test_demo_without_graphviz_fails_with_one_line_after_the_numbers(tmp_path, monkeypatch, capsys):
+    draw_module = importlib.import_module("autograd.draw")  # `autograd.draw` is also the function
+
+    def no_dot(root, *args, **kwargs):
+        raise RuntimeError("no Graphviz `dot` found; install it with: apt-get install graphviz")
+
+    monkeypatch.setattr(draw_module, "to_svg", no_dot)
+    assert main(["demo", "--out", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "largest difference" in captured.out
+    assert captured.err.strip().splitlines() == [
+        "stepgrad demo: cannot draw: no Graphviz `dot` found; install it with: apt-get install graphviz"
+    ]
+
+
+def test_demo_draws_a_graph_whose_grads_come_from_one_backward(tmp_path, monkeypatch, capsys):
+    from autograd import topological_order
+
+    drawn = []
+    draw_module, stepper_module = importlib.import_module("autograd.draw"), importlib.import_module("autograd.stepper")
+    monkeypatch.setattr(draw_module, "to_svg", lambda root, *a, **k: drawn.append(root) or "<svg/>")
+    monkeypatch.setattr(stepper_module, "save_steps_html", lambda root, path, *a, **k: drawn.append(root))
+    assert main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
+    cost = drawn[0]
+    assert drawn == [cost, cost] and cost.label == "C"
+    leaves = {v.label: v.grad for v in topological_order(cost) if not v.parents and v.label[0] in "wb"}
+    expected = compare_with_engine(tutorial_network(seed=3), [0.3, 0.5], [1.0, 0.0])
+    assert leaves == {label: pytest.approx(grad, rel=1e-15) for label, grad, _ in expected.rows}
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 0
+    assert "demo" in capsys.readouterr().out
+
+
+def test_diverging_training_fails_with_one_line_suggesting_a_smaller_lr(tmp_path, capsys):
+    args = ["train", "--data", "xor", "--layers", "4", "--activation", "relu", "--lr", "1e200", "--epochs", "3"]
+    assert main([*args, "--out", str(tmp_path), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("stepgrad train: error: training diverged:")
+    assert err[0].endswith("try a smaller --lr")

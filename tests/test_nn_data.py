@@ -9,7 +9,7 @@ def test_tutorial_samples_are_the_tutorials_two_pairs():
     assert tutorial_samples() == [([0.3, 0.5], [1.0, 0.0]), ([0.2, 0.7], [0.0, 1.0])]
 
 
-def test_xor_targets():
+def test_xor_targets_are_one_where_exactly_one_input_is_one():
     assert {tuple(x): y[0] for x, y in xor()} == {(0, 0): 0, (0, 1): 1, (1, 0): 1, (1, 1): 0}
 
 
@@ -53,6 +53,6 @@ def test_load_csv_errors_name_file_and_line(tmp_path, text, message):
         load_csv(path, 2)
 
 
-def test_load_csv_missing_file(tmp_path):
-    with pytest.raises(ValueError, match="cannot read"):
+def test_load_csv_of_a_missing_file_names_it(tmp_path):
+    with pytest.raises(ValueError, match=r"missing\.csv: cannot read"):
         load_csv(tmp_path / "missing.csv", 2)

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from nn import MLP, compare_with_engine, matrix_backprop, squared_error, tutorial_network
+from autograd import Value, no_grad
+from nn import MLP, compare_with_engine, matrix_backprop, mse, squared_error, tutorial_network
 
 
 def test_tutorial_network_has_35_parameters_in_layer_neuron_weight_bias_order():
@@ -42,6 +43,25 @@ def test_forward_labels_every_value_in_the_tutorials_notation():
     assert {"a_0^{I}", "a_1^{I}", "z_3^{H1}", "a_2^{H2}", "w_{02}^{O}"} <= labels
 
 
+def test_z_is_built_as_the_tutorial_writes_it_and_grouped_by_neuron():
+    net = tutorial_network(seed=0)
+    net([0.3, 0.5])
+    neuron = net.layers[0].neurons[1]
+    a = neuron(net.inputs([0.3, 0.5]))
+    z = a.parents[0]
+    # z_1^{H1} = (a_0^{I} w_{10}^{H1} + a_1^{I} w_{11}^{H1}) + b_1^{H1}
+    total, b = z.parents
+    assert b is neuron.b and total.op == "+"
+    products = total.parents
+    assert [[v.label for v in prod.parents] for prod in products] == [
+        ["a_0^{I}", "w_{10}^{H1}"],
+        ["a_1^{I}", "w_{11}^{H1}"],
+    ]
+    group = "H1/neuron 1"
+    assert {v.group for v in (a, z, total, *products, *neuron.parameters())} == {group}
+    assert products[0].parents[0].group == "I"
+
+
 def _all_nodes(root):
     from autograd import topological_order
 
@@ -64,6 +84,20 @@ def test_forward_matches_a_hand_computed_sigmoid_network():
 def test_wrong_number_of_inputs_is_a_clear_error():
     with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
         tutorial_network()([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="expects a list of 2 inputs, got float"):
+        tutorial_network()(0.3)
+    with pytest.raises(TypeError, match=r"a_1\^\{I\}.*str"):
+        tutorial_network()([0.3, "0.5"])
+
+
+def test_inputs_may_be_values_that_receive_gradients():
+    net = tutorial_network(seed=0)
+    x0, x1 = Value(0.3, label="x0"), Value(0.5, label="x1")
+    squared_error(net([x0, x1]), [1.0, 0.0]).backward()
+    assert x0.grad != 0.0 and x1.grad != 0.0
+    h1 = net.layers[0].neurons
+    # ∂C/∂x_0 = Σ_j ∂C/∂z_j^{H1} w_{j0}^{H1}, and ∂C/∂b_j = ∂C/∂z_j: b's grad is that delta
+    assert x0.grad == pytest.approx(sum(n.b.grad * n.w[0].data for n in h1), rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +115,7 @@ def test_bad_mlp_config_is_refused(args, message):
         MLP(*args)
 
 
-def test_activation_per_layer():
+def test_each_layer_can_have_its_own_activation():
     net = MLP(2, [3, 2, 1], activation=["relu", "tanh", "linear"], seed=0)
     out = net([0.5, -0.5])[0]
     assert out.label == "a_0^{O}" and out.op == "+"
@@ -100,9 +134,61 @@ def test_engine_grads_equal_the_tutorials_matrix_formulas(seed):
     assert comparison.cost == pytest.approx(squared_error(net(x), y).data, rel=1e-15)
 
 
-def test_matrix_formulas_work_at_any_depth_and_activation():
-    net = MLP(3, [5, 4, 3, 2], activation=["tanh", "relu", "sigmoid", "linear"], seed=4)
-    assert compare_with_engine(net, [0.1, -0.7, 0.4], [0.5, -0.2]).max_abs_diff < 1e-12
+@pytest.mark.parametrize("bias", [True, False])
+def test_matrix_formulas_work_at_any_depth_and_activation(bias):
+    net = MLP(3, [5, 4, 3, 2], activation=["tanh", "relu", "sigmoid", "linear"], seed=4, bias=bias)
+    comparison = compare_with_engine(net, [0.1, -0.7, 0.4], [0.5, -0.2])
+    assert len(comparison.rows) == len(net.parameters())
+    assert comparison.max_abs_diff < 1e-12
+
+
+def test_matrix_formulas_refuse_a_cost_they_were_not_derived_for():
+    net = tutorial_network(seed=0)
+    for loss in (mse, "half_squared_error"):
+        with pytest.raises(ValueError, match="derived for squared_error"):
+            matrix_backprop(net, [0.3, 0.5], [1.0, 0.0], loss=loss)
+        with pytest.raises(ValueError, match="derived for squared_error"):
+            compare_with_engine(net, [0.3, 0.5], [1.0, 0.0], loss=loss)
+    assert len(matrix_backprop(net, [0.3, 0.5], [1.0, 0.0], loss="squared_error")) == 3
+
+
+def test_matrix_backprop_needs_no_graph_and_touches_no_grad():
+    net = tutorial_network(seed=0)
+    before = [p.grad for p in net.parameters()]
+    matrix_backprop(net, [0.3, 0.5], [1.0, 0.0])
+    assert [p.grad for p in net.parameters()] == before
+
+
+def test_comparison_table_lists_every_parameter_in_the_tutorials_notation():
+    comparison = compare_with_engine(tutorial_network(seed=0), [0.3, 0.5], [1.0, 0.0])
+    lines = comparison.table().splitlines()
+    assert len(lines) == 1 + 35
+    assert lines[1].split()[0] == "w_{00}^{H1}" and lines[-1].split()[0] == "b_1^{O}"
+    assert all(float(line.split()[-1]) == 0.0 or abs(float(line.split()[-1])) < 1e-12 for line in lines[1:])
+
+
+def numeric_gradients(net, x, y, eps=1e-6):
+    """(C(p + eps) - C(p - eps)) / 2 eps for every parameter p, without the engine's backward."""
+    grads = []
+    with no_grad():
+        for p in net.parameters():
+            saved = p.data
+            p.data = saved + eps
+            plus = squared_error(net(x), y).data
+            p.data = saved - eps
+            minus = squared_error(net(x), y).data
+            p.data = saved
+            grads.append((plus - minus) / (2 * eps))
+    return grads
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_every_gradient_matches_central_differences(activation, bias):
+    net = MLP(3, [4, 3, 2], activation=[activation, activation, "sigmoid"], seed=7, bias=bias)
+    x, y = [0.4, -0.9, 0.25], [1.0, 0.0]
+    squared_error(net(x), y).backward()
+    assert [p.grad for p in net.parameters()] == pytest.approx(numeric_gradients(net, x, y), rel=1e-5, abs=1e-8)
 
 
 def test_matrix_backprop_returns_the_tutorials_matrices():
@@ -116,9 +202,13 @@ def test_matrix_backprop_returns_the_tutorials_matrices():
     assert out.grads[0][:3] == pytest.approx([out.delta[0] * a for a in out.a_prev], rel=1e-15)
 
 
-def test_engine_matches_pytorch_for_the_tutorial_network():
+@pytest.mark.parametrize(
+    "net",
+    [tutorial_network(seed=9), MLP(2, [3, 3, 2], activation=["tanh", "relu", "linear"], seed=2, bias=False)],
+    ids=["tutorial", "no-bias-tanh-relu-linear"],
+)
+def test_engine_matches_pytorch(net):
     torch = pytest.importorskip("torch")
-    net = tutorial_network(seed=9)
     model = net.to_torch()
     x, y = [0.3, 0.5], [1.0, 0.0]
     net.zero_grad()
@@ -127,10 +217,12 @@ def test_engine_matches_pytorch_for_the_tutorial_network():
     t_out = model(torch.tensor(x, dtype=torch.float64))
     t_cost = ((t_out - torch.tensor(y, dtype=torch.float64)) ** 2).sum()
     t_cost.backward()
+    assert [a.data for a in net(x)] == pytest.approx(t_out.tolist(), rel=1e-14)
     assert cost.data == pytest.approx(t_cost.item(), rel=1e-13)
     torch_grads = []
     for module in model:
         if isinstance(module, torch.nn.Linear):
-            for row_w, b in zip(module.weight.grad.tolist(), module.bias.grad.tolist(), strict=True):
-                torch_grads += [*row_w, b]
+            biases = module.bias.grad.tolist() if module.bias is not None else [None] * module.out_features
+            for row_w, b in zip(module.weight.grad.tolist(), biases, strict=True):
+                torch_grads += [*row_w] if b is None else [*row_w, b]
     assert [p.grad for p in net.parameters()] == pytest.approx(torch_grads, rel=1e-11, abs=1e-15)

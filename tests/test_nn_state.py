@@ -17,6 +17,38 @@ def test_save_load_round_trip_gives_identical_outputs(tmp_path):
     assert json.loads(path.read_text())["format"] == "stepgrad.MLP"
 
 
+def test_a_network_without_biases_round_trips_and_saves_no_biases(tmp_path):
+    net = MLP(2, [3, 3, 2], seed=1, bias=False)
+    path = tmp_path / "model.json"
+    net.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["bias"] is False and "biases" not in saved["layers"]["H1"]
+    loaded = MLP.load(path)
+    assert loaded.bias is False and len(loaded.parameters()) == 21
+    assert [a.data for a in loaded([0.3, 0.5])] == [a.data for a in net([0.3, 0.5])]
+
+
+def test_biases_and_no_biases_do_not_mix():
+    with_bias, without = MLP(2, [3, 2], seed=1), MLP(2, [3, 2], seed=1, bias=False)
+    with pytest.raises(ValueError, match=r"state_dict\['bias'\]: this network has False, got True"):
+        without.load_state_dict(with_bias.state_dict())
+    with pytest.raises(ValueError, match=r"state_dict\['bias'\]"):
+        with_bias.load_state_dict(without.state_dict())
+    state = without.state_dict()
+    state["layers"]["O"]["biases"] = [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"\['O'\]\['biases'\]: this network has no biases"):
+        without.load_state_dict(state)
+
+
+def test_saved_files_are_plain_json_with_every_weight(tmp_path):
+    net = tutorial_network(seed=0)
+    path = tmp_path / "model.json"
+    net.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["layers"]["H2"]["weights"][1][3] == net.layers[1].neurons[1].w[3].data
+    assert saved["layers"]["O"]["biases"][1] == net.layers[2].neurons[1].b.data
+
+
 def test_load_state_dict_into_an_existing_network():
     a, b = tutorial_network(seed=1), tutorial_network(seed=2)
     b.load_state_dict(a.state_dict())
@@ -49,11 +81,19 @@ DELETE = object()
         (("layer_sizes",), [4, 3, 3], "layer_sizes"),
         (("format",), "pickle", "format"),
         (("activations",), DELETE, "activations"),
+        (("version",), 2, r"\['version'\]: expected 1, got 2"),
+        (("n_inputs",), 3, r"\['n_inputs'\]: this network has 2, got 3"),
+        (("layer_sizes",), [4.0, 3, 2], r"\['layer_sizes'\]"),
+        (("layers",), [], r"\['layers'\]: expected an object, got list"),
+        (("layers", "O"), "w", r"\['O'\]: expected an object, got str"),
+        (("layers", "O", "weights"), DELETE, r"\['O'\]: missing key 'weights'"),
+        (("layers", "H1", "weights", 3, 0), float("nan"), r"\['H1'\]\['weights'\]\[3\]\[0\]: expected a finite"),
     ],
 )
 def test_bad_state_raises_naming_the_key_and_leaves_the_network_unchanged(path, value, message):
     net = tutorial_network(seed=3)
     before = [p.data for p in net.parameters()]
+    # several bad entries sit in the last layer, checked last: a partial load would show here
     state = corrupt(tutorial_network(seed=4).state_dict(), path, value)
     with pytest.raises(ValueError, match=message):
         net.load_state_dict(state)
@@ -75,3 +115,18 @@ def test_truncated_or_non_json_files_raise_value_error_naming_the_file(tmp_path)
     with pytest.raises(ValueError):
         net.load_weights(path)
     assert [p.data for p in net.parameters()] == before
+
+
+def test_a_single_layer_saves_its_parameters_by_label_and_refuses_a_missing_one():
+    source, target = MLP(2, [3], seed=1).layers[0], MLP(2, [3], seed=2).layers[0]
+    state = source.state_dict()
+    assert list(state["parameters"])[:3] == ["w_{00}^{O}", "w_{01}^{O}", "b_0^{O}"]
+    target.load_state_dict(state)
+    assert [p.data for p in target.parameters()] == [p.data for p in source.parameters()]
+    del state["parameters"]["b_2^{O}"]
+    state["parameters"]["w_{00}^{O}"] = 123.0
+    fresh = MLP(2, [3], seed=3).layers[0]
+    before = [p.data for p in fresh.parameters()]
+    with pytest.raises(ValueError, match=r"missing key 'b_2\^\{O\}'"):
+        fresh.load_state_dict(state)
+    assert [p.data for p in fresh.parameters()] == before  # w_{00} was not taken either

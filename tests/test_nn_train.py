@@ -1,5 +1,7 @@
 """Training: XOR and moons learn; a batch's gradient is the sum of its samples'."""
 
+import sys
+
 import pytest
 
 from nn import (
@@ -69,6 +71,44 @@ def test_fit_full_batch_takes_one_step_per_epoch_with_the_mean_gradient():
     batch_gradient(twin, tutorial_samples(), mean=True)
     SGD(twin.parameters(), lr=0.5).step()
     assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in twin.parameters()], rel=1e-14)
+
+
+def test_fit_with_mean_false_steps_along_the_summed_gradient():
+    net, twin = tutorial_network(seed=1), tutorial_network(seed=1)
+    fit(net, tutorial_samples(), epochs=1, lr=0.5, mean=False, quiet=True, shuffle=False)
+    batch_gradient(twin, tutorial_samples())
+    SGD(twin.parameters(), lr=0.5).step()
+    assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in twin.parameters()], rel=1e-14)
+
+
+def test_fit_at_batch_size_one_takes_one_step_per_sample():
+    net, twin = tutorial_network(seed=2), tutorial_network(seed=2)
+    fit(net, tutorial_samples(), epochs=1, batch_size=1, lr=0.5, quiet=True, shuffle=False)
+    opt = SGD(twin.parameters(), lr=0.5)
+    for x, y in tutorial_samples():
+        opt.zero_grad()
+        squared_error(twin(x), y).backward()
+        opt.step()
+    assert [p.data for p in net.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_history_records_mean_loss_per_sample_before_each_update():
+    net = tutorial_network(seed=3)
+    expected = sum(squared_error(net(x), y).data for x, y in tutorial_samples()) / 2
+    history = fit(net, tutorial_samples(), epochs=3, lr=0.5, quiet=True)
+    assert history.losses[0] == pytest.approx(expected, rel=1e-15)
+    assert history.final_loss == history.losses[-1] < history.losses[0]
+    assert len(history.accuracies) == 3 and all(a in (0.0, 0.5, 1.0) for a in history.accuracies)
+
+
+def test_progress_bar_is_silent_when_quiet_or_not_a_terminal(capsys, monkeypatch):
+    fit(tutorial_network(), tutorial_samples(), epochs=2)  # stderr is captured: not a terminal
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    fit(tutorial_network(), tutorial_samples(), epochs=2, quiet=True)
+    assert capsys.readouterr().err == ""
+    fit(tutorial_network(), tutorial_samples(), epochs=2)
+    assert "training" in capsys.readouterr().err
 
 
 def test_fit_checks_its_arguments():
