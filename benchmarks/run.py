@@ -1,141 +1,148 @@
 """Run every benchmark, each engine in its own fresh process, and write RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py            # full run, about 10 minutes
-    .venv/bin/python benchmarks/run.py --quick    # one round, about 3 minutes
+    .venv/bin/python benchmarks/run.py            # 7 rounds, about 7 minutes
+    .venv/bin/python benchmarks/run.py --quick    # 2 short rounds, under 2 minutes
 
-Engines are alternated round by round; each figure is the median over rounds,
-and each ratio is the median of the per-round ratios (peer time / stepgrad
-time), so a slow moment of the machine hits both sides of a ratio alike.
+Rounds are the outer loop, so a slow spell of the machine touches every
+workload alike; inside a round the engines of a workload take turns going
+first. Each figure is the median over rounds; each ratio is computed within
+a round (the two engines ran seconds apart) and then the median is taken.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+from report import write_report
 
 HERE = Path(__file__).resolve().parent
 
-# (workload, engines, target description, peer for the ratio, target ratio)
-PLAN: list[tuple[str, list[str], str]] = [
-    ("demo_step", ["stepgrad", "micrograd"], "micrograd's demo step (2-16-16-1 ReLU, 100 points, SVM loss)"),
-    ("demo_step", ["stepgrad-nogc", "micrograd-nogc"], "the same with the cyclic GC disabled"),
-    ("tutorial_step", ["stepgrad", "micrograd", "numpy"], "tutorial 2-4-3-2 sigmoid net, one sample per step"),
-    ("scalar_ops", ["stepgrad", "torch"], "one scalar op forward + backward (median over 9 ops)"),
-    ("train_tutorial", ["stepgrad", "torch", "micrograd"], "nn.fit, tutorial net, batch size 1"),
-    ("train_moons", ["stepgrad", "torch", "micrograd"], "nn.fit, moons 2-16-16-1 tanh, batch size 1"),
-    ("chain_1e4", ["stepgrad", "stepgrad-nogc"], "chain of 1e4 nodes (peer: the cyclic GC disabled)"),
-    ("chain_1e5", ["stepgrad", "stepgrad-nogc"], "chain of 1e5 nodes (peer: the cyclic GC disabled)"),
-    ("chain_1e6", ["stepgrad", "stepgrad-nogc"], "chain of 1e6 nodes (peer: the cyclic GC disabled)"),
-    ("memory_chain", ["stepgrad", "micrograd"], "memory, chain of x*c and x+c (tracemalloc, 1e5 nodes)"),
-    ("memory_mixed", ["stepgrad"], "memory, chain of x*c, x+c, tanh (1e5 nodes)"),
-    ("memory_mlp", ["stepgrad", "micrograd"], "memory, the demo step's graph"),
-]
+
+@dataclass
+class Bench:
+    """One workload variant, the engines it runs and the ratios it reports."""
+
+    key: str
+    workload: str
+    variant: str
+    engines: list[str]
+    title: str
+    ratios: list[tuple[str, str]] = field(default_factory=list)  # (slower, faster): value[a] / value[b]
+    once: bool = False  # deterministic (memory): one round is enough
+    rounds: list[dict[str, dict[str, Any]]] = field(default_factory=list)  # per round: engine -> result
 
 
-def measure(workload: str, engine: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, str(HERE / "workloads.py"), workload, engine],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+def plan() -> list[Bench]:
+    sg, mg = "stepgrad", "micrograd"
+    training = [sg, "stepgrad-loop", mg, "torch"]
+    training_ratios = [("torch", sg), (mg, sg), ("torch", "stepgrad-loop"), (mg, "stepgrad-loop")]
+    return [
+        Bench("demo", "demo_step", "", [sg, mg, "stepgrad-nogc", "micrograd-nogc"],
+              "micrograd's demo step: 2-16-16-1 ReLU, 100 points, SVM loss, full batch",
+              [(mg, sg), ("micrograd-nogc", "stepgrad-nogc"), (sg, "stepgrad-nogc"), (mg, "micrograd-nogc")]),
+        Bench("tutorial", "tutorial_step", "", [sg, mg, "numpy"],
+              "tutorial 2-4-3-2 sigmoid net, one sample per step", [(mg, sg), ("numpy", sg)]),
+        Bench("ops", "scalar_ops", "", [sg, "torch"], "scalar ops, forward + backward, 11 op kinds",
+              [("torch", sg)]),
+        Bench("chain_1e4", "chains", "1e4", [sg, "stepgrad-nogc"], "chain of 1e4 nodes", [(sg, "stepgrad-nogc")]),
+        Bench("chain_1e5", "chains", "1e5", [sg, "stepgrad-nogc"], "chain of 1e5 nodes", [(sg, "stepgrad-nogc")]),
+        Bench("chain_1e6", "chains", "1e6", [sg, "stepgrad-nogc"], "chain of 1e6 nodes", [(sg, "stepgrad-nogc")]),
+        Bench("mem_mixed", "memory", "mixed", [sg, mg], "memory, chain of x*c, x+c, tanh (1e5 ops)",
+              [(mg, sg)], once=True),
+        Bench("mem_muladd", "memory", "muladd", [sg, mg], "memory, chain of x*c, x+c (1e5 ops)",
+              [(mg, sg)], once=True),
+        Bench("mem_mlp", "memory", "mlp", [sg, mg], "memory, the demo step's graph", [(mg, sg)], once=True),
+        Bench("train_tutorial", "training", "tutorial", training,
+              "training the tutorial net, batch size 1", training_ratios),
+        Bench("train_moons", "training", "moons", training,
+              "training moons 2-16-16-1 tanh, batch size 1", training_ratios),
+    ]
+
+
+def measure(bench: Bench, engine: str, quick: bool) -> dict[str, Any]:
+    command = [sys.executable, str(HERE / "worker.py"), bench.workload, engine, "--variant", bench.variant]
+    if quick:
+        command.append("--quick")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
-        raise RuntimeError(f"{workload} {engine} failed:\n{done.stderr}")
+        raise RuntimeError(f"{bench.workload} {bench.variant} {engine} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def version(package: str) -> str:
+def machine_info(rounds: int, seconds: float, quick: bool) -> dict[str, str]:
+    """Everything a reader needs to judge the figures; the engine's commit, as it changes often."""
+
+    def version(package: str) -> str:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    cpu = platform.processor() or platform.machine()
     try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    dirty = git("status", "--porcelain", "--", "autograd", "nn")
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "versions": f"stepgrad {version('stepgrad')} (commit {git('rev-parse', '--short', 'HEAD')}"
+        f"{', engine modified' if dirty else ''}), micrograd {version('micrograd')}, "
+        f"torch {version('torch')}, numpy {version('numpy')}",
+        "rounds": f"{rounds}{' (--quick)' if quick else ''}",
+        "run_time": f"{seconds / 60:.1f} min",
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one round instead of three")
+    parser.add_argument("--quick", action="store_true", help="2 short rounds (under 2 minutes)")
+    parser.add_argument("--rounds", type=int, help="override the number of rounds")
+    parser.add_argument("--only", help="comma-separated bench keys, e.g. demo,tutorial")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--json", type=Path, help="also save every raw result here")
     args = parser.parse_args()
-    rounds = 1 if args.quick else 3
-    rows = []
+    rounds = args.rounds or (2 if args.quick else 7)
+    benches = plan()
+    if args.only:
+        keys = set(args.only.split(","))
+        benches = [b for b in benches if b.key in keys]
     started = time.time()
-    for workload, engines, title in PLAN:
-        per_engine: dict[str, list[dict]] = {e: [] for e in engines}
-        for r in range(rounds):
-            order = engines if r % 2 == 0 else engines[::-1]
-            for engine in order:
-                per_engine[engine].append(measure(workload, engine))
-        base = per_engine[engines[0]]
-        summary = {"workload": workload, "title": title, "unit": base[0]["unit"], "engines": {}}
-        for engine in engines:
-            results = per_engine[engine]
-            entry = {"median": statistics.median(r["value"] for r in results)}
-            for key in ("forward", "backward", "loss", "samples_per_s", "per_op", "nodes", "final_C"):
-                if key in results[0]:
-                    values = [r[key] for r in results]
-                    entry[key] = values[len(values) // 2]
-            if engine != engines[0]:
-                entry["ratio"] = statistics.median(
-                    r["value"] / b["value"] for r, b in zip(results, base, strict=True)
-                )
-            summary["engines"][engine] = entry
-        rows.append(summary)
-        print(f"{title}: " + ", ".join(f"{e} {v['median']:.4g}" for e, v in summary["engines"].items()), flush=True)
-    write_report(args.out, rows, rounds, time.time() - started)
+    for r in range(rounds):
+        for bench in benches:
+            if bench.once and r > 0:
+                continue
+            # rotate who goes first, so no engine always runs on a cold or warm machine
+            k = r % len(bench.engines)
+            results = {e: measure(bench, e, args.quick) for e in bench.engines[k:] + bench.engines[:k]}
+            bench.rounds.append(results)
+            shown = ", ".join(f"{e} {results[e]['value']:.4g}" for e in bench.engines)
+            print(f"round {r + 1}/{rounds} {bench.key}: {shown} ({results[bench.engines[0]]['unit']})", flush=True)
+    info = machine_info(rounds, time.time() - started, args.quick)
+    write_report(args.out, benches, info)
+    if args.json:
+        raw = {"info": info, "benches": {b.key: b.rounds for b in benches}}
+        args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")
-
-
-def write_report(path: Path, rows: list[dict], rounds: int, seconds: float) -> None:
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"Python {platform.python_version()}; stepgrad {version('stepgrad')}, micrograd {version('micrograd')}, "
-        f"torch {version('torch')} (1 thread, float64), numpy {version('numpy')}. "
-        f"{rounds} round(s), each engine in its own process, engines alternated; medians; "
-        f"ratio = peer / stepgrad (above 1: stepgrad is faster or smaller). Run time {seconds / 60:.1f} min.",
-        "",
-        "| workload | unit | stepgrad | peer | peer value | ratio |",
-        "|---|---|---:|---|---:|---:|",
-    ]
-    for row in rows:
-        engines = list(row["engines"].items())
-        _first_name, first = engines[0]
-        if len(engines) == 1:
-            lines.append(f"| {row['title']} | {row['unit']} | {first['median']:.4g} | | | |")
-        for name, entry in engines[1:]:
-            lines.append(
-                f"| {row['title']} | {row['unit']} | {first['median']:.4g} | {name} | "
-                f"{entry['median']:.4g} | {entry['ratio']:.2f}x |"
-            )
-    chains = {r["workload"]: r["engines"] for r in rows if r["workload"].startswith("chain")}
-    if chains:
-        lines += ["", "Chains (stepgrad): ns per node, with and without the cyclic garbage collector", ""]
-        lines += [
-            "| nodes | forward | backward | forward, GC off | backward, GC off |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for name, engines in chains.items():
-            on, off = engines["stepgrad"], engines.get("stepgrad-nogc", {})
-            lines.append(
-                f"| {name.split('_')[1]} | {on['forward']:.0f} | {on['backward']:.0f} | "
-                f"{off.get('forward', float('nan')):.0f} | {off.get('backward', float('nan')):.0f} |"
-            )
-    ops = next((r for r in rows if r["workload"] == "scalar_ops"), None)
-    if ops:
-        lines += ["", "Scalar ops, ns per op (forward + backward)", ""]
-        lines += ["| op | stepgrad | torch | ratio |", "|---|---:|---:|---:|"]
-        ours, theirs = ops["engines"]["stepgrad"]["per_op"], ops["engines"]["torch"]["per_op"]
-        for op in ours:
-            lines.append(f"| {op} | {ours[op]:.0f} | {theirs[op]:.0f} | {theirs[op] / ours[op]:.1f}x |")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
