@@ -7,10 +7,19 @@
     >>> round(x.grad, 6)
     0.940015
 
-This package is imported as ``autograd``; it is not HIPS/autograd (see README).
+The engine is `value.py` (Value and its ops), `backprop.py` (the order and
+the backward loop), `numbers.py` (checks and error wording) and `check.py`
+(gradcheck). The views (drawing, stepping, explaining) live in
+`autograd.views` and load on first use, so ``import autograd`` loads no
+Graphviz or widgets. This package is imported as ``autograd``; it is not
+HIPS/autograd (see README).
 """
 
-from ._render import GraphvizNotFoundError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .backprop import (
     GradientOverflowError,
     Message,
@@ -22,39 +31,72 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
-from .draw import Graph, GraphTooLargeError, draw, to_svg
-from .explain import Explanation, TooManyPathsError, explain
-from .stepper import Stepper, save_steps_html, steps_html
-from .trace import Trace
 from .value import Value, current_scope, is_grad_enabled, no_grad, scope
+
+# name -> the module of autograd.views that defines it, imported on first use
+_VIEWS = {
+    "Explanation": "explain",
+    "TooManyPathsError": "explain",
+    "explain": "explain",
+    "Graph": "draw",
+    "GraphTooLargeError": "draw",
+    "draw": "draw",
+    "to_svg": "draw",
+    "GraphvizNotFoundError": "render",
+    "Stepper": "stepper",
+    "save_steps_html": "stepper",
+    "steps_html": "stepper",
+    "Trace": "trace",
+}
+
+if TYPE_CHECKING:
+    from .views.draw import Graph, GraphTooLargeError, draw, to_svg
+    from .views.explain import Explanation, TooManyPathsError, explain
+    from .views.render import GraphvizNotFoundError
+    from .views.stepper import Stepper, save_steps_html, steps_html
+    from .views.trace import Trace
+
+
+def __getattr__(name: str) -> Any:
+    module = _VIEWS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".views.{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_VIEWS))
+
 
 __all__ = [
     "Explanation",
-    "Graph",
-    "GraphTooLargeError",
-    "GraphvizNotFoundError",
-    "Stepper",
-    "TooManyPathsError",
-    "Trace",
-    "draw",
-    "explain",
-    "save_steps_html",
-    "steps_html",
-    "to_svg",
     "GradcheckError",
     "GradcheckResult",
     "GradientOverflowError",
+    "Graph",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
     "Message",
     "Step",
+    "Stepper",
+    "TooManyPathsError",
+    "Trace",
     "Value",
     "backward",
     "backward_steps",
     "current_scope",
+    "draw",
+    "explain",
     "gradcheck",
     "is_grad_enabled",
     "messages_of",
     "no_grad",
+    "save_steps_html",
     "scope",
+    "steps_html",
+    "to_svg",
     "topological_order",
     "zero_grad",
 ]

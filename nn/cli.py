@@ -141,8 +141,8 @@ def _write_pictures(cost: Value, out: Path) -> int:
 
     svg_path, html_path = out / "graph.svg", out / "backward.html"
     try:  # lazily: the views are optional for the numbers above
-        from autograd.draw import to_svg
-        from autograd.stepper import save_steps_html
+        from autograd.views.draw import to_svg
+        from autograd.views.stepper import save_steps_html
     except ImportError as e:
         print(f"drawing is not available yet ({e}); the pictures will go to {svg_path} and {html_path}")
         return 0

@@ -1,8 +1,16 @@
-"""Shared test settings: one hypothesis profile, so CI time stays bounded."""
+"""Shared test settings: one hypothesis profile, so CI time stays bounded.
+
+Tests live in engine/, views/ and nn/; the helpers they share (strategies,
+chromium) sit here, on the import path of all three.
+"""
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 settings.register_profile(
     "default",

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .backprop import Step, backward_steps, topological_order
-from .value import Value
+from ..backprop import Step, backward_steps, topological_order
+from ..value import Value
 
 __all__ = ["Edge", "Frame", "Trace", "format_number", "node_name"]
 

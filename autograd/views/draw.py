@@ -22,9 +22,9 @@ from collections.abc import Iterable
 
 import graphviz
 
-from ._render import render_svg
+from ..value import Value
+from .render import render_svg
 from .trace import CURRENT, PENDING, Frame, Trace, format_factor, format_number, format_sum, node_name
-from .value import Value
 
 __all__ = ["DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg", "COLOURS"]
 

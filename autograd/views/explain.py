@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .backprop import topological_order
+from ..backprop import topological_order
+from ..value import Value
 from .trace import format_factor, format_number, format_sum, node_name
-from .value import Value
 
 __all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "TooManyPathsError", "explain"]
 

@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..value import Value
 from .draw import DEFAULT_MAX_NODES, _Drawer, draw
 from .trace import Trace
-from .value import Value
 
 __all__ = ["Stepper", "html_frames", "save_steps_html", "steps_html"]
 

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from autograd import GraphvizNotFoundError, Value, to_svg
-from autograd._render import find_dot
+from autograd.views.render import find_dot
 
 
 def test_without_a_system_dot_the_graphviz_pure_binary_is_used(monkeypatch):
