@@ -14,12 +14,13 @@ plain float. The backward pass (`autograd.backprop`) needs nothing else.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Union
 
 from . import backprop as _backprop
+from .numbers import check_number
+from .numbers import describe as _describe
 
 if TYPE_CHECKING:
     from .backprop import Step
@@ -36,40 +37,8 @@ _group: str | None = None
 _new = object.__new__
 
 
-def _describe(x: Value | float) -> str:
-    """`-1.0 at 'z_0^{H1}'` for a labelled Value, `-1.0` otherwise."""
-    if isinstance(x, Value):
-        if x.label:
-            return f"{x.data!r} at {x.label!r}"
-        return f"{x.data!r}"
-    return f"{x!r}"
-
-
 def _check_number(x: object, where: str) -> float:
-    """The float behind a plain-number operand, or a TypeError/ValueError."""
-    if type(x) is float and x - x == 0.0:  # the common cases, without the ABC check below
-        return x
-    if type(x) is int and -(2**1023) < x < 2**1023:
-        return float(x)
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or _is_numpy_bool(x):
-        raise TypeError(
-            f"{where}: expected a Value or a real number (int or float), "
-            f"got {type(x).__name__} {x!r}"
-        )
-    try:
-        f = float(x)
-    except OverflowError:
-        digits = str(x)
-        raise OverflowError(
-            f"{where}: the integer {digits[:12]}… ({len(digits)} digits) is too large for a float"
-        ) from None
-    if not math.isfinite(f):
-        raise ValueError(f"{where}: got the non-finite number {f!r}; every Value must be finite")
-    return f
-
-
-def _is_numpy_bool(x: object) -> bool:
-    return type(x).__name__ == "bool_"
+    return check_number(x, where, "a Value or a real number (int or float)")
 
 
 class Value:

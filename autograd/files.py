@@ -1,0 +1,62 @@
+"""Writing files so that a crash never leaves half of one.
+
+Every file the project writes (model files, drawings, pages, plots) goes to
+a temporary file in the same folder, is flushed and fsynced, and then
+replaces the target in one `os.replace`: a process killed at any instant
+leaves the old file or the new one, complete.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> write_text_atomic(path, "hello")
+    >>> path.read_text()
+    'hello'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write(f)`` on a temporary file beside ``path``, then move it into place."""
+    target = Path(path)
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable; not every file system allows it
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """`write_atomic` for bytes already in memory."""
+    write_atomic(path, lambda f: f.write(data))
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """`write_atomic` for a str."""
+    write_bytes_atomic(path, text.encode(encoding))
