@@ -60,7 +60,7 @@ STATE_FORMAT = "stepgrad.MLP"
 STATE_VERSION = 1
 _ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")  # nn.layers.ACTIVATIONS, without the import cycle
 _KEYS = ("format", "version", "n_inputs", "layer_sizes", "activations", "bias", "layers")
-_MAX_INT_DIGITS = 30  # no size in a model file needs more; a 5,000-digit integer is refused while parsing
+_MAX_INT_DIGITS = 309  # the largest finite float has 309 digits; longer integers are refused while parsing
 
 
 @dataclass(frozen=True)
