@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..backprop import topological_order
 from ..value import Value
-from .trace import format_factor, format_number, format_sum, node_name
+from .text import format_factor, format_number, format_sum, node_name
 
 __all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "TooManyPathsError", "explain"]
 
