@@ -137,11 +137,16 @@ def fit_width(svg: str) -> str:
     head = re.sub(r'\sheight="[0-9.]+pt"', "", head, count=1)
     head = re.sub(
         r'\swidth="([0-9.]+)pt"',
-        f' width="100%" style="max-width: {width.group(1)}pt; height: auto"',
+        f' width="100%" style="max-width: {width.group(1)}pt"',
         head,
         count=1,
     )
     return head + svg[head_end:]
+
+
+def _top(node: Value) -> str | None:
+    """The outermost group of ``node`` (``"H1"`` for ``"H1/neuron 0"``)."""
+    return node.group.split("/")[0] if node.group else None
 
 
 def _table(rows: list[str], **attrs: str) -> str:
@@ -177,7 +182,6 @@ class _Drawer:
                 "fontsize": "11",
                 "nodesep": "0.12",
                 "ranksep": "0.3",
-                "newrank": "true",
             },
             node_attr={"fontname": "Helvetica", "fontsize": "10"},
             edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
@@ -242,6 +246,8 @@ class _Drawer:
         top: list[tuple[str, dict[str, str]]] = []
         box_of: dict[int, str] = {}
         counts: dict[str, int] = {}
+        handed = {} if self.collapse else self._handed_on()
+        between = {i for nodes in handed.values() for i in nodes}
 
         for i, node in enumerate(trace.order):
             group = node.group
@@ -250,7 +256,8 @@ class _Drawer:
                 box_of[i] = box
                 counts[box] = counts.get(box, 0) + 1
                 continue
-            statements = clusters.setdefault(group, []) if group else top
+            # a value one group hands on to another is drawn between the two
+            statements = clusters.setdefault(group, []) if group and i not in between else top
             statements.append((f"v{i}", self.value_node(i, node)))
             if node.parents:
                 statements.append((f"o{i}", self.op_node(i, node)))
@@ -273,7 +280,7 @@ class _Drawer:
                 continue
             child_box = box_of.get(i)
             if child_box is None:
-                self.graph.edge(f"o{i}", f"v{i}", arrowsize="0.5")
+                self.graph.edge(f"o{i}", f"v{i}", arrowsize="0.5", weight="4")
             for slot in range(len(node.parents)):
                 e = trace.edge_of[(i, slot)]
                 parent = trace.position[trace.edges[e].parent]
@@ -286,23 +293,65 @@ class _Drawer:
                 if tail != head and (tail, head) not in drawn:
                     drawn.add((tail, head))
                     self.graph.edge(tail, head, color=COLOURS["muted"])
+        if not box_of:
+            self._place_leaves(handed)
         if self.legend:
             self._emit_legend()
         return self.graph
 
+    def _handed_on(self) -> dict[str, list[int]]:
+        """Per top-level group (a layer), the values it hands on to another group."""
+        trace = self.trace
+        handed: dict[str, list[int]] = {}
+        for i, node in enumerate(trace.order):
+            group = _top(node)
+            if group and any(_top(trace.edges[e].child) != group for e in trace.child_edges[i]):
+                handed.setdefault(group, []).append(i)
+        return handed
+
+    def _place_leaves(self, handed: dict[str, list[int]]) -> None:
+        """Layers side by side in one row, and each leaf just before the op that uses it.
+
+        The values a layer hands on share one column between it and the next
+        layer, so each layer starts after the one before. A leaf has no
+        inputs, so Graphviz would rank it first; a layer's weights would reach
+        back under the previous layer and push the layers into a staircase.
+        An invisible edge from another input of the same op (a computed one,
+        or one from another group) keeps the leaf next to where it is used.
+        """
+        trace = self.trace
+        for nodes in handed.values():
+            if len(nodes) > 1:
+                with self.graph.subgraph() as same:
+                    same.attr(rank="same")
+                    for i in nodes:
+                        same.node(f"v{i}")
+        for node in trace.order:
+            parents = node.parents
+            for p in parents:
+                if p.parents or len(trace.child_edges[trace.position[p]]) != 1:
+                    continue
+                # a computed input of the same op, or one from another group (a layer's input)
+                anchor = next((q for q in parents if q.parents or _top(q) != _top(p)), None)
+                if anchor is not None:
+                    self.graph.edge(f"v{trace.position[anchor]}", f"v{trace.position[p]}", style="invis", weight="0")
+
     def _emit_clusters(self, clusters: dict[str, list[tuple[str, dict[str, str]]]]) -> None:
         # every prefix of a group path is a cluster: "H1/neuron 0" sits inside "H1"
-        children: dict[str, set[str]] = {}
-        roots: set[str] = set()
-        for group in clusters:
+        # dicts as ordered sets: groups in the order their outputs are made
+        # (inputs, then each layer, then the cost), which Graphviz keeps
+        children: dict[str, dict[str, None]] = {}
+        roots: dict[str, None] = {}
+        done_at = {group: max(int(name[1:]) for name, _ in statements) for group, statements in clusters.items()}
+        for group in sorted(clusters, key=done_at.__getitem__):
             parts = group.split("/")
             for depth in range(1, len(parts) + 1):
                 path = "/".join(parts[:depth])
                 parent = "/".join(parts[: depth - 1])
                 if parent:
-                    children.setdefault(parent, set()).add(path)
+                    children.setdefault(parent, {})[path] = None
                 else:
-                    roots.add(path)
+                    roots[path] = None
 
         def emit(graph: graphviz.Digraph, path: str, depth: int) -> None:
             with graph.subgraph(name=f"cluster_{dot_id(path)}") as sub:
@@ -315,10 +364,10 @@ class _Drawer:
                 )
                 for name, attrs in clusters.get(path, []):
                     sub.node(name, **attrs)
-                for child in sorted(children.get(path, ())):
+                for child in children.get(path, ()):
                     emit(sub, child, depth + 1)
 
-        for path in sorted(roots):
+        for path in roots:
             emit(self.graph, path, 0)
 
     def _emit_legend(self) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from ..value import Value
 
@@ -94,7 +95,7 @@ def checked_label(node: Value) -> str:
 # one script: _ or ^, then {text without braces or scripts} or one letter/digit
 _SCRIPT = re.compile(r"([_^])(?:\{([^{}_^]+)\}|([A-Za-z0-9]))")
 # characters no drawing can carry: shown as the Unicode "control pictures"
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -176,20 +177,31 @@ def label_dot(label: str, script_size: float | None = None) -> str:
     ``script_size`` sets the point size of scripts (Graphviz draws them
     at full size otherwise). The result goes between ``<`` and ``>``.
     """
-    limit = MAX_LABEL_CHARS
-    while True:
+
+    def markup(text: str) -> str:
         out = []
-        for kind, text in label_parts(shorten(label, limit)):
-            text = dot_escape(text)
+        for kind, piece in label_parts(text):
+            piece = dot_escape(piece)
             if kind:
                 if script_size is not None:
-                    text = f'<FONT POINT-SIZE="{script_size:g}">{text}</FONT>'
-                text = f"<{kind.upper()}>{text}</{kind.upper()}>"
-            out.append(text)
-        markup = "".join(out)
-        # escaping can make the markup longer than dot accepts: cut further
-        if len(markup) <= MAX_LABEL_CHARS or limit < 64:
-            return markup
+                    piece = f'<FONT POINT-SIZE="{script_size:g}">{piece}</FONT>'
+                piece = f"<{kind.upper()}>{piece}</{kind.upper()}>"
+            out.append(piece)
+        return "".join(out)
+
+    return _fitted(label, markup)
+
+
+def _fitted(text: str, markup: Callable[[str], str]) -> str:
+    """``markup(text)``, with ``text`` shortened until the markup fits dot's limit.
+
+    Escaping can make markup several times longer than the text.
+    """
+    limit = MAX_LABEL_CHARS
+    while True:
+        out = markup(shorten(text, limit))
+        if len(out) <= MAX_LABEL_CHARS or limit < 64:
+            return out
         limit //= 2
 
 
@@ -199,7 +211,7 @@ def attribute_text(text: str) -> str:
     Quotes become ``&quot;`` and backslashes are doubled, so no string can
     end the attribute or be read as an escape like ``\\N``.
     """
-    return dot_escape(shorten(text))
+    return _fitted(text, dot_escape)
 
 
 def dot_id(text: str) -> str:
