@@ -581,7 +581,7 @@ class _Writer:
         for i in param_entries:
             self.grad[i] = "G_" + self.expr[i]
             head.append(f"    {self.grad[i]} = P[{tape[i].index}].grad")
-        head.append("    total = 0.0")
+        head.append("    total = -0.0  # x + -0.0 is x for every x, -0.0 included: one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
         head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
 
