@@ -32,7 +32,7 @@ from .backprop import (
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
 from .compile import CheckError, CompileError, Program, compile
-from .value import Value, current_scope, is_grad_enabled, no_grad, scope
+from .value import Value, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 
 # name -> the module of autograd.views that defines it, imported on first use
 _VIEWS = {
@@ -93,6 +93,7 @@ __all__ = [
     "backward_steps",
     "current_scope",
     "draw",
+    "enable_grad",
     "explain",
     "gradcheck",
     "is_grad_enabled",

@@ -18,7 +18,7 @@ receives them one by one, as `backward()` adds them.
 
 **The structure is fixed at trace time**, as with ``torch.jit.trace``:
 Python control flow that reads values (``if x.data > 0``), loops whose
-length depends on the data, values made under `no_grad`, and every leaf
+length depends on the data, values made under `no_grad` inside ``fn``, and every leaf
 that is not in ``params`` (baked in as its exact float) are frozen as they
 were for the example arguments. What is not frozen: relu's branch, the
 stable sigmoid's branch and every error check run on each call. Use
@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 
 from .backprop import topological_order
 from .numbers import check_number, describe
-from .value import Value, is_grad_enabled
+from .value import Value, enable_grad
 
 __all__ = ["OPS", "CheckError", "CompileError", "Op", "Program", "ProgramTooLargeError", "compile"]
 
@@ -409,8 +409,6 @@ def compile(  # the issue's name; Python's own is builtins.compile
     started = time.perf_counter()
     if not callable(fn):
         raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
-    if not is_grad_enabled():
-        raise CompileError("compile: called inside no_grad(), where ops record no graph to compile")
     params = list(params)
     for j, p in enumerate(params):
         if not isinstance(p, Value):
@@ -429,7 +427,7 @@ def compile(  # the issue's name; Python's own is builtins.compile
     rebuilt = iter(arg_values)
     args = [_rebuild(shape, rebuilt) for shape in shapes]
 
-    with _constants_noted() as constants:
+    with _constants_noted() as constants, enable_grad():  # a graph to record, even inside no_grad()
         result = fn(*args)
     root, aux = _split_result(result)
     aux_nodes: list[Value] = []
@@ -581,7 +579,7 @@ class _Writer:
         for i in param_entries:
             self.grad[i] = "G_" + self.expr[i]
             head.append(f"    {self.grad[i]} = P[{tape[i].index}].grad")
-        head.append("    total = -0.0  # x + -0.0 is x for every x, -0.0 included: one sample's loss comes back as it is")
+        head.append("    total = -0.0  # x + -0.0 is x for every x (-0.0 too): one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
         head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
 
@@ -719,7 +717,7 @@ class _Writer:
         lines: list[str] = []
         root = tape[self.root]
         if root.kind == PARAM:
-            return [f"{self.grad[self.root]} = 1.0  # the loss is this parameter: backward() sets its grad to 1"]
+            return [f"{self.grad[self.root]} += 1.0  # the loss is this parameter: its grad grows by 1"]
         if not root.needs_grad:
             return lines
         self.grad[self.root] = "g_" + self.expr[self.root]

@@ -130,19 +130,19 @@ def test_a_new_op_without_an_entry_is_a_clear_compile_error():
 
 
 def _tutorial():
+    """The tutorial's 2-4-3-2 net: its parameters and its loss on one sample."""
     from nn import squared_error, tutorial_network
 
     net = tutorial_network(seed=0)
-    params = net.parameters()
 
     def loss(x, y):
         return squared_error(net(x), y)
 
-    return net, params, loss
+    return net.parameters(), loss
 
 
 def test_tutorial_net_grads_are_eager_grads_bit_for_bit_on_random_inputs():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     rng = random.Random(4)
     for _ in range(20):
@@ -156,7 +156,7 @@ def test_tutorial_net_grads_are_eager_grads_bit_for_bit_on_random_inputs():
 
 
 def test_parameters_are_read_afresh_on_every_call():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     for p in params:
         p.data *= 0.5
@@ -164,7 +164,7 @@ def test_parameters_are_read_afresh_on_every_call():
 
 
 def test_grads_accumulate_like_backward_and_compose_with_an_eager_term():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     for p in params:
         p.grad = 0.0
@@ -181,7 +181,7 @@ def test_grads_accumulate_like_backward_and_compose_with_an_eager_term():
 
 
 def test_batch_sums_or_averages_loss_and_grads():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     xs, ys = [[0.3, 0.5], [0.2, 0.7], [-1.0, 2.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     for p in params:
@@ -205,7 +205,7 @@ def test_batch_sums_or_averages_loss_and_grads():
 
 
 def test_batch_rejects_lists_of_different_lengths_and_unknown_reductions():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     with pytest.raises(ValueError, match=r"same number of samples.*x: 2, y: 1"):
         prog.batch([[0.3, 0.5], [0.2, 0.7]], [[1.0, 0.0]])
@@ -214,7 +214,7 @@ def test_batch_rejects_lists_of_different_lengths_and_unknown_reductions():
 
 
 def test_source_reads_like_the_tutorial_named_after_labels_with_one_line_per_node():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     src = prog.source
     assert src.index("# forward") < src.index("# backward")
@@ -288,7 +288,7 @@ def test_gradient_overflow_raises_eagers_error_and_leaves_grads_alone():
 
 
 def test_a_bad_sample_in_a_batch_raises_and_changes_no_grad():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     for p in params:
         p.grad = 1.0
@@ -308,14 +308,14 @@ def test_a_bad_sample_in_a_batch_raises_and_changes_no_grad():
     ],
 )
 def test_args_of_another_shape_are_a_clear_error(args, error, pattern):
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     with pytest.raises(error, match=pattern):
         prog(*args)
 
 
 def test_ints_and_numpy_numbers_are_taken_as_eager_takes_them():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     expected = _eager(loss, params, [3.0, 0.5], [1.0, 0.0])
     assert _compiled(prog, params, [3, np.float64(0.5)], (np.int64(1), 0)) == expected
@@ -350,8 +350,10 @@ def test_leaves_that_are_not_params_are_baked_in():
 
 
 def test_extra_outputs_are_returned_per_sample():
-    net, params, loss = _tutorial()
-    from nn import squared_error
+    from nn import squared_error, tutorial_network
+
+    net = tutorial_network(seed=0)
+    params = net.parameters()
 
     def with_outputs(x, y):
         a = net(x)
@@ -362,6 +364,7 @@ def test_extra_outputs_are_returned_per_sample():
     assert outputs == [a.data for a in net([0.2, 0.7])]
     total, per_sample = prog.batch([[0.3, 0.5], [0.2, 0.7]], [[1.0, 0.0], [0.0, 1.0]])
     assert per_sample[1] == outputs and len(per_sample) == 2
+    assert total == prog([0.3, 0.5], [1.0, 0.0])[0] + loss_value
 
 
 @pytest.mark.parametrize(
@@ -380,10 +383,18 @@ def test_bad_compile_calls_are_clear_errors(make, error, pattern):
         make(Value(1.0, label="w"))
 
 
-def test_compile_inside_no_grad_is_an_error_not_an_empty_program():
-    w = Value(1.0)
-    with no_grad(), pytest.raises(CompileError, match="no_grad"):
-        compile(lambda x: w * x, [w], 1.0)
+def test_compile_inside_no_grad_still_records_the_graph():
+    w = Value(3.0)
+    with no_grad():
+        prog = compile(lambda x: w * x, [w], 1.0)
+    assert prog(2.0) == 6.0 and w.grad == 2.0
+
+
+def test_a_loss_that_is_a_parameter_accumulates_like_backward():
+    w = Value(3.0, label="w")
+    prog = compile(lambda: w, [w])
+    w.grad = 0.5
+    assert prog() == 3.0 and w.grad == 1.5
 
 
 def test_a_graph_above_max_nodes_is_refused_at_once():
@@ -399,7 +410,7 @@ def test_a_graph_above_max_nodes_is_refused_at_once():
 
 
 def test_a_program_holds_no_reference_cycles_and_frees_with_its_last_reference():
-    net, params, loss = _tutorial()
+    params, loss = _tutorial()
     was_enabled = gc.isenabled()
     gc.disable()  # only reference counting: a cycle would keep it alive
     try:
