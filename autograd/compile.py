@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
 import inspect
 import keyword
 import linecache
@@ -284,7 +285,7 @@ def _constants_noted() -> Iterator[dict[int, tuple[Value, Any, bool]]]:
 PARAM, ARG, CONST, OP = "param", "arg", "const", "op"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One node of the traced graph, in topological order."""
 
@@ -343,10 +344,15 @@ def _aux_values(aux: Any, out: list[Value]) -> Any:
 
 # -- names ---------------------------------------------------------------------------
 
-_RESERVED = {"program", "samples", "outputs", "total", "finite", "P", "exp", "log", "tanh", "math",
+_RESERVED = {"program", "samples", "outputs", "total", "finite", "P", "data", "grad", "exp", "log", "tanh", "math",
              "number", "Recheck", "type", "float", "_e"}  # fmt: skip
 
 
+_DROPPED = re.compile(r"[{}\]]")
+_OTHER = re.compile(r"[^0-9A-Za-z_]")
+
+
+@functools.lru_cache(maxsize=4096)
 def identifier(label: str) -> str:
     """A Python name for a label: ``a_0^{H1}`` -> ``a_0__H1``, ``x[1]`` -> ``x_1``; "" if none fits.
 
@@ -354,8 +360,8 @@ def identifier(label: str) -> str:
         ('w_01__H2', 'x_0_1', 'C')
     """
     text = label.replace("^", "__").replace("[", "_")
-    text = re.sub(r"[{}\]]", "", text)
-    text = re.sub(r"[^0-9A-Za-z_]", "_", text).strip("_")
+    text = _DROPPED.sub("", text)
+    text = _OTHER.sub("_", text).strip("_")
     if text and text[0].isdigit():
         text = "v_" + text
     return text if text.isidentifier() else ""
@@ -539,8 +545,15 @@ class _Writer:
         self.expr: list[str] = [""] * len(tape)  # how each entry is written: a name or a literal
         self.grad: list[str] = [""] * len(tape)  # its gradient's variable
         self.locals: dict[tuple[int, int], str] = {}  # (entry, operand) -> variable holding a risky local
+        self._nodes: dict[int, Node] = {}
 
     def node(self, i: int) -> Node:
+        n = self._nodes.get(i)
+        if n is None:
+            n = self._nodes[i] = self._make_node(i)
+        return n
+
+    def _make_node(self, i: int) -> Node:
         e = self.tape[i]
         x = tuple(self.expr[r] if isinstance(r, int) else _lit(r) for r in e.refs)
         const = None if e.const_side is None else e.refs[e.const_side]
@@ -550,9 +563,16 @@ class _Writer:
         tape, names = self.tape, self.names
         # names first: parameters and arguments keep their labels
         flat_vars: list[str] = [""] * len(self.flat_labels)
+        k = 0
+        for shape, var in zip(self.shapes, self.arg_vars, strict=True):
+            if shape is None:  # a number: the argument is its own name
+                flat_vars[k] = var
+            k += _count_numbers(shape)
         for i, e in enumerate(tape):
             if e.kind == CONST:
                 self.expr[i] = _lit(e.data)
+            elif e.kind == ARG and flat_vars[e.index]:
+                self.expr[i] = flat_vars[e.index]
             elif e.kind in (PARAM, ARG):
                 base = identifier(e.label) or (f"p{e.index}" if e.kind == PARAM else "")
                 if e.kind == ARG:
@@ -560,25 +580,23 @@ class _Writer:
                 self.expr[i] = names.take(base)
                 if e.kind == ARG:
                     flat_vars[e.index] = self.expr[i]
-            else:
-                self.expr[i] = names.take(identifier(e.label)) if identifier(e.label) else names.temp()
+            # op nodes are named as the forward reaches them, so t1, t2, ... read in order
         for k, v in enumerate(flat_vars):
             if not v:  # an argument the loss never reads
                 flat_vars[k] = names.take(identifier(self.flat_labels[k]) or f"x{k}")
 
-        head = [
-            "def program(samples, outputs):",
-            "    # parameters, read afresh at every call (P[i] is params[i])",
-        ]
+        head = ["def program(samples, outputs):"]
         param_entries = sorted((i for i, e in enumerate(tape) if e.kind == PARAM), key=lambda i: tape[i].index)
-        for i in param_entries:
-            e = tape[i]
-            head.append(f"    {self.expr[i]} = P[{e.index}].data{_comment(e.label, self.expr[i])}")
         if param_entries:
-            head.append("    # their .grad: each message of every sample is added in, as backward() adds it")
-        for i in param_entries:
-            self.grad[i] = "G_" + self.expr[i]
-            head.append(f"    {self.grad[i]} = P[{tape[i].index}].grad")
+            by_index = {tape[i].index: i for i in param_entries}
+            for i in param_entries:
+                self.grad[i] = "G_" + self.expr[i]
+            values = [self.expr[by_index[j]] if j in by_index else "_" for j in range(len(self.params))]
+            grads = [self.grad[by_index[j]] if j in by_index else "_" for j in range(len(self.params))]
+            head.append("    # the parameters (P), read afresh at every call, and their .grad, into which")
+            head.append("    # every message of every sample is added, in the order backward() adds them")
+            head += _wrapped(values, " = map(data, P)")
+            head += _wrapped(grads, " = map(grad, P)")
         head.append("    total = -0.0  # x + -0.0 is x for every x (-0.0 too): one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
         head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
@@ -624,7 +642,6 @@ class _Writer:
 
         for shape, var in zip(self.shapes, self.arg_vars, strict=True):
             if shape is None:
-                lines.append(f"{flat_vars[k]} = {var}")
                 k += 1
             else:
                 walk(shape, var, var)
@@ -643,6 +660,7 @@ class _Writer:
                 lines.append(f"# {e.group}")
             group = e.group
             op = OPS[e.op]
+            self.expr[i] = self.names.take(identifier(e.label)) if identifier(e.label) else self.names.temp()
             n = self.node(i)
             lines.append(f"{self.expr[i]} = {op.value(n)}{_comment(e.label, self.expr[i])}")
             if op.risky(n):  # computed now and checked, as eager does
@@ -762,8 +780,24 @@ class _Writer:
         return "[" + ", ".join(self._aux_expr(s) for s in shape) + "]"
 
 
+def _count_numbers(shape: Any) -> int:
+    return 1 if shape is None else sum(_count_numbers(s) for s in shape)
+
+
 def _comment(label: str, name: str) -> str:
     return f"  # {label}" if label and label != name else ""
+
+
+def _wrapped(names: list[str], rest: str) -> list[str]:
+    """``(a, b, ...) = rest`` over lines of at most about 110 characters."""
+    lines, line = [], "    ("
+    for k, name in enumerate(names):
+        piece = name + (", " if k < len(names) - 1 else ",)" if len(names) == 1 else ")")
+        if len(line) + len(piece) > 110 and line.strip() != "(":
+            lines.append(line.rstrip())
+            line = "     "
+        line += piece
+    return [*lines, line + rest]
 
 
 def _sum_check(terms: list[str], indent: str) -> list[str]:
@@ -812,7 +846,7 @@ class Program:
         name = getattr(fn, "__qualname__", type(fn).__name__)
         header = (
             f"# autograd.compile of {name}({', '.join(arg_names)}): {len(tape)} nodes, {n_ops} computed on "
-            f"each call, {len(params)} parameters.\n"
+            f"each call, {len(params)} parameter{'' if len(params) == 1 else 's'}.\n"
             "# `samples` holds one tuple of arguments per sample (one, for prog(*args)).\n"
             "# g_v is dC/dv for this sample; G_p is parameter p's .grad. exp, log, tanh are math's.\n"
         )
@@ -820,7 +854,8 @@ class Program:
         filename = f"<stepgrad program {next(_programs)}>"
         code = builtins.compile(self.source, filename, "exec")
         namespace: dict[str, Any] = {
-            "P": self.params, "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
+            "P": self.params, "data": operator.attrgetter("data"), "grad": operator.attrgetter("grad"),
+            "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
             "number": _number, "Recheck": _Recheck,
         }  # fmt: skip
         exec(code, namespace)

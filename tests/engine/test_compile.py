@@ -218,7 +218,7 @@ def test_source_reads_like_the_tutorial_named_after_labels_with_one_line_per_nod
     prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
     src = prog.source
     assert src.index("# forward") < src.index("# backward")
-    assert "a_0__H1 = " in src and "# a_0^{H1}" in src and "w_00__H1 = P[0].data  # w_{00}^{H1}" in src
+    assert "a_0__H1 = " in src and "# a_0^{H1}" in src and "(w_00__H1, w_01__H1, b_0__H1, w_10__H1," in src
     # a_0^{H1} feeds the three neurons of H2: one message assigned, two added
     assert src.count("g_a_0__H1 = ") == 1 and src.count("g_a_0__H1 += ") == 2
     # the output layer's messages are the tutorial's 2(a - y) * a(1 - a) * a^{H2}
