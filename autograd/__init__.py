@@ -31,6 +31,7 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
+from .compile import CheckError, CompileError, Program, compile
 from .value import Value, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 
 # name -> the module of autograd.views that defines it, imported on first use
@@ -72,6 +73,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CheckError",
+    "CompileError",
+    "Program",
+    "compile",
     "Explanation",
     "GradcheckError",
     "GradcheckResult",
