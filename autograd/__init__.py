@@ -31,6 +31,7 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
+from .compile import CheckError, CompileError, Program, compile
 from .value import Value, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 
 # name -> the module of autograd.views that defines it, imported on first use
@@ -43,6 +44,7 @@ _VIEWS = {
     "draw": "draw",
     "to_svg": "draw",
     "GraphvizNotFoundError": "render",
+    "GraphvizTimeoutError": "render",
     "Stepper": "stepper",
     "save_steps_html": "stepper",
     "steps_html": "stepper",
@@ -52,7 +54,7 @@ _VIEWS = {
 if TYPE_CHECKING:
     from .views.draw import Graph, GraphTooLargeError, draw, to_svg
     from .views.explain import Explanation, TooManyPathsError, explain
-    from .views.render import GraphvizNotFoundError
+    from .views.render import GraphvizNotFoundError, GraphvizTimeoutError
     from .views.stepper import Stepper, save_steps_html, steps_html
     from .views.trace import Trace
 
@@ -71,6 +73,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CheckError",
+    "CompileError",
+    "Program",
+    "compile",
     "Explanation",
     "GradcheckError",
     "GradcheckResult",
@@ -78,6 +84,7 @@ __all__ = [
     "Graph",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "Message",
     "Step",
     "Stepper",

@@ -28,7 +28,7 @@ def leaf_value(rng: random.Random, spread: int) -> float:
     return rng.choice([-1.0, 1.0]) * rng.uniform(1.0, 9.99) * 10.0 ** rng.randint(-spread, spread)
 
 
-# name -> (how stepgrad does it, how torch does it, the op name errors must carry)
+# name -> (the op, written once for stepgrad and torch alike; the op name its errors carry)
 BINARY = {
     "add": (lambda a, b: a + b, "+"),
     "sub": (lambda a, b: a - b, "-"),
@@ -53,23 +53,9 @@ UNARY = {
     "pow_frac": (lambda a, c: a ** (c / 4), "**"),
     "rpow_const": (lambda a, c: abs(c) ** a, "**"),
 }
-TORCH_UNARY = {
-    "exp": lambda a, c: a.exp(),
-    "log": lambda a, c: a.log(),
-    "tanh": lambda a, c: a.tanh(),
-    "sigmoid": lambda a, c: a.sigmoid(),
-    "relu": lambda a, c: a.relu(),
-    "neg": lambda a, c: -a,
-    "add_const": lambda a, c: c + a,
-    "sub_const": lambda a, c: a - c,
-    "rsub_const": lambda a, c: c - a,
-    "mul_const": lambda a, c: a * c,
-    "div_const": lambda a, c: a / c,
-    "rdiv_const": lambda a, c: c / a,
-    "pow_const": lambda a, c: a ** round(c),
-    "pow_frac": lambda a, c: a ** (c / 4),
-    "rpow_const": lambda a, c: abs(c) ** a,
-}
+def pick(rng: random.Random, n: int) -> int:
+    """An operand among n nodes: mostly one of the last few (heavy reuse of interior nodes)."""
+    return max(0, n - 1 - int(rng.expovariate(0.5))) if rng.random() < 0.8 else rng.randrange(n)
 
 
 def random_program(rng: random.Random) -> tuple[list[float], list[tuple]]:
@@ -79,46 +65,24 @@ def random_program(rng: random.Random) -> tuple[list[float], list[tuple]]:
     program = []
     n = len(leaves)
     for _ in range(rng.randint(2, 25)):
-        # heavy reuse: operands come mostly from the last few nodes
-        def pick():
-            return max(0, n - 1 - int(rng.expovariate(0.5))) if rng.random() < 0.8 else rng.randrange(n)
-
         if rng.random() < 0.45:
-            program.append(("binary", rng.choice(sorted(BINARY)), (pick(), pick()), None))
+            program.append(("binary", rng.choice(sorted(BINARY)), (pick(rng, n), pick(rng, n)), None))
         else:
             c = rng.choice([2.0, 3.0, -1.0, 0.5, leaf_value(rng, 3)])
-            program.append(("unary", rng.choice(sorted(UNARY)), (pick(),), c))
+            program.append(("unary", rng.choice(sorted(UNARY)), (pick(rng, n),), c))
         n += 1
     return leaves, program
 
 
-def run_stepgrad(leaves, program):
-    values = [Value(x, label=f"x{i}") for i, x in enumerate(leaves)]
-    nodes = list(values)
+def run_ops(leaf_nodes, program):
+    """Every node of the program; the same code builds the stepgrad and the torch graph."""
+    nodes = list(leaf_nodes)
     for kind, name, args, c in program:
         if kind == "binary":
             nodes.append(BINARY[name][0](nodes[args[0]], nodes[args[1]]))
         else:
             nodes.append(UNARY[name][0](nodes[args[0]], c))
-    return values, nodes
-
-
-def run_torch(torch, leaves, program):
-    values = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in leaves]
-    nodes = list(values)
-    torch_binary = {
-        "add": lambda a, b: a + b,
-        "sub": lambda a, b: a - b,
-        "mul": lambda a, b: a * b,
-        "div": lambda a, b: a / b,
-        "pow_value": lambda a, b: a**b,
-    }
-    for kind, name, args, c in program:
-        if kind == "binary":
-            nodes.append(torch_binary[name](nodes[args[0]], nodes[args[1]]))
-        else:
-            nodes.append(TORCH_UNARY[name](nodes[args[0]], c))
-    return values, nodes
+    return nodes
 
 
 def op_of(kind: str, name: str) -> str:
@@ -178,7 +142,8 @@ def test_random_graphs_over_every_op_match_pytorch_float64_or_refuse_naming_the_
             assert all(math.isfinite(v.grad) for v in values), str(e)
             refused += 1
             continue
-        t_values, t_nodes = run_torch(torch, leaves, program)
+        t_values = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in leaves]
+        t_nodes = run_ops(t_values, program)
         t_root = t_nodes[-1]
         if not math.isfinite(t_root.item()):
             continue  # torch overflowed a value where stepgrad did not: nothing to compare
