@@ -5,9 +5,9 @@ JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``, an MLP
 gives its config and its weight matrices (see `mlp_state`), which is what
 `MLP.save` writes. Reading goes the other way, always in the same order:
 
-1. `read_json`: at most ``limits.max_file_bytes`` bytes, parsed; any fault
-   (truncated, nested too deeply, a 5,000-digit integer) is a ValueError
-   naming the file;
+1. `read_json`: at most ``limits.max_file_bytes`` bytes and about as many
+   JSON values as ``limits.max_parameters``, parsed; any fault (truncated,
+   nested too deeply, a 5,000-digit integer) is a ValueError naming the file;
 2. `read_config`: the keys, their types and the network's size, checked
    against `Limits` before anything is allocated;
 3. `layer_values`: every weight and bias, each shape checked against the
@@ -142,6 +142,15 @@ def read_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise ValueError(
             f"{path}: larger than {limits.max_file_bytes} bytes, the limit for a model file "
             "(pass limits=Limits(max_file_bytes=...) to load it anyway)"
+        )
+    # Parsed, a JSON value costs tens of bytes: a file of "[],[],..." would
+    # take twenty times its size. A model file holds about one value per
+    # parameter (and fewer lists than that), so count them before parsing.
+    n_values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
+    if n_values > 4 * limits.max_parameters + 1000:
+        raise ValueError(
+            f"{path}: {n_values:,} JSON values, more than a network of at most "
+            f"{limits.max_parameters:,} parameters holds (pass limits=Limits(max_parameters=...) to load it anyway)"
         )
     try:
         text = raw.decode("utf-8")

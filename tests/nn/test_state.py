@@ -206,3 +206,25 @@ def test_a_model_file_is_checked_whole_naming_the_file_and_the_key(tmp_path, pat
     file.write_text(json.dumps(corrupt(tutorial_network(seed=4).state_dict(), path, value)))
     with pytest.raises(ValueError, match=rf"model\.json: state_dict{message}"):
         MLP.load(file)
+
+
+def test_a_file_of_many_small_values_is_refused_before_parsing(tmp_path):
+    from nn.serialize import Limits
+
+    path = tmp_path / "lists.json"
+    path.write_text("[" + "[]," * 2000 + "[]]")  # 6 kB that would parse into 2,001 lists
+    with pytest.raises(ValueError, match=r"lists\.json: 4,002 JSON values, more than a network of at most 10 param"):
+        MLP.load(path, limits=Limits(max_parameters=10))
+
+
+def test_a_large_network_loads_at_exactly_its_own_size_limit(tmp_path):
+    from nn.serialize import Limits
+
+    net = MLP(3, [300, 200, 2], seed=0, bias=True)
+    n = len(net.parameters())
+    path = tmp_path / "model.json"
+    net.save(path)
+    loaded = MLP.load(path, limits=Limits(max_parameters=n))
+    assert [p.data for p in loaded.parameters()] == [p.data for p in net.parameters()]
+    with pytest.raises(ValueError, match="over the limit"):
+        MLP.load(path, limits=Limits(max_parameters=n - 1))
