@@ -247,3 +247,13 @@ def test_a_csv_field_too_long_is_one_line_naming_file_and_line(tmp_path):
     done = run("train", "--data", str(data), "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "long.csv, line 2: not a CSV row" in done.stderr
+
+
+def test_accuracy_no_better_than_always_answering_the_commonest_class_is_a_warning():
+    from nn.cli import _no_progress
+
+    data = [([0.0], [1.0])] * 3 + [([1.0], [0.0])]  # always answering 1 scores 75%
+    assert _no_progress([0.5, 0.4], [0.5, 0.75], data) == "accuracy 75.0% is no better than chance (75.0%)"
+    assert _no_progress([0.5, 0.4], [0.5, 1.0], data) is None
+    assert _no_progress([0.5, 0.5], [0.5, 1.0], data).startswith("the loss did not go down (0.5 in the first epoch")
+    assert _no_progress([0.5], [], [([0.0], [0.3])]) is None  # one epoch of regression: nothing to compare
