@@ -204,8 +204,15 @@ def test_ctrl_c_during_training_prints_interrupted_exits_130_and_writes_nothing(
     import time
 
     out = tmp_path / "out"
+    # Ctrl-C as in a terminal, even where this test runs with SIGINT ignored (a background job)
+    code = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from nn.cli import main\n"
+        f"sys.exit(main(['train', '--data', 'moons', '--epochs', '100000', '--out', {str(out)!r}]))\n"
+    )
     child = subprocess.Popen(
-        [sys.executable, "-m", "nn.cli", "train", "--data", "moons", "--epochs", "100000", "--out", str(out)],
+        [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
