@@ -251,26 +251,36 @@ def run_train(args: argparse.Namespace) -> int:
     acc = f", accuracy {history.accuracies[-1]:.1%}" if history.accuracies else ""
     print(f"{net}: final loss {history.losses[-1]:.5g}{acc}")
     print(f"wrote {model_path} and {plot_path}")
-    warning = _no_progress(history.losses, history.accuracies, data)
+    warning = _no_progress(history.losses, history.accuracies, data, args.lr)
     if warning:
-        print(f"stepgrad train: warning: {warning}; try a smaller --lr (now {args.lr:g})", file=sys.stderr)
+        print(f"stepgrad train: warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _no_progress(losses: Sequence[float], accuracies: Sequence[float], data: Sequence[Sample]) -> str | None:
-    """What says the run learned nothing, or None: the loss never went down, or accuracy at chance.
+def _no_progress(
+    losses: Sequence[float], accuracies: Sequence[float], data: Sequence[Sample], lr: float
+) -> str | None:
+    """What says the run learned nothing, and what to try; None if it learned.
 
-    Chance is what always answering the most common target would score.
+    Either the loss never went down (the steps overshoot: a smaller
+    learning rate), or the accuracy is at chance, what always answering the
+    most common target would score (steps too large, or too few of them).
     """
     if len(losses) > 1 and not losses[-1] < losses[0]:
-        return f"the loss did not go down ({losses[0]:.5g} in the first epoch, {losses[-1]:.5g} in the last)"
+        return (
+            f"the loss did not go down ({losses[0]:.5g} in the first epoch, {losses[-1]:.5g} in the last); "
+            f"try a smaller --lr than {lr:g}"
+        )
     if accuracies:
         counts: dict[tuple[float, ...], int] = {}
         for _, y in data:
             counts[tuple(y)] = counts.get(tuple(y), 0) + 1
         chance = max(counts.values()) / len(data)
         if accuracies[-1] <= chance:
-            return f"accuracy {accuracies[-1]:.1%} is no better than chance ({chance:.1%})"
+            return (
+                f"accuracy {accuracies[-1]:.1%} is no better than chance ({chance:.1%}); "
+                f"try a smaller --lr than {lr:g}, or more --epochs"
+            )
     return None
 
 

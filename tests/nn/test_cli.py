@@ -260,7 +260,11 @@ def test_accuracy_no_better_than_always_answering_the_commonest_class_is_a_warni
     from nn.cli import _no_progress
 
     data = [([0.0], [1.0])] * 3 + [([1.0], [0.0])]  # always answering 1 scores 75%
-    assert _no_progress([0.5, 0.4], [0.5, 0.75], data) == "accuracy 75.0% is no better than chance (75.0%)"
-    assert _no_progress([0.5, 0.4], [0.5, 1.0], data) is None
-    assert _no_progress([0.5, 0.5], [0.5, 1.0], data).startswith("the loss did not go down (0.5 in the first epoch")
-    assert _no_progress([0.5], [], [([0.0], [0.3])]) is None  # one epoch of regression: nothing to compare
+    assert _no_progress([0.5, 0.4], [0.5, 0.75], data, 0.1) == (
+        "accuracy 75.0% is no better than chance (75.0%); try a smaller --lr than 0.1, or more --epochs"
+    )
+    assert _no_progress([0.5, 0.4], [0.5, 1.0], data, 0.1) is None
+    assert _no_progress([0.5, 0.5], [0.5, 1.0], data, 2.0) == (
+        "the loss did not go down (0.5 in the first epoch, 0.5 in the last); try a smaller --lr than 2"
+    )
+    assert _no_progress([0.5], [], [([0.0], [0.3])], 0.1) is None  # one epoch of regression: nothing to compare
