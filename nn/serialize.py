@@ -192,29 +192,44 @@ def _parse_int(digits: str) -> int:
 def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config:
     """The network ``state`` describes, or a ValueError naming the first bad key.
 
-    Checks the keys and their types, then that the network fits ``limits``
-    (None: the caller compares it with a network that exists); nothing is
-    built, so a 119-byte file asking for 10^10 weights is refused at once.
+    Checks the size first, that the network fits ``limits`` (None: the
+    caller compares it with a network that exists), then every other key
+    and its type. Nothing is built, so a 119-byte file asking for 10^10
+    weights is refused at once.
     """
     if not isinstance(state, dict):
         raise ValueError(f"state_dict: expected a JSON object, got {type(state).__name__}")
-    for key in ("format", "n_inputs", "layer_sizes", "activations", "layers"):
+    # The size first: whatever else is wrong, a file asking for too much is told so.
+    for key in ("format", "n_inputs", "layer_sizes"):
         if key not in state:
             raise ValueError(f"state_dict: missing key {key!r}")
-    for key in state:
-        if key not in _KEYS:
-            raise ValueError(f"state_dict: unknown key {_short(key)}; a model file has {', '.join(_KEYS)}")
     if state["format"] != STATE_FORMAT:
         raise ValueError(f"state_dict['format']: expected {STATE_FORMAT!r}, got {_short(state['format'])}")
-    version = state.get("version", STATE_VERSION)
-    if type(version) is not int or version != STATE_VERSION:
-        raise ValueError(f"state_dict['version']: expected {STATE_VERSION}, got {_short(version)}")
     n_inputs = state["n_inputs"]
     if type(n_inputs) is not int or n_inputs < 1:
         raise ValueError(f"state_dict['n_inputs']: expected a positive integer, got {_short(n_inputs)}")
     sizes = state["layer_sizes"]
     if not isinstance(sizes, list) or not sizes or any(type(s) is not int or s < 1 for s in sizes):
         raise ValueError(f"state_dict['layer_sizes']: expected a list of positive integers, got {_short(sizes)}")
+    bias = state.get("bias", True)
+    if not isinstance(bias, bool):
+        raise ValueError(f"state_dict['bias']: expected true or false, got {_short(bias)}")
+    n_parameters = Config(n_inputs, sizes, [], bias).n_parameters
+    if limits is not None and n_parameters > limits.max_parameters:
+        raise ValueError(
+            f"state_dict['layer_sizes']: {n_inputs} inputs and layers of {_short(sizes)} make "
+            f"{n_parameters:,} parameters, over the limit of {limits.max_parameters:,} "
+            "(pass limits=Limits(max_parameters=...) to load it anyway)"
+        )
+    for key in ("activations", "layers"):
+        if key not in state:
+            raise ValueError(f"state_dict: missing key {key!r}")
+    for key in state:
+        if key not in _KEYS:
+            raise ValueError(f"state_dict: unknown key {_short(key)}; a model file has {', '.join(_KEYS)}")
+    version = state.get("version", STATE_VERSION)
+    if type(version) is not int or version != STATE_VERSION:
+        raise ValueError(f"state_dict['version']: expected {STATE_VERSION}, got {_short(version)}")
     activations = state["activations"]
     if not isinstance(activations, list) or len(activations) != len(sizes):
         raise ValueError(
@@ -226,16 +241,7 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
             raise ValueError(
                 f"state_dict['activations'][{i}]: expected one of {', '.join(_ACTIVATIONS)}, got {_short(a)}"
             )
-    bias = state.get("bias", True)
-    if not isinstance(bias, bool):
-        raise ValueError(f"state_dict['bias']: expected true or false, got {_short(bias)}")
     config = Config(n_inputs, list(sizes), list(activations), bias)
-    if limits is not None and config.n_parameters > limits.max_parameters:
-        raise ValueError(
-            f"state_dict['layer_sizes']: {n_inputs} inputs and layers of {_short(sizes)} make "
-            f"{config.n_parameters:,} parameters, over the limit of {limits.max_parameters:,} "
-            "(pass limits=Limits(max_parameters=...) to load it anyway)"
-        )
     return config
 
 

@@ -228,3 +228,10 @@ def test_a_large_network_loads_at_exactly_its_own_size_limit(tmp_path):
     assert [p.data for p in loaded.parameters()] == [p.data for p in net.parameters()]
     with pytest.raises(ValueError, match="over the limit"):
         MLP.load(path, limits=Limits(max_parameters=n - 1))
+
+
+def test_a_huge_network_is_refused_for_its_size_whatever_else_the_file_lacks(tmp_path):
+    path = tmp_path / "bomb.json"
+    path.write_text('{"format":"stepgrad.MLP","n_inputs":2,"layer_sizes":[100000,100000,1],"layers":{}}')
+    with pytest.raises(ValueError, match=r"bomb\.json: state_dict\['layer_sizes'\]: .* over the limit"):
+        MLP.load(path)
