@@ -1,9 +1,10 @@
 """Saving networks as JSON, never pickle: a model file holds numbers and runs no code.
 
-One state format, one reader. Every network part's ``state_dict()`` is plain
-JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``, an MLP
-gives its config and its weight matrices (see `mlp_state`), which is what
-`MLP.save` writes. Reading goes the other way, always in the same order:
+All state code lives here, with one number check (`autograd.numbers`) and
+one all-or-nothing `assign`. Every network part's ``state_dict()`` is plain
+JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``; an
+MLP gives its config and its weight matrices (see `mlp_state`), which is
+what `MLP.save` writes. Reading a model file is always these steps:
 
 1. `read_json`: at most ``limits.max_file_bytes`` bytes and about as many
    JSON values as ``limits.max_parameters``, parsed; any fault (truncated,
@@ -68,7 +69,7 @@ class Limits:
     """How large a model file may be; checked before anything is built.
 
     The defaults hold every network this project trains with room to spare
-    (a million parameters is a few hundred MB of Values). Pass your own to
+    (a million parameters is over 100 MB of Values). Pass your own to
     load something larger: ``MLP.load(path, limits=Limits(max_parameters=10**7))``.
     """
 
