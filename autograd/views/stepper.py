@@ -156,7 +156,8 @@ _NUMBER = re.compile(r"-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?")
 
 
 def _shape(group: ET.Element) -> ET.Element | None:
-    for child in group:
+    """The node's outline: the first path or polygon inside (a tooltip wraps it in a link)."""
+    for child in group.iter():
         if child.tag in (f"{{{_SVG_NS}}}path", f"{{{_SVG_NS}}}polygon"):
             return child
     return None
@@ -200,7 +201,7 @@ class _Painter:
     def _edge(self, e: list[Any]) -> None:
         g = self.by_id.get(f"e{e[0]}")
         if g is not None:
-            for shape in g:
+            for shape in g.iter():
                 if shape.tag.endswith("path") or shape.tag.endswith("polygon"):
                     shape.set("stroke", e[2])
                     shape.set("stroke-width", e[4])
