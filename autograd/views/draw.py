@@ -28,9 +28,9 @@ import graphviz
 from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
 from .render import render, render_svg
-from .style import COLOURS, edge_look, node_look, role
+from .style import COLOURS, edge_look, node_look, op_fill, role
 from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
-from .trace import CURRENT, Frame, Trace
+from .trace import Frame, Trace
 
 __all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
 
@@ -218,7 +218,7 @@ class _Drawer:
         Putting each edge's text in the row it enters keeps every label next
         to its own edge, and two edges from one node (``a * a``) apart.
         """
-        fill = COLOURS["current"] if self.frame and self.frame.status[i] == CURRENT else COLOURS["op"]
+        fill = op_fill(self.frame, i)
         op = node.op
         if not isinstance(op, str):
             raise TypeError(f"draw: the op of node #{i} is a {type(op).__name__}, not a str")

@@ -27,7 +27,7 @@ from typing import Any
 from ..files import write_text_atomic
 from ..value import Value
 from .draw import DEFAULT_MAX_NODES, draw
-from .style import edge_look, node_look
+from .style import edge_look, node_look, op_fill
 from .text import label_html
 from .trace import Trace
 
@@ -40,10 +40,8 @@ def _states(trace: Trace, k: int, parameters: set[Value]) -> tuple[list[list[Any
     nodes = []
     for i, node in enumerate(trace.order):
         look = node_look(trace, frame, i, parameters)
-        op_fill = None
-        if node.parents:
-            op_fill = "#f6b26b" if frame.status[i] == "current" else "#f3f3f3"
-        nodes.append([i, look.fill, look.width, look.text, look.colour, op_fill])
+        op = op_fill(frame, i) if node.parents else None
+        nodes.append([i, look.fill, look.width, look.text, look.colour, op])
     edges = []
     for e in range(len(trace.edges)):
         look = edge_look(trace, frame, e)
