@@ -431,8 +431,23 @@ def count_nodes(root: Value, limit: int) -> int:
     return min(len(seen), limit + 1)
 
 
+def check_size(root: Value, max_nodes: int) -> None:
+    """Refuse a graph of more than ``max_nodes`` nodes before anything is recorded.
+
+    The count is a walk that stops early, so a huge graph is refused at once.
+    """
+    n = count_nodes(root, _walk_limit(max_nodes))
+    if n > max_nodes:
+        raise _too_large(n, max_nodes)
+
+
+def _walk_limit(max_nodes: int) -> int:
+    """How far `draw` counts before refusing: the exact size up to here, "more than" beyond."""
+    return max(10 * max_nodes, 10_000)
+
+
 def _too_large(n: int, max_nodes: int) -> GraphTooLargeError:
-    if n > 10 * max_nodes and n > 100_000:
+    if n > _walk_limit(max_nodes):
         return GraphTooLargeError(
             f"draw: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
             'can show readably. Pass collapse=True to draw each cluster (scope) as one box, or view="network" '
@@ -471,11 +486,7 @@ def draw(
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
     if trace is None and not collapse:
-        # count first, with a walk that stops early: a huge graph is refused
-        # before anything is recorded
-        n = count_nodes(root, max(10 * max_nodes, 100_000))
-        if n > max_nodes:
-            raise _too_large(n, max_nodes)
+        check_size(root, max_nodes)
     trace = trace if trace is not None else Trace(root)
     if len(trace.order) > max_nodes and not collapse:
         raise _too_large(len(trace.order), max_nodes)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..files import write_text_atomic
 from ..value import Value
-from .draw import DEFAULT_MAX_NODES, draw
+from .draw import DEFAULT_MAX_NODES, check_size, draw
 from .style import edge_look, node_look, op_fill
 from .text import label_html
 from .trace import Trace
@@ -109,6 +109,7 @@ def steps_html(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> str:
     """The step-through page as HTML text (see `save_steps_html`)."""
+    check_size(root, max_nodes)
     trace = Trace(root)
     params = list(parameters)
     # lay out once, at the last step, where every label is at its longest;
@@ -248,6 +249,8 @@ class Stepper:
                 "save_steps_html() needs nothing extra"
             ) from None
         self.root = root
+        if not draw_options.get("collapse"):
+            check_size(root, draw_options.get("max_nodes", DEFAULT_MAX_NODES))
         self.trace = Trace(root)
         self.parameters = list(parameters)
         self.draw_options = draw_options

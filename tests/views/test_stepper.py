@@ -161,3 +161,19 @@ def test_widget_frames_recolour_one_layout():
     assert "3 × 1 = 3" in pictures[1] and "∂ 3" in pictures[0]  # b's message, in its row of the op
     assert s._painter.svg(0) == pictures[0]  # going back shows the same frame again
     assert "<sub>" not in pictures[0] and "{" not in re.sub(r"<[^>]*>", "", pictures[0])
+
+
+def test_the_page_refuses_a_huge_graph_before_recording_it(monkeypatch, tmp_path):
+    from autograd import GraphTooLargeError
+
+    x = Value(1.0)
+    for _ in range(50_000):
+        x = x * 1.0
+
+    def no_trace(*args, **kwargs):
+        raise AssertionError("the whole graph was recorded before it was refused")
+
+    monkeypatch.setattr("autograd.views.stepper.Trace", no_trace)
+    with pytest.raises(GraphTooLargeError, match="collapse=True"):
+        save_steps_html(x, tmp_path / "b.html")
+    assert not (tmp_path / "b.html").exists()
