@@ -396,11 +396,14 @@ class _Drawer:
             cells += (
                 f'<TR><TD><FONT COLOR="{COLOURS["message"]}">→</FONT></TD>'
                 f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["message"]}">message being sent</FONT></TD></TR>'
+                f'<TR><TD><FONT COLOR="{COLOURS["incoming"]}">→</FONT></TD>'
+                f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["incoming"]}">messages being added up</FONT></TD></TR>'
                 f'<TR><TD><FONT COLOR="{COLOURS["muted"]}">⇢</FONT></TD>'
                 f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["muted"]}">message still pending</FONT></TD></TR>'
             )
         cells += (
-            '<TR><TD COLSPAN="2" ALIGN="LEFT">edges: ∂ local, then local × upstream = message</TD></TR>'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT">an op has one row per input, where its edge ends:</TD></TR>'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT">∂ local, then local × upstream = message</TD></TR>'
         )
         self.graph.node(
             "legend",
