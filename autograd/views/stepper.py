@@ -267,9 +267,13 @@ class Stepper:
         self.previous_button.on_click(lambda _: self._move(-1))
         self.next_button.on_click(lambda _: self._move(+1))
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="640px"))
+        self.full_size = widgets.ToggleButton(
+            value=False, description="full size", tooltip="the drawing at its own size, scrolled; else fit the width"
+        )
         self.slider.observe(lambda change: self._show(change["new"]), names="value")
-        controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider])
+        self.full_size.observe(lambda _: self._show(self.value), names="value")
+        controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider, self.full_size])
         self.widget = widgets.VBox([controls, self.narration, self.picture])
         self._show(0)
 
@@ -299,7 +303,10 @@ class Stepper:
     def _show(self, k: int) -> None:
         say = html.escape(self.trace.narrate(k), quote=True)
         self.narration.value = f"<p style='font-size:14px' title=\"{say}\">{self.trace.narrate(k, markup=True)}</p>"
-        self.picture.value = self.frame_svg(k)
+        svg = self.frame_svg(k)
+        if self.full_size.value:  # the drawing's own width in points, scrolled inside the widget
+            svg = re.sub(r'width="100%" style="max-width: ([0-9.]+pt)"', r'width="\1"', svg, count=1)
+        self.picture.value = svg
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

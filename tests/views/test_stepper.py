@@ -160,6 +160,9 @@ def test_widget_frames_recolour_one_layout():
     assert "grad = 1 + …" in pictures[0] and "grad = 1 + 3 = 4" in pictures[1]
     assert "3 × 1 = 3" in pictures[1] and "∂ 3" in pictures[0]  # b's message, in its row of the op
     assert s._painter.svg(0) == pictures[0]  # going back shows the same frame again
+    assert 'width="100%"' in s.picture.value  # fits the notebook's width...
+    s.full_size.value = True
+    assert re.search(r'<svg[^>]* width="[0-9.]+pt"', s.picture.value)  # ...or shows its own size
     assert "<sub>" not in pictures[0] and "{" not in re.sub(r"<[^>]*>", "", pictures[0])
 
 
