@@ -56,7 +56,7 @@ class Graph(graphviz.Digraph):
     """
 
     def _repr_image_svg_xml(self) -> str:
-        return render_svg(self.source)
+        return self.svg()
 
     def svg(self) -> str:
         """The drawing as SVG text, scaled to fit the width of its container."""

@@ -47,6 +47,8 @@ def test_svg_scales_to_its_container():
     head = re.search(r"<svg[^>]*>", to_svg(cost, parameters=net.parameters())).group(0)
     assert 'width="100%"' in head and "viewBox=" in head
     assert not re.search(r'\sheight="[0-9.]+pt"', head)
+    inline = re.search(r"<svg[^>]*>", draw(cost)._repr_image_svg_xml()).group(0)  # what a notebook shows
+    assert 'width="100%"' in inline
 
 
 def test_each_edge_has_its_own_label_even_when_two_edges_join_the_same_nodes():
