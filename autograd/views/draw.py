@@ -29,7 +29,7 @@ from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
 from .render import render, render_svg
 from .style import COLOURS, edge_look, node_look, op_fill, role
-from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
+from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name, op_dot
 from .trace import Frame, Trace
 
 __all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
@@ -222,7 +222,7 @@ class _Drawer:
         op = node.op
         if not isinstance(op, str):
             raise TypeError(f"draw: the op of node #{i} is a {type(op).__name__}, not a str")
-        rows = [f'<TR><TD><B>{dot_escape(op)}</B></TD></TR>']
+        rows = [f"<TR><TD><B>{op_dot(op)}</B></TD></TR>"]
         for slot in range(len(node.parents)):
             e = self.trace.edge_of[(i, slot)]
             look = edge_look(self.trace, self.frame, e)

@@ -92,7 +92,9 @@ def _inline_svg(svg: str) -> str:
 
 def _json_for_script(data: object) -> str:
     # `</script>` or `<!--` inside a label must not end the script element
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    # (and a lone surrogate in an op's name could not be written as UTF-8)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def _page_file(name: str) -> str:

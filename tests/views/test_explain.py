@@ -100,3 +100,25 @@ def test_latex_escapes_labels_that_are_not_math(label, latex):
     out = explain(y, x)._repr_latex_()
     assert rf"\frac{{\partial y}}{{\partial {latex}}}" in out
     assert out.count("{") - out.count(r"\{") == out.count("}") - out.count(r"\}")  # braces balance
+
+
+def test_long_labels_are_shortened_so_the_text_grows_with_the_hops_only():
+    from autograd.views.explain import MAX_NAME_CHARS
+
+    x = Value(0.5, label="x" * 20_000)
+    y = x
+    for _ in range(50):
+        y = y * 1.5
+        y.label = "L" * 20_000
+    e = explain(y, x)
+    assert len(str(e)) < 50 * 4 * MAX_NAME_CHARS and len(e._repr_latex_()) < 50 * 4 * MAX_NAME_CHARS
+    assert e.total == 1.5**50
+    with pytest.raises(TooManyPathsError) as too_many:
+        explain(y, x, max_hops=10)
+    assert len(str(too_many.value)) < 400
+
+
+def test_explain_latex_shows_a_newline_in_a_label_as_a_visible_stand_in():
+    from autograd.views.explain import latex_label
+
+    assert latex_label("a\n\nb") == "\\text{a\u240a\u240ab}"
