@@ -350,8 +350,12 @@ def draw(
     collapse: bool = False,
     legend: bool = True,
     trace: Trace | None = None,
+    view: str = "scalar",
 ) -> Graph:
     """The graph of ``root`` as a `graphviz.Digraph` (shows inline in Jupyter).
+
+    ``view="network"`` draws one box per neuron instead (see
+    `autograd.views.network_draw`); ``step`` then counts neurons.
 
     ``step=k`` freezes the picture right after step k of the backward pass
     (see `backward_steps`): the node being processed is highlighted, the
@@ -361,6 +365,12 @@ def draw(
     ``collapse=True`` draws each top-level group (see `scope`) as one box.
     Drawing never changes any grad.
     """
+    if view == "network":
+        from .network_draw import draw_network
+
+        return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
+    if view != "scalar":
+        raise ValueError(f'draw: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):
