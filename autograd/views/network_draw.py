@@ -27,7 +27,7 @@ from .draw import COLOURS, Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
 from .trace import CURRENT, DONE, PENDING, Trace, format_factor, format_number, format_sum
 
-__all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "unit_look"]
+__all__ = ["NetworkLayout", "connection_look", "draw_network", "label_html", "label_markup", "unit_look"]
 
 FONT, GRAD_FONT, EDGE_FONT, SCRIPT_FONT = 10.0, 9.0, 9.0, 7.0
 ROW = 13.0  # points per text row in a unit
@@ -39,6 +39,7 @@ INCOMING = "#38761d"  # the messages the current unit adds up
 _WIDTHS = {
     **dict.fromkeys("0123456789", 556),
     " ": 278,
+    "\u00a0": 278,
     ".": 278,
     ",": 278,
     "-": 333,
@@ -143,6 +144,15 @@ def label_unicode(label: str) -> str:
             out.append("".join(table[c] for c in text))
         else:
             out.append(f"({text})")
+    return "".join(out)
+
+
+def label_html(label: str) -> str:
+    """The label as HTML for a browser: ``<sub>``/``<sup>`` for scripts, the rest escaped."""
+    out = []
+    for kind, text in _label_parts(label):
+        text = _esc(text)
+        out.append(f"<{kind}>{text}</{kind}>" if kind else text)
     return "".join(out)
 
 
@@ -271,7 +281,7 @@ def _title(network: Network, u: int) -> tuple[str, float]:
     """The unit's first row as markup, and its width: ``a_0^{H1} = 0.7311``."""
     unit = network.units[u]
     value = unit.target if unit.kind == TARGET else unit.output.data if unit.output is not None else 0.0
-    rest = f" = {format_number(value or 0.0)}"
+    rest = f"\u00a0= {format_number(value or 0.0)}"  # a leading plain space is dropped by some SVG viewers
     markup = f"<B>{label_markup(unit.name)}</B>{_esc(rest)}"
     return markup, label_width(unit.name, FONT) * 1.08 + text_width(rest, FONT)
 
@@ -310,7 +320,7 @@ class NetworkLayout:
         col_w = [max(sizes[u][0] for u in col) for col in network.columns]
         tallest = max(sizes[u][1] for u in range(len(units)))
         most = max(len([u for u in col if units[u].kind != TARGET]) for col in network.columns)
-        self.height = max(most * (tallest + 44), min(620.0, most * 160.0))
+        self.height = max(most * (tallest + 40), min(540.0, most * 140.0))
         # widths of the labels between columns decide the gaps
         weight_w = [0.0] * len(network.columns)
         message_w = [0.0] * len(network.columns)
@@ -454,7 +464,8 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
             color=border.get(unit.kind, COLOURS["border_computed"]),
             penwidth=look.width,
             pos=_pos(layout, box.x, box.y),
-            width="0",
+            # at least as wide as estimated: browsers' fonts run wider than dot's metrics
+            width=f"{box.w / 72:.2f}",
             height="0",
             margin="0.05,0.03",
             id=f"u{u}",

@@ -219,8 +219,13 @@ def steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    view: str = "scalar",
 ) -> str:
     """The step-through page as HTML text (see `save_steps_html`)."""
+    if _checked_view(view) == "network":
+        from .network_page import network_steps_html
+
+        return network_steps_html(root, parameters, title, max_nodes)
     trace = Trace(root)
     params = list(parameters)
     # lay out once, at the last step, where every label is at its longest;
@@ -241,16 +246,25 @@ def save_steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    view: str = "scalar",
 ) -> Path:
     """Write one self-contained HTML page that steps through ``root``'s backward pass.
 
     No server, no network: the SVG, the frames and a few lines of JavaScript
     are all inside. Buttons, a slider and the arrow keys move between steps;
     each step is narrated as in `Stepper`. Grads are left as they were.
+    ``view="network"`` steps neuron by neuron (a click on a neuron opens
+    its detail) and can switch to the scalar view.
     """
     path = Path(path)
-    path.write_text(steps_html(root, parameters, title, max_nodes), encoding="utf-8")
+    path.write_text(steps_html(root, parameters, title, max_nodes, view), encoding="utf-8")
     return path
+
+
+def _checked_view(view: str) -> str:
+    if view not in ("scalar", "network"):
+        raise ValueError(f'view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
+    return view
 
 
 class Stepper:
