@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..value import Value
-from .trace import CURRENT, DONE, PENDING, Trace, format_factor, format_number, format_sum
+from .text import format_factor, format_number, format_sum
+from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = ["Connection", "Network", "NetworkFrame", "NoUnitsError", "Unit"]
 
@@ -91,7 +92,7 @@ class Network:
     def __init__(self, trace: Trace, parameters: Iterable[Value] = ()) -> None:
         self.trace = trace
         self.root = trace.root
-        order, index = trace.order, trace.index
+        order, index = trace.order, trace.position
         listed = list(parameters)
         given = set(listed)
         computed_groups = {v.group or "" for v in order if v.parents}
@@ -150,10 +151,10 @@ class Network:
         trace = self.trace
         exported: dict[int, int] = {}
         for edge in trace.edges:
-            p, c = trace.index[edge.parent], trace.index[edge.child]
+            p, c = trace.position[edge.parent], trace.position[edge.child]
             if self.unit_of[p] != self.unit_of[c]:
                 exported[self.unit_of[p]] = max(exported.get(self.unit_of[p], -1), p)
-        exported[self.unit_of[trace.index[self.root]]] = trace.index[self.root]
+        exported[self.unit_of[trace.position[self.root]]] = trace.position[self.root]
         for unit in self.units:
             if unit.kind != INPUT:
                 unit.output = trace.order[exported[unit.index]]
@@ -165,7 +166,7 @@ class Network:
         self.connections: list[Connection] = []
         between: dict[tuple[int, int], int] = {}
         for edge in trace.edges:
-            p, c = trace.index[edge.parent], trace.index[edge.child]
+            p, c = trace.position[edge.parent], trace.position[edge.child]
             source, target = self.unit_of[p], self.unit_of[c]
             if source == target:
                 continue
@@ -186,8 +187,8 @@ class Network:
         if child.op != "*" or len(child.parents) != 2:
             return None
         other = child.parents[1 - slot]
-        mine = self.unit_of[self.trace.index[child]]
-        if other.parents or self.unit_of[self.trace.index[other]] != mine:
+        mine = self.unit_of[self.trace.position[child]]
+        if other.parents or self.unit_of[self.trace.position[other]] != mine:
             return None
         return other
 
@@ -197,17 +198,17 @@ class Network:
         trace = self.trace
         if target.output is None:
             return 0.0
-        grads = {trace.index[target.output]: 1.0}
-        inside = sorted({trace.index[v] for v in target.values}, reverse=True)
+        grads = {trace.position[target.output]: 1.0}
+        inside = sorted({trace.position[v] for v in target.values}, reverse=True)
         total = 0.0
-        wanted = {trace.index[trace.edges[e].parent] for e in conn.edges}
+        wanted = {trace.position[trace.edges[e].parent] for e in conn.edges}
         for i in inside:
             g = grads.get(i, 0.0)
             if not g:
                 continue
             node = trace.order[i]
             for parent, local in zip(node.parents, node.local_grads, strict=True):
-                p = trace.index[parent]
+                p = trace.position[parent]
                 if p in wanted:
                     total += g * local
                 elif self.unit_of[p] == conn.target:
@@ -221,7 +222,7 @@ class Network:
         ``(a - y)**2`` keeps it recoverable as ``a - (a - y)``.
         """
         trace = self.trace
-        cost = self.unit_of[trace.index[self.root]]
+        cost = self.unit_of[trace.position[self.root]]
         for unit in self.units:
             if (
                 unit.kind == INPUT
@@ -240,7 +241,7 @@ class Network:
                 node = trace.edges[e].child
                 if node.op != "+" or len(node.parents) != 1:
                     continue
-                users = [trace.edges[x].child for x in trace.child_edges[trace.index[node]]]
+                users = [trace.edges[x].child for x in trace.child_edges[trace.position[node]]]
                 if (
                     len(users) == 1
                     and users[0].op == "**"
@@ -266,9 +267,9 @@ class Network:
         depth = [0] * len(self.units)
 
         def position(u: Unit) -> int:
-            return trace.index[u.output] if u.output is not None else len(trace.order)
+            return trace.position[u.output] if u.output is not None else len(trace.order)
 
-        cost = self.unit_of[trace.index[self.root]]
+        cost = self.unit_of[trace.position[self.root]]
         for unit in sorted(self.units, key=position):
             if unit.kind in (UNIT, COST):
                 depth[unit.index] = 1 + max(
@@ -323,14 +324,14 @@ class Network:
             return []
         trace = self.trace
         conn_of = {e: c for c in self.out_of[u] for e in self.connections[c].edges}
-        return [(conn_of[e], trace.message[e]) for e in trace.child_edges[trace.index[unit.output]]]
+        return [(conn_of[e], trace.message[e]) for e in trace.child_edges[trace.position[unit.output]]]
 
     def grad(self, u: int) -> float:
         """∂root/∂(unit u's output) as the scalar pass computed it."""
         unit = self.units[u]
         if unit.output is None:
             return 0.0
-        step = self.trace.step_of[self.trace.index[unit.output]]
+        step = self.trace.step_of[self.trace.position[unit.output]]
         return self.trace.steps[step].upstream
 
     def message(self, j: int) -> float:
@@ -369,11 +370,11 @@ class Network:
         trace = self.trace
         unit = self.units[u]
         current = self.units[self.steps[k]]
-        mine = [trace.step_of[trace.index[v]] for v in unit.values if v.parents or v is unit.output]
-        theirs = [trace.step_of[trace.index[v]] for v in current.values if v.parents or v is current.output]
+        mine = [trace.step_of[trace.position[v]] for v in unit.values if v.parents or v is unit.output]
+        theirs = [trace.step_of[trace.position[v]] for v in current.values if v.parents or v is current.output]
         now = max(theirs, default=0)
         if self.step_of_unit[u] > k and unit.output is not None:
-            return max(0, min(now, trace.step_of[trace.index[unit.output]] - 1))
+            return max(0, min(now, trace.step_of[trace.position[unit.output]] - 1))
         return max(now, max(mine, default=0))
 
     # -- words -----------------------------------------------------------------
@@ -392,7 +393,7 @@ class Network:
         name = name or (lambda unit: unit.name)
         text = text or (lambda words: words)
         unit = self.units[self.steps[k]]
-        root = self.units[self.unit_of[self.trace.index[self.root]]]
+        root = self.units[self.unit_of[self.trace.position[self.root]]]
         n = len(self.steps)
         parts = [text(f"Step {k + 1} of {n}: ")]
         if unit.kind == COST:

@@ -17,17 +17,18 @@ path by path for its activation.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..value import Value
-from .draw import COLOURS, Graph, _Drawer
+from .draw import Graph
 from .explain import TooManyPathsError, explain
 from .network import Network
-from .network_draw import label_html, label_markup
-from .trace import Trace, format_number, format_sum
+from .network_draw import label_markup
+from .style import COLOURS, edge_look, node_look
+from .text import dot_escape, format_number, format_sum, label_html
+from .trace import Trace
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
 
@@ -38,7 +39,7 @@ def detail_nodes(network: Network, u: int) -> tuple[list[int], list[int], list[i
     Positions in the trace's order; edges are `Trace.edges` indices.
     """
     trace = network.trace
-    own = sorted(trace.index[v] for v in network.units[u].values)
+    own = sorted(trace.position[v] for v in network.units[u].values)
     mine = set(own)
     context: list[int] = []
     edges: list[int] = []
@@ -46,7 +47,7 @@ def detail_nodes(network: Network, u: int) -> tuple[list[int], list[int], list[i
         node = trace.order[i]
         for slot in range(len(node.parents)):
             e = trace.edge_of[(i, slot)]
-            p = trace.index[trace.edges[e].parent]
+            p = trace.position[trace.edges[e].parent]
             if p not in mine and p not in context:
                 context.append(p)
             edges.append(e)
@@ -54,13 +55,26 @@ def detail_nodes(network: Network, u: int) -> tuple[list[int], list[int], list[i
 
 
 def _looks(trace: Trace, step: int, parameters: set[Value]) -> tuple[Any, Any]:
-    """How the scalar view draws each node and edge at scalar step ``step``."""
-    drawer = _Drawer(trace.root, trace, trace.frame(step), parameters, "LR", False, False)
-    return drawer.node_style, drawer.edge_style
+    """How the scalar view draws each node and edge at scalar step ``step``.
+
+    Nodes as ``(fill, pen width, grad text, grad colour)``, edges as
+    ``(label, colour, line style, pen width)``.
+    """
+    frame = trace.frame(step)
+
+    def node_style(i: int) -> tuple[str, str, str, str]:
+        look = node_look(trace, frame, i, parameters)
+        return look.fill, look.width, look.text, look.colour
+
+    def edge_style(e: int) -> tuple[str, str, str, str]:
+        look = edge_look(trace, frame, e)
+        return look.label, look.colour, look.style, look.width
+
+    return node_style, edge_style
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return dot_escape(text)
 
 
 def detail_graph(network: Network, u: int, step: int, parameters: Iterable[Value] = ()) -> Graph:
@@ -120,7 +134,7 @@ def detail_graph(network: Network, u: int, step: int, parameters: Iterable[Value
         edge = trace.edges[e]
         label, colour, style, width = edge_style(e)
         graph.edge(
-            f"dv{trace.index[edge.parent]}", f"do{trace.index[edge.child]}", id=f"de{e}", label=_esc(label),
+            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}", label=_esc(label),
             color=colour, fontcolor=colour, style=style, penwidth=width,
         )  # fmt: skip
     return graph
@@ -146,7 +160,7 @@ def detail_states(network: Network, u: int, parameters: Iterable[Value] = ()) ->
             # (scalar steps of neighbouring units interleave; the units' order rules here).
             frame = network.frame(k)
             text = _grad_text(frame.received[u], frame.complete[u], network.grad(u))
-            at = own.index(trace.index[output])
+            at = own.index(trace.position[output])
             nodes[at] = [nodes[at][0], nodes[at][1], nodes[at][2], text, _colour(sum(frame.received[u]))]
         links = [[e, *edge_style(e)] for e in edges]
         if previous is None:
@@ -184,7 +198,7 @@ def param_grads(network: Network, u: int) -> list[tuple[Value, float]]:
     trace = network.trace
     out = []
     for p in network.units[u].params:
-        out.append((p, sum(trace.message[e] for e in trace.child_edges[trace.index[p]])))
+        out.append((p, sum(trace.message[e] for e in trace.child_edges[trace.position[p]])))
     return out
 
 

@@ -18,22 +18,23 @@ message sent back (``← 0.03726``) near the unit that receives it.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..value import Value
-from .draw import COLOURS, Graph
+from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
-from .trace import CURRENT, DONE, PENDING, Trace, format_factor, format_number, format_sum
+from .style import COLOURS
+from .text import attribute_text, dot_escape, format_factor, format_number, format_sum, label_dot, label_parts
+from .trace import CURRENT, DONE, PENDING, Trace
 
-__all__ = ["NetworkLayout", "connection_look", "draw_network", "label_html", "label_markup", "unit_look"]
+__all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "label_unicode", "unit_look"]
 
 FONT, GRAD_FONT, EDGE_FONT, SCRIPT_FONT = 10.0, 9.0, 9.0, 7.0
 ROW = 13.0  # points per text row in a unit
 PAD = 8.0  # inside a unit's box, left and right
 TERMS_PER_LINE = 3  # longer sums of messages wrap after this many terms
-INCOMING = "#38761d"  # the messages the current unit adds up
+INCOMING = COLOURS["incoming"]  # the messages the current unit adds up
 
 # Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
 _WIDTHS = {
@@ -75,49 +76,13 @@ def text_width(text: str, size: float) -> float:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _label_parts(label: str) -> list[tuple[str, str]]:
-    """``a_0^{H1}`` as ``[("", "a"), ("sub", "0"), ("sup", "H1")]``; other labels as typed."""
-    parts: list[tuple[str, str]] = []
-    i, text = 0, ""
-    while i < len(label):
-        c = label[i]
-        if c in "_^" and i > 0 and i + 1 < len(label):
-            if label[i + 1] == "{":
-                end = label.find("}", i + 2)
-                if end < 0 or any(x in label[i + 2 : end] for x in "{_^"):
-                    return [("", label)]
-                script, i = label[i + 2 : end], end + 1
-            elif label[i + 1].isalnum():
-                script, i = label[i + 1], i + 2
-            else:
-                return [("", label)]
-            if text:
-                parts.append(("", text))
-                text = ""
-            parts.append(("sub" if c == "_" else "sup", script))
-            continue
-        if c in "{}":
-            return [("", label)]
-        text += c
-        i += 1
-    if text:
-        parts.append(("", text))
-    return parts or [("", label)]
+    """Plain text inside a Graphviz HTML-like label."""
+    return dot_escape(text)
 
 
 def label_markup(label: str) -> str:
-    """A label inside a Graphviz HTML-like label, with real sub- and superscripts."""
-    out = []
-    for kind, text in _label_parts(label):
-        text = _esc(text)
-        if kind:
-            tag = kind.upper()
-            text = f'<{tag}><FONT POINT-SIZE="{SCRIPT_FONT:g}">{text}</FONT></{tag}>'
-        out.append(text)
-    return "".join(out)
+    """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
+    return label_dot(label, script_size=SCRIPT_FONT)
 
 
 _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
@@ -136,7 +101,7 @@ def label_unicode(label: str) -> str:
     A script with a character Unicode has no small form is written in parentheses.
     """
     out = []
-    for kind, text in _label_parts(label):
+    for kind, text in label_parts(label):
         table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
         if table is None:
             out.append(text)
@@ -147,17 +112,8 @@ def label_unicode(label: str) -> str:
     return "".join(out)
 
 
-def label_html(label: str) -> str:
-    """The label as HTML for a browser: ``<sub>``/``<sup>`` for scripts, the rest escaped."""
-    out = []
-    for kind, text in _label_parts(label):
-        text = _esc(text)
-        out.append(f"<{kind}>{text}</{kind}>" if kind else text)
-    return "".join(out)
-
-
 def label_width(label: str, size: float) -> float:
-    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in _label_parts(label))
+    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in label_parts(label))
 
 
 # -- what each unit and connection says at a frame ---------------------------------
@@ -167,7 +123,7 @@ def _symbol(network: Network, u: int) -> str:
     """``∂C/∂a``: the root's name over the unit's letter (its label's first letter)."""
     unit = network.units[u]
     letter = unit.name[0] if unit.name[:1].isalpha() else "a"
-    root = network.units[network.unit_of[network.trace.index[network.root]]].name
+    root = network.units[network.unit_of[network.trace.position[network.root]]].name
     return f"∂{root}/∂{letter}"
 
 
@@ -357,7 +313,7 @@ class NetworkLayout:
     def _place_targets(self, top: float) -> None:
         """Each target beside the output it is compared with, in the cost's column."""
         network = self.network
-        cost = network.unit_of[network.trace.index[network.root]]
+        cost = network.unit_of[network.trace.position[network.root]]
         targets = [u.index for u in network.units if u.kind == TARGET]
         taken = [self.boxes[cost]]
         for n, t in enumerate(targets):
@@ -469,7 +425,7 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
             height="0",
             margin="0.05,0.03",
             id=f"u{u}",
-            tooltip=_esc(label_unicode(unit.name) + (f" ({unit.group})" if unit.group else "")),
+            tooltip=attribute_text(label_unicode(unit.name) + (f" ({unit.group})" if unit.group else "")),
         )
     for conn in network.connections:
         look = connection_look(network, frame, conn.index)
@@ -560,7 +516,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
 
 
 def units_root_name(network: Network) -> str:
-    return network.units[network.unit_of[network.trace.index[network.root]]].name
+    return network.units[network.unit_of[network.trace.position[network.root]]].name
 
 
 def draw_network(

@@ -16,22 +16,20 @@ the page `steps_html` writes, kept whole inside this one.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from ..value import Value
 from .draw import DEFAULT_MAX_NODES, GraphTooLargeError
 from .network import TARGET, Network
 from .network_detail import detail_graph, detail_states, explain_html, param_grads
-from .network_draw import NetworkLayout, connection_look, label_html, network_graph, unit_look
-from .trace import Trace, format_number
+from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
+from .stepper import _inline_svg, _json_for_script, _page_file
+from .text import format_number, label_html
+from .trace import Trace
 
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
-
-PAGE = Path(__file__).resolve().parent / "page"
 
 
 def network_frames(network: Network) -> list[dict[str, Any]]:
@@ -64,7 +62,7 @@ def network_page_data(
 ) -> dict[str, Any]:
     """Everything the page's script reads, as JSON-ready data."""
     params = list(parameters)
-    root = network.units[network.unit_of[network.trace.index[network.root]]]
+    root = network.units[network.unit_of[network.trace.position[network.root]]]
     units, details = [], []
     last = len(network.trace) - 1
     for u, unit in enumerate(network.units):
@@ -103,17 +101,6 @@ def network_page_data(
     }
 
 
-def _inline_svg(svg: str) -> str:
-    from .stepper import _inline_svg as inline
-
-    return inline(svg)
-
-
-def _json_for_script(data: object) -> str:
-    # `</script>` or `<!--` inside a label must not end the script element
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-
-
 def network_steps_html(
     root: Value,
     parameters: Iterable[Value] = (),
@@ -135,10 +122,10 @@ def network_steps_html(
         scalar = _json_for_script(steps_html(root, params, title, max_nodes))
     except GraphTooLargeError:
         scalar = ""  # the page hides its scalar-view button
-    page = (PAGE / "network.html").read_text(encoding="utf-8")
+    page = _page_file("network.html")
     parts = {
-        "/* stepgrad:css */": (PAGE / "network.css").read_text(encoding="utf-8"),
-        "// stepgrad:js": (PAGE / "network.js").read_text(encoding="utf-8"),
+        "/* stepgrad:css */": _page_file("network.css"),
+        "// stepgrad:js": _page_file("network.js"),
         "<!-- stepgrad:svg -->": svg,
         "<!-- stepgrad:data -->": _json_for_script(data),
         "<!-- stepgrad:scalar -->": scalar,

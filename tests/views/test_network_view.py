@@ -29,7 +29,8 @@ def unit_named(network, name):
 
 
 def svg_size(svg):
-    width, height = re.search(r'<svg[^>]*width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    """The drawing's size in points (Graphviz's viewBox is in points)."""
+    width, height = re.search(r'<svg[^>]*viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg).groups()
     return float(width), float(height)
 
 
