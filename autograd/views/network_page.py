@@ -32,6 +32,12 @@ from .trace import Trace
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
 
 
+def _slim_svg(svg: str) -> str:
+    """An inline SVG without Graphviz's comments and node-name titles (the page is smaller)."""
+    svg = re.sub(r"<!--.*?-->\n?", "", _inline_svg(svg), flags=re.DOTALL)
+    return re.sub(r"<title>[^<]*</title>\n?", "", svg)
+
+
 def network_frames(network: Network) -> list[dict[str, Any]]:
     """Every network step: frame 0 in full, then only the units and connections that change."""
     frames = []
@@ -71,7 +77,7 @@ def network_page_data(
             detail = len(details)
             details.append(
                 {
-                    "svg": _inline_svg(detail_graph(network, u, last, params).svg()),
+                    "svg": _slim_svg(detail_graph(network, u, last, params).svg()),
                     "states": detail_states(network, u, params),
                     "explain": explain_html(network, u),
                 }
@@ -116,7 +122,7 @@ def network_steps_html(
     last = network.frame(len(network) - 1)
     # lay out once, at the last step, where every sum is at its longest
     layout = NetworkLayout(network, last)
-    svg = _inline_svg(network_graph(network, last, layout).svg())
+    svg = _slim_svg(network_graph(network, last, layout).svg())
     data = network_page_data(network, params, title, layout.rows)
     try:
         scalar = _json_for_script(steps_html(root, params, title, max_nodes))
