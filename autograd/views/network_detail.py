@@ -73,12 +73,36 @@ def _looks(trace: Trace, step: int, parameters: set[Value]) -> tuple[Any, Any]:
     return node_style, edge_style
 
 
+def _unit_looks(network: Network, u: int, k: int, parameters: set[Value]) -> tuple[Any, Any]:
+    """`_looks` for unit u at network step k.
+
+    While u waits, its activation shows what the network view says has
+    arrived: scalar steps of neighbouring units interleave, and the units'
+    order rules here.
+    """
+    trace = network.trace
+    node_style, edge_style = _looks(trace, network.scalar_step(u, k), parameters)
+    output = network.units[u].output
+    if output is None or output is network.root or network.step_of_unit[u] <= k:
+        return node_style, edge_style
+    frame = network.frame(k)
+    at = trace.position[output]
+    text = _grad_text(frame.received[u], frame.complete[u], network.grad(u))
+    colour = _colour(sum(frame.received[u]))
+
+    def waiting_style(i: int) -> tuple[str, str, str, str]:
+        fill, width, own_text, own_colour = node_style(i)
+        return (fill, width, text, colour) if i == at else (fill, width, own_text, own_colour)
+
+    return waiting_style, edge_style
+
+
 def _esc(text: str) -> str:
     return dot_escape(text)
 
 
-def detail_graph(network: Network, u: int, step: int, parameters: Iterable[Value] = ()) -> Graph:
-    """Unit u's scalar sub-graph at scalar step ``step``, as the scalar view draws it.
+def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] = ()) -> Graph:
+    """Unit u's scalar sub-graph at network step ``k``, as the scalar view draws it.
 
     Ids are ``dv<i>`` (value nodes), ``do<i>`` (op nodes) and ``de<e>``
     (edges), so a page can restyle them per step.
@@ -86,7 +110,7 @@ def detail_graph(network: Network, u: int, step: int, parameters: Iterable[Value
     trace = network.trace
     params = set(parameters)
     own, context, edges = detail_nodes(network, u)
-    node_style, edge_style = _looks(trace, step, params)
+    node_style, edge_style = _unit_looks(network, u, k, params)
     graph = Graph(
         name="stepgrad_unit",
         graph_attr={"rankdir": "TB", "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.3", "bgcolor": "white"},
@@ -148,20 +172,11 @@ def detail_states(network: Network, u: int, parameters: Iterable[Value] = ()) ->
     """
     params = set(parameters)
     own, _, edges = detail_nodes(network, u)
-    trace = network.trace
-    output = network.units[u].output
     states = []
     previous: tuple[list[list[Any]], list[list[Any]]] | None = None
     for k in range(len(network)):
-        node_style, edge_style = _looks(trace, network.scalar_step(u, k), params)
+        node_style, edge_style = _unit_looks(network, u, k, params)
         nodes = [[i, *node_style(i)] for i in own]
-        if output is not None and output is not network.root and network.step_of_unit[u] > k:
-            # Waiting: its activation holds what the network view says has arrived
-            # (scalar steps of neighbouring units interleave; the units' order rules here).
-            frame = network.frame(k)
-            text = _grad_text(frame.received[u], frame.complete[u], network.grad(u))
-            at = own.index(trace.position[output])
-            nodes[at] = [nodes[at][0], nodes[at][1], nodes[at][2], text, _colour(sum(frame.received[u]))]
         links = [[e, *edge_style(e)] for e in edges]
         if previous is None:
             states.append({"n": nodes, "e": links})

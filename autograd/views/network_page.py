@@ -70,14 +70,13 @@ def network_page_data(
     params = list(parameters)
     root = network.units[network.unit_of[network.trace.position[network.root]]]
     units, details = [], []
-    last = len(network.trace) - 1
     for u, unit in enumerate(network.units):
         detail = -1
         if unit.kind != TARGET and unit.values:
             detail = len(details)
             details.append(
                 {
-                    "svg": _slim_svg(detail_graph(network, u, last, params).svg()),
+                    "svg": _slim_svg(detail_graph(network, u, len(network) - 1, params).svg()),
                     "states": detail_states(network, u, params),
                     "explain": explain_html(network, u),
                 }

@@ -252,9 +252,21 @@ class Stepper:
         stepper = Stepper(C, parameters=net.parameters())
         stepper            # shows the widget
         stepper.value = 5  # jumps to step 6
+
+    ``view="network"`` steps neuron by neuron, with a unit's detail one
+    selection away (see `autograd.views.network_widget`).
     """
 
-    def __init__(self, root: Value, parameters: Iterable[Value] = (), **draw_options: Any) -> None:
+    def __new__(cls, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", **_: Any) -> Stepper:
+        if _checked_view(view) == "network" and cls is Stepper:
+            from .network_widget import NetworkStepper
+
+            return super().__new__(NetworkStepper)
+        return super().__new__(cls)
+
+    def __init__(
+        self, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", **draw_options: Any
+    ) -> None:
         try:
             import ipywidgets as widgets
         except ImportError:

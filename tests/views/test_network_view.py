@@ -1,5 +1,6 @@
 """The network view: units, their sums of messages, the layout, the stepping, the words."""
 
+import html
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Trace, Value, draw, scope, to_svg
+from autograd import Stepper, Trace, Value, draw, scope, steps_html, to_svg
 from autograd.views.network import Network, NoUnitsError
 from autograd.views.network_draw import NetworkLayout
 from autograd.views.trace import CURRENT, DONE, PENDING
@@ -239,3 +240,42 @@ def test_before_backward_the_picture_has_activations_but_no_messages():
     cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
     source = draw(cost, view="network", parameters=net.parameters()).source
     assert "0.7145" in source and not re.search(r"← -?\d", source) and not re.search(r"∂C/∂a = -?\d", source)
+
+
+# -- the page and the widget ------------------------------------------------------------
+
+
+def test_the_network_page_of_the_tutorial_net_is_under_1_mb_and_holds_the_scalar_page():
+    net, cost = tutorial()
+    page = steps_html(cost, net.parameters(), view="network")
+    assert len(page.encode("utf-8")) < 1_000_000
+    assert not re.search(r"stepgrad:(css|js|svg|data|scalar)", page)  # every slot was filled
+    assert page.count("<svg") == 1  # the network; each unit's detail and the scalar page wait in JSON
+    assert page.count("\\u003csvg") >= 12 + 1
+
+
+def test_a_bad_view_name_is_refused_by_the_page_and_the_widget():
+    _, cost = tutorial()
+    with pytest.raises(ValueError, match="network"):
+        steps_html(cost, view="neurons")
+    with pytest.raises(ValueError, match="network"):
+        Stepper(cost, view="neurons")
+
+
+def test_the_widget_steps_neuron_by_neuron_and_shows_a_units_detail():
+    pytest.importorskip("ipywidgets")
+    net, cost = tutorial()
+    stepper = Stepper(cost, parameters=net.parameters(), view="network")
+    assert len(stepper) == 12
+    stepper.value = 6
+    assert "adds them up: -0.1475 + (-0.0177) + 0.2832 = 0.118." in stepper.narration.value
+    assert "<sub>0</sub><sup>H1</sup>" in stepper.narration.value  # math, not raw TeX
+    assert "∂C/∂a = -0.1475 + (-0.0177) + 0.2832 = 0.118" in html.unescape(stepper.picture.value)
+    assert stepper.detail.value == ""
+    stepper.select("a_0^{H1}")
+    assert "over 6 paths" in stepper.detail.value and "being processed at this step (7)" in stepper.detail.value
+    assert "∂C/∂w<sub>00</sub><sup>H1</sup> = 0.007223" in stepper.detail.value
+    stepper.value = 5
+    assert "its grad arrives then" in stepper.detail.value
+    with pytest.raises(ValueError, match="no unit is labelled 'a_9'"):
+        stepper.select("a_9")
