@@ -31,7 +31,8 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
-from .value import Value, current_scope, is_grad_enabled, no_grad, scope
+from .compile import CheckError, CompileError, Program, compile
+from .value import Value, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 
 # name -> the module of autograd.views that defines it, imported on first use
 _VIEWS = {
@@ -72,6 +73,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CheckError",
+    "CompileError",
+    "Program",
+    "compile",
     "Explanation",
     "GradcheckError",
     "GradcheckResult",
@@ -90,6 +95,7 @@ __all__ = [
     "backward_steps",
     "current_scope",
     "draw",
+    "enable_grad",
     "explain",
     "gradcheck",
     "is_grad_enabled",

@@ -67,14 +67,14 @@ def topological_order(root: Value) -> list[Value]:
         >>> [v.label or v.op for v in topological_order((x * 2).tanh())]
         ['x', '*', 'tanh']
     """
-    return _walk(root, reset_interior_grads=False)
+    return _walk(root, None)
 
 
-def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
-    """`topological_order`, optionally zeroing interior grads on the way.
+def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
+    """`topological_order`; given a ``leaves`` list, also zeroes interior grads and collects the leaves.
 
-    backward() needs both; a second pass over a large graph would cost a
-    third of the walk again, so they share one.
+    backward() needs all three; a second pass over a large graph would cost
+    a third of the walk again, so they share one.
     """
     # Post-order DFS: a node is appended once all of its parents are. An
     # interior node is pushed twice: first to push its parents, then (flag
@@ -95,7 +95,7 @@ def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
         node = pop()
         if pop_flag():
             add(node)
-            if reset_interior_grads:
+            if leaves is not None:
                 node.grad = 0.0
             continue
         if node in seen:
@@ -104,15 +104,20 @@ def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
         p = node._p0
         if p is None:  # the root itself is a leaf
             add(node)
+            if leaves is not None:
+                leaves.append(node)
             continue
         push(node)
         push_flag(True)
         # Parents that are leaves (weights, inputs: a third of a network's
-        # nodes) wait for nothing: they go straight into the order.
+        # nodes) wait for nothing: they go straight into the order. The two
+        # parent slots are unrolled: a loop over a tuple would allocate per node.
         if p not in seen:
             if p._p0 is None:
                 mark(p)
                 add(p)
+                if leaves is not None:
+                    leaves.append(p)
             else:
                 push(p)
                 push_flag(False)
@@ -121,76 +126,47 @@ def _walk(root: Value, reset_interior_grads: bool) -> list[Value]:
             if p._p0 is None:
                 mark(p)
                 add(p)
+                if leaves is not None:
+                    leaves.append(p)
             else:
                 push(p)
                 push_flag(False)
     return order
 
 
-def _prepare(root: Value) -> list[Value]:
-    """The order, with interior grads reset to 0 and ``root.grad = 1``."""
-    order = _walk(root, reset_interior_grads=True)
-    root.grad = 1.0
-    return order
+def _prepare(root: Value) -> tuple[list[Value], list[Value], list[float]]:
+    """The order, with interior grads reset to 0 and the root's grad seeded with 1;
+    the leaves and their grads before this pass (to put back if it overflows).
 
-
-def _leaf_overflowed(node: Value) -> GradientOverflowError:
-    name = repr(node.label) if node.label else f"with data {node.data!r}"
-    return GradientOverflowError(
-        f"backward: the gradient of leaf {name} left the float range ({node.grad!r}); "
-        "the loss or some local derivative is too large"
-    )
-
-
-def backward(root: Value) -> None:
-    """Fill every node's ``grad`` with d(root)/d(node); leaves accumulate.
-
-    Interior grads are reset first, leaves are not: two calls on the same
-    graph leave the interior grads unchanged and double the leaves' grads,
-    as PyTorch does for leaves. (micrograd, which resets nothing, would
-    double the interior grads and triple the leaves'.)
+    A root that is itself a leaf accumulates like every leaf: two
+    ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
     """
-    order = _prepare(root)
-    # The loop of DESIGN.md, unrolled over the two parent slots:
-    #     for parent, local in zip(node.parents, node.local_grads):
-    #         parent.grad += local * node.grad
-    # `backward_steps` runs the same order and sends the same messages
-    # through `messages_of`; tests pin the two to identical grads.
-    for node in reversed(order):
-        p = node._p0
-        if p is None:
-            # A leaf is reached after all its children: its grad is final.
-            g = node.grad
-            if g - g != 0.0:
-                raise _leaf_overflowed(node)
-            continue
-        upstream = node.grad
-        p.grad += node._g0 * upstream
-        p = node._p1
-        if p is not None:
-            p.grad += node._g1 * upstream
+    leaves: list[Value] = []
+    order = _walk(root, leaves)
+    saved = [v.grad for v in leaves]
+    if root._p0 is None:
+        root.grad += 1.0
+    else:
+        root.grad = 1.0
+    return order, leaves, saved
 
 
 def messages_of(node: Value, upstream: float) -> tuple[Message, ...]:
-    """The messages ``node`` sends when its grad is ``upstream``.
+    """The messages ``node`` sends when its grad is ``upstream``: one per parent.
 
         >>> from autograd import Value
         >>> a = Value(3.0, label="a")
         >>> [m.value for m in messages_of(a * a, 2.0)]
         [6.0, 6.0]
     """
-    p = node._p0
-    if p is None:
-        return ()
-    first = Message(p, node._g0, node._g0 * upstream)
-    p = node._p1
-    if p is None:
-        return (first,)
-    return (first, Message(p, node._g1, node._g1 * upstream))
+    return tuple(
+        Message(parent, local, local * upstream)
+        for parent, local in zip(node.parents, node.local_grads, strict=True)
+    )
 
 
 def backward_steps(root: Value) -> Iterator[Step]:
-    """The backward pass one node at a time, root first.
+    """The backward pass one node at a time, root first: the reference loop.
 
     Each `Step` is yielded before its messages are added to the parents, so
     between steps every grad holds the partial sum received so far. Run to
@@ -204,14 +180,59 @@ def backward_steps(root: Value) -> Iterator[Step]:
         >>> a.grad
         4.0
     """
-    order = _prepare(root)
+    order, leaves, saved = _prepare(root)
     for index, node in enumerate(reversed(order)):
         messages = messages_of(node, node.grad)
         yield Step(index, node, node.grad, messages)
-        if not messages and node.grad - node.grad != 0.0:
-            raise _leaf_overflowed(node)
         for m in messages:
             m.parent.grad += m.value
+        if not messages:
+            _check_leaf(node, order, leaves, saved)
+
+
+def backward(root: Value) -> None:
+    """Fill every node's ``grad`` with d(root)/d(node); leaves accumulate.
+
+    Interior grads are reset first, leaves are not: two calls on the same
+    graph leave the interior grads unchanged and double the leaves' grads,
+    as PyTorch does for leaves. (micrograd, which resets nothing, would
+    double the interior grads and triple the leaves'.)
+    """
+    order, leaves, saved = _prepare(root)
+    # `backward_steps` unrolled over the two parent slots; tests pin both to identical grads.
+    for node in reversed(order):
+        p = node._p0
+        if p is None:
+            g = node.grad
+            if g - g != 0.0:
+                _check_leaf(node, order, leaves, saved)
+            continue
+        upstream = node.grad
+        p.grad += node._g0 * upstream
+        p = node._p1
+        if p is not None:
+            p.grad += node._g1 * upstream
+
+
+def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:
+    """A leaf's grad is final once the pass reaches it: refuse it if it left the float range.
+
+    On refusal every grad goes back to what it was before the pass, so no
+    leaf is left holding inf or nan.
+    """
+    g = leaf.grad
+    if g - g == 0.0:
+        return
+    name = repr(leaf.label) if leaf.label else f"with data {leaf.data!r}"
+    for v, before in zip(leaves, saved, strict=True):
+        v.grad = before
+    for v in order:
+        if v._p0 is not None:
+            v.grad = 0.0
+    raise GradientOverflowError(
+        f"backward: the gradient of leaf {name} left the float range ({g!r}); "
+        "the loss or some local derivative is too large. No grad was changed."
+    )
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -12,7 +12,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from .value import Value, no_grad
+from .numbers import check_number
+from .value import Value, enable_grad, no_grad
 
 __all__ = ["GradcheckError", "GradcheckResult", "gradcheck"]
 
@@ -71,7 +72,10 @@ def gradcheck(
     """
     if eps <= 0 or not math.isfinite(eps):
         raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
-    points = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    points = [
+        x.data if isinstance(x, Value) else check_number(x, f"gradcheck: input {i}", "a Value or a real number")
+        for i, x in enumerate(inputs)
+    ]
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]
 
     def evaluate(values: list[float]) -> Value:
@@ -81,7 +85,8 @@ def gradcheck(
         return out
 
     leaves = [Value(v, label) for v, label in zip(points, labels, strict=True)]
-    out = f(*leaves)
+    with enable_grad():  # called inside no_grad(), f must still record its graph
+        out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
     out.backward()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Union
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Union
 
 from . import backprop as _backprop
 from .numbers import check_number
@@ -25,15 +25,22 @@ from .numbers import describe as _describe
 if TYPE_CHECKING:
     from .backprop import Step
 
-__all__ = ["Value", "no_grad", "is_grad_enabled", "scope", "current_scope"]
+__all__ = ["Value", "current_scope", "enable_grad", "is_grad_enabled", "no_grad", "scope"]
 
 Number = int | float
 Operand = Union["Value", int, float]
 
-# Module state read by every op. Plain globals, because an op reads them on
-# the hot path and a global load is the cheapest look-up Python has.
-_recording = True
-_group: str | None = None
+# -- recording state: per thread and per asyncio task --------------------------
+#
+# `no_grad()` and `scope()` change what ops record, for the current thread or
+# task only, so the state is a ContextVar holding (recording, group, outer),
+# where `outer` is the state to go back to. Ops run millions of times and a
+# ContextVar look-up costs more than a global, so `_open` holds one entry per
+# block open in any thread (list append and pop are atomic, no lock needed):
+# while it is empty, ops take the default state without looking it up.
+_DEFAULT: tuple[bool, str | None, Any] = (True, None, None)
+_state: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=_DEFAULT)
+_open: list[None] = []
 _new = object.__new__
 
 
@@ -67,30 +74,33 @@ class Value:
     # nodes made inside one are `_Grouped`, which adds a slot.
     group: str | None = None
 
+    # numpy must not broadcast over a Value (`array * v` would silently make
+    # an object array): this makes it hand the operation to Value, which
+    # refuses an array with a TypeError.
+    __array_ufunc__ = None
+
     data: float
     grad: float
     label: str
     op: str
 
     def __new__(cls, *args: object, **kwargs: object) -> Value:
-        if _group is not None and cls is Value:
+        group = _state.get()[1] if _open else None
+        if group is not None and cls is Value:
             cls = _Grouped
-        self = object.__new__(cls)
-        if _group is not None:
-            self.group = _group
+        self = _new(cls)
+        if group is not None:
+            self.group = group
         return self
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if type(data) is not float:
-            data = _check_number(data, f"Value({label!r})" if label else "Value()")
-        elif data - data != 0.0:
-            raise ValueError(
-                f"Value({label!r}): got {data!r}; every Value must hold a finite number"
-                if label
-                else f"Value(): got {data!r}; every Value must hold a finite number"
-            )
         if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+            raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
+        where = f"Value({label!r})" if label else "Value()"
+        if type(data) is not float:
+            data = _check_number(data, where)
+        elif data - data != 0.0:
+            raise ValueError(f"{where}: got {data!r}; every Value must hold a finite number")
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -123,17 +133,19 @@ class Value:
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
-    # -- primitive ops: value, parents, local derivatives --------------------
-
-    # + and * of two Values make most nodes of a network, so they build
-    # their node inline; every other op goes through `_node`.
+    # -- ops: value, parents, local derivatives -------------------------------
 
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             d = self.data + other.data
-            if d - d != 0.0 or not _recording:
+            group = None
+            if _open:
+                recording, group, _ = _state.get()
+                if not recording:
+                    return _node(d, "+", self, 1.0, other, 1.0)
+            if d - d != 0.0:
                 return _node(d, "+", self, 1.0, other, 1.0)
-            group = _group
+            # The most common node of a network, built inline: `_node` unrolled.
             if group is None:
                 out = _new(Value)
             else:
@@ -149,16 +161,21 @@ class Value:
             out._g1 = 1.0
             return out
         c = other if type(other) is float else _check_number(other, "+")
-        return _node(self.data + c, "+", self, 1.0, None, 0.0, c)
+        return _unary(self.data + c, "+", self, 1.0, c)
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             a = self.data
             b = other.data
             d = a * b
-            if d - d != 0.0 or not _recording:
+            group = None
+            if _open:
+                recording, group, _ = _state.get()
+                if not recording:
+                    return _node(d, "*", self, b, other, a)
+            if d - d != 0.0:
                 return _node(d, "*", self, b, other, a)
-            group = _group
+            # Inline, as in __add__.
             if group is None:
                 out = _new(Value)
             else:
@@ -174,24 +191,69 @@ class Value:
             out._g1 = a
             return out
         c = other if type(other) is float else _check_number(other, "*")
-        return _node(self.data * c, "*", self, c, None, 0.0, c)
+        return _unary(self.data * c, "*", self, c, c)
+
+    def __sub__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
+        c = _check_number(other, "-")
+        return _unary(self.data - c, "-", self, 1.0, c)
+
+    def __rsub__(self, other: Number) -> Value:
+        c = _check_number(other, "-")
+        return _unary(c - self.data, "-", self, -1.0, c, const_left=True)
+
+    def __neg__(self) -> Value:
+        return _unary(-self.data, "neg", self, -1.0)
+
+    def __truediv__(self, other: Operand) -> Value:
+        a = self.data
+        if isinstance(other, Value):
+            b = other.data
+            _check_inputs("/", self, other)
+            if b == 0.0:
+                raise ZeroDivisionError(f"/ by zero: {_describe(self)} / {_describe(other)}")
+            q = a / b
+            if q - q != 0.0:
+                _refuse_non_finite(q, "/", self, other, None)
+            # d/da = 1/b and d/db = -(a/b)/b: each one rounding from the
+            # exact value (a * b**-2 would underflow where q/b does not)
+            return _node(q, "/", self, _local(1.0 / b, "/", self, other), other, _local(-q / b, "/", self, other))
+        c = _check_number(other, "/")
+        if c == 0.0:
+            raise ZeroDivisionError(f"/ by zero: {_describe(self)} / 0")
+        q = a / c
+        if q - q != 0.0:
+            _refuse_non_finite(q, "/", self, None, c)
+        return _unary(q, "/", self, _local(1.0 / c, "/", self, c), c)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        c = _check_number(other, "/")
+        b = self.data
+        if b == 0.0:
+            raise ZeroDivisionError(f"/ by zero: {c!r} / {_describe(self)}")
+        q = c / b
+        if q - q != 0.0:
+            _refuse_non_finite(q, "/", self, None, c, const_left=True)
+        return _unary(q, "/", self, _local(-q / b, "/", c, self), c, const_left=True)
 
     def __pow__(self, exponent: Operand) -> Value:
         x = self.data
         if isinstance(exponent, Value):
             y = exponent.data
+            _check_inputs("**", self, exponent)
             if x <= 0.0:
                 raise ValueError(
                     f"x ** y with a Value exponent needs a positive base (d/dy uses log x), "
                     f"got base {_describe(self)} and exponent {_describe(exponent)}"
                 )
             out = _pow(x, y, self, exponent)
-            d_base = y * _pow(x, y - 1.0, self, exponent)
-            d_exp = _finite_local(out * math.log(x), "**", self, exponent)
+            d_base = _local(y * _pow(x, y - 1.0, self, exponent), "**", self, exponent)
+            d_exp = _local(out * math.log(x), "**", self, exponent)
             return _node(out, "**", self, d_base, exponent, d_exp)
         c = _check_number(exponent, "**")
         if c == 2.0:  # squares make every squared-error cost: skip the general path
-            return _node(x * x, "**", self, 2.0 * x, None, 0.0, c)
+            return _unary(x * x, "**", self, 2.0 * x, c)
         if x == 0.0 and c < 1.0 and c != 0.0:
             kind = ZeroDivisionError if c < 0.0 else ValueError
             raise kind(
@@ -199,8 +261,8 @@ class Value:
                 f"{'undefined' if c < 0.0 else 'not differentiable'}: base {_describe(self)}"
             )
         out = _pow(x, c, self, c)
-        local = c * _pow(x, c - 1.0, self, c) if c != 0.0 else 0.0
-        return _node(out, "**", self, local, None, 0.0, c)
+        local = _local(c * _pow(x, c - 1.0, self, c), "**", self, c) if c != 0.0 else 0.0
+        return _unary(out, "**", self, local, c)
 
     def __rpow__(self, base: Number) -> Value:
         b = _check_number(base, "**")
@@ -210,7 +272,7 @@ class Value:
                 f"got base {b!r} and exponent {_describe(self)}"
             )
         out = _pow(b, self.data, b, self)
-        return _node(out, "**", self, _finite_local(out * math.log(b), "**", b, self), None, 0.0, b)
+        return _unary(out, "**", self, _local(out * math.log(b), "**", b, self), b, const_left=True)
 
     def exp(self) -> Value:
         """e ** self; raises OverflowError past e ** 709."""
@@ -220,19 +282,19 @@ class Value:
             raise OverflowError(
                 f"exp() overflows a float for input {_describe(self)} (the largest is about 709.78)"
             ) from None
-        return _node(out, "exp", self, out, None, 0.0)
+        return _unary(out, "exp", self, out)
 
     def log(self) -> Value:
         """Natural logarithm; the input must be positive."""
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log() needs a positive input, got {_describe(self)}")
-        return _node(math.log(x), "log", self, _finite_local(1.0 / x, "log", self), None, 0.0)
+        return _unary(math.log(x), "log", self, _local(1.0 / x, "log", self))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; finite value and derivative for every input."""
         t = math.tanh(self.data)
-        return _node(t, "tanh", self, 1.0 - t * t, None, 0.0)
+        return _unary(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow for every finite x."""
@@ -242,50 +304,22 @@ class Value:
         else:
             e = math.exp(x)
             s = e / (1.0 + e)
-        return _node(s, "sigmoid", self, s * (1.0 - s), None, 0.0)
+        return _unary(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
         x = self.data
         if x > 0.0:
-            return _node(x, "relu", self, 1.0, None, 0.0)
-        return _node(0.0, "relu", self, 0.0, None, 0.0)
+            return _unary(x, "relu", self, 1.0)
+        return _unary(0.0, "relu", self, 0.0)
 
-    # -- derived ops, built on the primitives ---------------------------------
-
-    def __neg__(self) -> Value:
-        return self * -1.0
+    # -- the same ops with the number on the left ------------------------------
 
     def __radd__(self, other: Number) -> Value:
         return self + other
 
-    def __sub__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return self + (-other)
-        return self + -_check_number(other, "-")
-
-    def __rsub__(self, other: Number) -> Value:
-        return (-self) + other
-
     def __rmul__(self, other: Number) -> Value:
         return self * other
-
-    def __truediv__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            if other.data == 0.0:
-                raise ZeroDivisionError(
-                    f"/ by zero: {_describe(self)} / {_describe(other)}"
-                )
-            return self * other**-1.0
-        c = _check_number(other, "/")
-        if c == 0.0:
-            raise ZeroDivisionError(f"/ by zero: {_describe(self)} / 0")
-        return self * (1.0 / c)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        if self.data == 0.0:
-            raise ZeroDivisionError(f"/ by zero: {other!r} / {_describe(self)}")
-        return self**-1.0 * other
 
     # -- the backward pass (autograd.backprop holds the algorithm) ---------
 
@@ -334,14 +368,55 @@ def _pow(x: float, y: float, base: Value | float, exponent: Value | float) -> fl
     return out
 
 
-def _finite_local(g: float, op: str, *operands: Value | float) -> float:
+def _local(g: float, op: str, *operands: Value | float) -> float:
     """A local derivative, checked: a Value's derivative must be finite too."""
     if g - g != 0.0:
         raise OverflowError(
-            f"the derivative of {op} overflows a float at "
-            f"{', '.join(_describe(x) for x in operands)}"
+            f"the derivative of {op} overflows a float at {', '.join(_describe(x) for x in operands)}"
         )
     return g
+
+
+def _unary(
+    data: float, op: str, parent: Value, local: float, const: float | None = None, const_left: bool = False
+) -> Value:
+    """The output node of an op with one Value parent; ``const`` is its number operand, if any."""
+    # the parent too: only a `.data` written by hand is non-finite, and
+    # relu, tanh or `c / x` would turn it into a finite number
+    if data - data != 0.0 or parent.data - parent.data != 0.0:
+        _refuse_non_finite(data, op, parent, None, const, const_left)
+    recording, group, _ = _state.get() if _open else _DEFAULT
+    out = _new(Value if group is None else _Grouped)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if recording:
+        out.op = op
+        out._p0 = parent
+        out._g0 = local
+    else:
+        out.op = ""
+        out._p0 = None
+        out._g0 = 0.0
+    out._p1 = None
+    out._g1 = 0.0
+    if group is not None:
+        out.group = group
+    return out
+
+
+def _check_inputs(op: str, *operands: Value) -> None:
+    """Refuse a non-finite ``.data`` written by hand (ops like x / inf would hide it)."""
+    for v in operands:
+        if v.data - v.data != 0.0:
+            _refuse_non_finite_input(op, v)
+
+
+def _refuse_non_finite_input(op: str, operand: Value) -> None:
+    raise ValueError(
+        f"{op}: input {_describe(operand)} is not a finite number (was .data set by hand?); "
+        "every Value must be finite"
+    )
 
 
 def _node(
@@ -351,33 +426,16 @@ def _node(
     g0: float,
     p1: Value | None,
     g1: float,
-    const: float | None = None,
 ) -> Value:
-    """Make the output node of an op. Hot path: no validation beyond finiteness.
-
-    `const` is the plain-number operand, if any; it only appears in errors.
-    """
+    """The output node of an op with two Value parents: checks its value, reads the recording state."""
     if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
-        if const is not None and const - const != 0.0:
-            # + and * take float constants unchecked (hot path); a non-finite
-            # one always makes a non-finite result and is caught here.
-            raise ValueError(
-                f"{op}: got the non-finite number {const!r} next to {_describe(p0)}; "
-                "every Value must be finite"
-            )
-        operands = [_describe(p0)]
-        if p1 is not None:
-            operands.append(_describe(p1))
-        if const is not None:
-            operands.append(repr(const))
-        raise OverflowError(
-            f"{op} overflows a float (gives {data!r}) with operands {', '.join(operands)}"
-        )
-    out = _new(Value if _group is None else _Grouped)
+        _refuse_non_finite(data, op, p0, p1, None)
+    recording, group, _ = _state.get() if _open else _DEFAULT
+    out = _new(Value if group is None else _Grouped)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _recording:
+    if recording:
         out.op = op
         out._p0 = p0
         out._g0 = g0
@@ -387,14 +445,36 @@ def _node(
         out.op = ""
         out._p0 = out._p1 = None
         out._g0 = out._g1 = 0.0
-    if _group is not None:
-        out.group = _group
+    if group is not None:
+        out.group = group
     return out
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def _refuse_non_finite(
+    data: float, op: str, p0: Value, p1: Value | None, const: float | None, const_left: bool = False
+) -> None:
+    """The error for an op whose result is not finite: which input, or an overflow."""
+    for operand in (p0, p1):
+        if operand is not None and operand.data - operand.data != 0.0:
+            _refuse_non_finite_input(op, operand)
+    if const is not None and const - const != 0.0:
+        # + and * take float constants unchecked (hot path); a non-finite
+        # one always makes a non-finite result and is caught here.
+        raise ValueError(
+            f"{op}: got the non-finite number {const!r} next to {_describe(p0)}; every Value must be finite"
+        )
+    operands = [_describe(p0)]
+    if p1 is not None:
+        operands.append(_describe(p1))
+    if const is not None:
+        operands.insert(0 if const_left else len(operands), repr(const))
+    raise OverflowError(f"{op} overflows a float (gives {data!r}) with operands {', '.join(operands)}")
+
+
+class no_grad:
     """Ops inside record no parents: their results are new leaves.
+
+    Per thread and per asyncio task: another thread keeps recording.
 
         >>> w = Value(1.0)
         >>> with no_grad():
@@ -402,18 +482,44 @@ def no_grad() -> Iterator[None]:
         >>> w2.parents
         ()
     """
-    global _recording
-    saved = _recording
-    _recording = False
-    try:
-        yield
-    finally:
-        _recording = saved
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        outer = _state.get()
+        _state.set((False, outer[1], outer))
+        _open.append(None)
+
+    def __exit__(self, *exc: object) -> None:
+        _state.set(_state.get()[2])
+        _open.pop()
+
+
+class enable_grad:
+    """Record again inside a `no_grad()` block (gradcheck uses it).
+
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = Value(2.0) * 3
+        >>> y.op
+        '*'
+    """
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        outer = _state.get()
+        _state.set((True, outer[1], outer))
+        _open.append(None)
+
+    def __exit__(self, *exc: object) -> None:
+        _state.set(_state.get()[2])
+        _open.pop()
 
 
 def is_grad_enabled() -> bool:
-    """False inside `no_grad()`."""
-    return _recording
+    """False inside `no_grad()` (in this thread or task)."""
+    return _state.get()[0]
 
 
 class scope:
@@ -421,7 +527,8 @@ class scope:
 
     Drawings cluster nodes by group. nn uses "H1/neuron 0". A small class
     rather than a generator context manager: nn enters one per neuron per
-    forward pass, so its cost shows.
+    forward pass, so its cost shows. Per thread and per task, like `no_grad`;
+    one scope object can be entered again, even inside itself.
 
         >>> with scope("H1"):
         ...     with scope("neuron 0"):
@@ -430,27 +537,25 @@ class scope:
         'H1/neuron 0'
     """
 
-    __slots__ = ("name", "_saved")
+    __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"scope() needs a non-empty str name, got {name!r}")
         self.name = name
-        # a stack, so one scope object can be reused, even inside itself
-        self._saved: list[str | None] = []
 
     def __enter__(self) -> str:
-        global _group
-        saved = _group
-        self._saved.append(saved)
-        _group = self.name if saved is None else f"{saved}/{self.name}"
-        return _group
+        outer = _state.get()
+        group = self.name if outer[1] is None else f"{outer[1]}/{self.name}"
+        _state.set((outer[0], group, outer))
+        _open.append(None)
+        return group
 
     def __exit__(self, *exc: object) -> None:
-        global _group
-        _group = self._saved.pop()
+        _state.set(_state.get()[2])
+        _open.pop()
 
 
 def current_scope() -> str | None:
     """The group new Values get, or None outside any `scope()`."""
-    return _group
+    return _state.get()[1]

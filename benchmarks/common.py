@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from nn.data import moons  # noqa: E402, F401  (re-exported for the workloads; after the path above)
+
 Sample = tuple[list[float], list[float]]
 
 
@@ -180,22 +182,9 @@ def initial_weights(sizes: Sequence[int], seed: int, scale: float) -> list[tuple
     return layers
 
 
-# -- data, generated in code ------------------------------------------------------
+# -- data, generated in code: nn.moons, the same points for every engine ------------
 
 
-def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> list[Sample]:
-    """Two interleaving half circles, targets 0/1 (the same generator as ``nn.moons``)."""
-    rng = random.Random(seed)
-    data: list[Sample] = []
-    for i in range(n):
-        label = i % 2
-        t = math.pi * rng.random()
-        if label == 0:
-            x, y = math.cos(t), math.sin(t)
-        else:
-            x, y = 1.0 - math.cos(t), 0.5 - math.sin(t)
-        data.append(([x + rng.gauss(0, noise), y + rng.gauss(0, noise)], [float(label)]))
-    return data
 
 
 TUTORIAL_SAMPLES: list[Sample] = [([0.3, 0.5], [1.0, 0.0]), ([0.2, 0.7], [0.0, 1.0])]

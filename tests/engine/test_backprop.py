@@ -1,18 +1,127 @@
 """The backward pass: order, fan-out sums, backward twice, steps, deep graphs."""
 
+import math
 import random
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import (
     GradientOverflowError,
     Value,
     backward_steps,
     messages_of,
+    no_grad,
+    scope,
     topological_order,
     zero_grad,
 )
+
+# -- random graphs with reuse, for the properties of order and steps ----------
+
+OPS = ["add", "mul", "sub", "square", "tanh", "sigmoid", "scale", "div"]
+
+
+@st.composite
+def graphs(draw, max_leaves=5, max_ops=25):
+    """(leaves, nodes, root): each op reads any earlier node, so nodes fan out."""
+    n_leaves = draw(st.integers(1, max_leaves))
+    data = draw(st.lists(st.floats(-2, 2), min_size=n_leaves, max_size=n_leaves))
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(data)]
+    nodes = list(leaves)
+    for _ in range(draw(st.integers(1, max_ops))):
+        kind = draw(st.sampled_from(OPS))
+        a = nodes[draw(st.integers(0, len(nodes) - 1))]
+        b = nodes[draw(st.integers(0, len(nodes) - 1))]
+        if kind == "add":
+            out = a + b
+        elif kind == "mul":
+            out = a * b
+        elif kind == "sub":
+            out = a - b
+        elif kind == "square":
+            out = a * a
+        elif kind == "tanh":
+            out = a.tanh()
+        elif kind == "sigmoid":
+            out = a.sigmoid()
+        elif kind == "scale":
+            out = a * 0.5
+        else:
+            out = a / (b * b + 1)
+        nodes.append(out)
+    return leaves, nodes, nodes[-1]
+
+
+def ancestors(root):
+    """Every node root depends on, by a plain search that is obviously right."""
+    found, todo = {root}, [root]
+    while todo:
+        for p in todo.pop().parents:
+            if p not in found:
+                found.add(p)
+                todo.append(p)
+    return found
+
+
+@settings(max_examples=100)
+@given(graph=graphs())
+def test_topological_order_holds_each_ancestor_once_after_its_parents_root_last(graph):
+    _, _, root = graph
+    order = topological_order(root)
+    assert order[-1] is root
+    assert len(order) == len(set(order)) and set(order) == ancestors(root)
+    position = {v: i for i, v in enumerate(order)}
+    for v in order:
+        for p in v.parents:
+            assert position[p] < position[v]
+    assert order[0].parents == ()  # a leaf comes first
+    assert topological_order(root) == order  # deterministic
+
+
+@settings(max_examples=100)
+@given(graph=graphs())
+def test_backward_steps_leave_exactly_backwards_grads_on_random_graphs(graph):
+    leaves, _, root = graph
+    root.backward()
+    expected = {v: v.grad for v in topological_order(root)}
+    zero_grad(leaves)
+    steps = list(backward_steps(root))
+    assert {v: v.grad for v in topological_order(root)} == expected
+    assert [s.node for s in steps] == topological_order(root)[::-1]
+    received = {v: 0.0 for v in expected}
+    for s in steps:
+        assert s.upstream == expected[s.node]  # every message arrived before the step
+        assert len(s.messages) == len(s.node.parents)
+        for m, parent, local in zip(s.messages, s.node.parents, s.node.local_grads, strict=True):
+            assert m.parent is parent and m.local_grad == local
+            assert m.value == local * s.upstream
+            received[m.parent] += m.value
+    for v in expected:
+        if v is not root:
+            assert received[v] == pytest.approx(expected[v], rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=100)
+@given(graph=graphs())
+def test_a_node_gets_one_message_per_use_and_its_grad_is_their_sum(graph):
+    _, _, root = graph
+    uses = {}
+    for v in topological_order(root):
+        for p in v.parents:
+            uses[p] = uses.get(p, 0) + 1
+    messages = {}
+    for s in backward_steps(root):
+        for m in s.messages:
+            messages.setdefault(m.parent, []).append(m.value)
+    assert {v: len(ms) for v, ms in messages.items()} == uses
+    for v, ms in messages.items():
+        # a float sum is off by at most about n * eps * sum(|m|): with `-`
+        # messages of opposite signs cancel, so relative error alone is unfair
+        scale = math.fsum(abs(m) for m in ms)
+        assert v.grad == pytest.approx(math.fsum(ms), rel=1e-12, abs=1e-13 * scale + 1e-300)
 
 
 def test_topological_order_puts_every_node_after_its_parents():
@@ -165,3 +274,154 @@ def test_gradient_overflow_in_backward_names_the_leaf():
     with pytest.raises(GradientOverflowError, match="'x'"):
         z.backward()
     assert z.data == pytest.approx(1e250)
+
+
+# -- fan-out through non-linear children ------------------------------------
+
+
+@pytest.mark.parametrize("children", [1, 2, 3])
+def test_fan_out_through_non_linear_children_sums_the_chain_rule_paths(children):
+    a = Value(0.7, label="a")
+    branches = [a.tanh(), a.sigmoid(), a * a][:children]
+    root = branches[0]
+    for b in branches[1:]:
+        root = root + b
+    root.backward()
+    t, s = math.tanh(0.7), 1 / (1 + math.exp(-0.7))
+    paths = [1 - t * t, s * (1 - s), 2 * 0.7][:children]
+    assert a.grad == pytest.approx(sum(paths), rel=1e-14)
+    assert len([m for st_ in backward_steps(root) for m in st_.messages if m.parent is a]) == (
+        children + (1 if children == 3 else 0)  # a * a sends two messages
+    )
+
+
+# -- the seed question, in exact integers --------------------------------------
+
+
+def test_seed_question_linear_2_3_3_2_net_adds_the_three_paths_exactly():
+    # No biases, no activation: every local derivative is a weight or an
+    # input, so the answer is an integer worked out by hand.
+    x = [Value(1.0, label="a^0_0"), Value(2.0, label="a^1_0")]
+    W1 = [[1, 2], [-1, 1], [2, -3]]
+    W2 = [[1, -2, 1], [3, 1, -1], [-2, 1, 2]]
+    W3 = [[1, 2, -1], [-1, 1, 3]]
+    w1 = [[Value(float(c), label=f"w^{k}_{{{j},1}}") for k, c in enumerate(row)] for j, row in enumerate(W1)]
+    w2 = [[Value(float(c)) for c in row] for row in W2]
+    w3 = [[Value(float(c)) for c in row] for row in W3]
+
+    def layer(ws, inputs):
+        out = []
+        for row in ws:
+            z = row[0] * inputs[0]
+            for w, a in zip(row[1:], inputs[1:], strict=True):
+                z = z + w * a
+            out.append(z)
+        return out
+
+    a1 = layer(w1, x)  # (5, 1, -4)
+    a2 = layer(w2, a1)  # (-1, 20, -17)
+    a3 = layer(w3, a2)  # (56, -30)
+    cost = (a3[0] - 1) ** 2 + (a3[1] - 0) ** 2
+    assert [v.data for v in a1 + a2 + a3] == [5, 1, -4, -1, 20, -17, 56, -30]
+    assert cost.data == 55**2 + 30**2 == 3925
+    cost.backward()
+    # dC/da3 = 2(a3 - y) = (110, -60); dC/da2_m = sum_i w3[i][m] * dC/da3_i = (170, 160, -290)
+    # a^0_1 reaches C through a^0_2, a^1_2, a^2_2; the three paths carry
+    # w2[m][0] * dC/da2_m: 1*170, 3*160, -2*-290
+    paths = [170, 480, 580]
+    assert a1[0].grad == sum(paths) == 1230
+    assert all(a1[0].grad != p for p in paths)
+    assert w1[0][0].grad == 1230 * 1.0  # times its input a^0_0
+    assert w1[0][1].grad == 1230 * 2.0  # times its input a^1_0
+    assert [v.grad for v in a2] == [170, 160, -290]
+
+
+# -- what backward does to grads ------------------------------------------------
+
+
+def test_backward_on_a_leaf_sets_its_grad_to_one():
+    x = Value(3.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_backward_from_an_interior_node_only_touches_its_ancestors():
+    x, y = Value(2.0, label="x"), Value(5.0, label="y")
+    h = x * 3
+    root = h + y
+    root.backward()
+    h.backward()  # leaves accumulate: x gets 3 more; y untouched; root keeps its grad
+    assert (x.grad, y.grad, h.grad, root.grad) == (6.0, 1.0, 1.0, 1.0)
+
+
+def test_zero_grad_resets_only_the_given_values():
+    a, b = Value(1.0), Value(2.0)
+    (a * b).backward()
+    zero_grad([a])
+    assert (a.grad, b.grad) == (0.0, 1.0)
+
+
+def test_no_grad_results_are_leaves_that_stop_the_backward_pass():
+    w = Value(3.0, label="w")
+    with no_grad():
+        frozen = w * w
+    live = w * 2
+    root = frozen * live
+    root.backward()
+    assert frozen.parents == () and frozen.data == 9.0
+    assert w.grad == 9.0 * 2  # only through `live`
+    assert frozen.grad == 6.0
+    assert set(topological_order(root)) == {frozen, w, live, root}
+
+
+def test_scope_groups_values_without_changing_values_or_grads():
+    def build():
+        x = Value(0.4, label="x")
+        with scope("H1"):
+            with scope("neuron 0"):
+                z = x * 1.5
+                a = z.tanh()
+            b = a + 1
+        return x, z, a, b, b * b
+
+    x, z, a, b, root = build()
+    root.backward()
+    assert (x.group, z.group, a.group, b.group, root.group) == (None, "H1/neuron 0", "H1/neuron 0", "H1", None)
+    t = math.tanh(0.6)
+    assert x.grad == pytest.approx(2 * (t + 1) * (1 - t * t) * 1.5, rel=1e-15)
+
+
+# -- a failed op changes nothing ------------------------------------------------
+
+
+def snapshot(root):
+    return [(v, v.data, v.op, v.parents, v.local_grads) for v in topological_order(root)]
+
+
+def test_failed_ops_leave_the_graph_untouched_and_later_backward_correct():
+    def build():
+        x, y = Value(0.5, label="x"), Value(-2.0, label="y")
+        h = x * y
+        return x, y, h, (h + x).tanh() * y
+
+    x, y, h, root = build()
+    before = snapshot(root)
+    failures = [
+        (ValueError, lambda: h.log()),
+        (ZeroDivisionError, lambda: root / (x - 0.5)),
+        (OverflowError, lambda: (h * -1000).exp()),
+        (ValueError, lambda: h**0.5),
+        (ValueError, lambda: h ** Value(2.0)),
+        (TypeError, lambda: root + "1"),
+        (ValueError, lambda: root * math.nan),
+    ]
+    for error, fail in failures:
+        with pytest.raises(error):
+            fail()
+    assert snapshot(root) == before
+    assert all(v.grad == 0.0 for v in topological_order(root))
+    root.backward()
+    x2, y2, _, root2 = build()
+    root2.backward()
+    assert (x.grad, y.grad, root.data) == (x2.grad, y2.grad, root2.data)
+    assert x.grad == pytest.approx((1 - math.tanh(-0.5) ** 2) * (1 + -2.0) * -2.0, rel=1e-15)

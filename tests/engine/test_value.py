@@ -1,6 +1,7 @@
 """Value: construction, validation, each op's value and local derivatives, errors."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -247,3 +248,167 @@ def test_one_scope_object_can_be_reused_and_nested_in_itself():
         outer = Value(1.0)
     after = Value(1.0)
     assert (inner.group, outer.group, after.group) == ("B/B", "B", None)
+
+
+# -- numpy scalars on either side --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, data, locals_",
+    [
+        (lambda a: np.float64(2.0) + a, 5.0, (1.0,)),
+        (lambda a: np.float64(2.0) * a, 6.0, (2.0,)),
+        (lambda a: np.float64(2.0) - a, -1.0, None),
+        (lambda a: np.float64(6.0) / a, 2.0, None),
+        (lambda a: np.float64(2.0) ** a, 8.0, (8.0 * math.log(2.0),)),
+        (lambda a: a ** np.int64(2), 9.0, (6.0,)),
+        (lambda a: a * np.float32(0.5), 1.5, (0.5,)),
+    ],
+)
+def test_numpy_scalars_work_on_either_side_and_give_values(make, data, locals_):
+    a = Value(3.0, label="a")
+    out = make(a)
+    assert isinstance(out, Value) and type(out.data) is float
+    assert out.data == pytest.approx(data, rel=1e-15)
+    if locals_ is not None:
+        assert out.local_grads == pytest.approx(locals_, rel=1e-15)
+    out.backward()
+    assert math.isfinite(a.grad) and a.grad != 0.0
+
+
+def test_value_data_is_always_a_python_float():
+    for x in (3, 2.5, np.float32(0.25), np.int16(7), np.float64(-1.0)):
+        assert type(Value(x).data) is float
+
+
+# -- every bad input of the issue: the right error and a message that says where --
+
+
+@pytest.mark.parametrize(
+    "make, error, pattern",
+    [
+        (lambda: Value("abc"), TypeError, r"str"),
+        (lambda: Value(None), TypeError, r"NoneType"),
+        (lambda: Value([1]), TypeError, r"list"),
+        (lambda: Value(True), TypeError, r"bool"),
+        (lambda: Value(math.nan, label="w"), ValueError, r"'w'.*nan"),
+        (lambda: Value(-math.inf), ValueError, r"-?inf"),
+        (lambda: Value(-1.0, label="z_0^{H1}").log(), ValueError,
+         r"^log\(\) needs a positive input, got -1\.0 at 'z_0\^\{H1\}'$"),
+        (lambda: Value(0.0, label="z").log(), ValueError, r"log\(\).*0\.0 at 'z'"),
+        (lambda: Value(2.0, label="n") / Value(0.0, label="d"), ZeroDivisionError, r"/.*2\.0 at 'n'.*0\.0 at 'd'"),
+        (lambda: Value(2.0, label="n") / 0, ZeroDivisionError, r"/.*2\.0 at 'n'"),
+        (lambda: 3 / Value(0.0, label="d"), ZeroDivisionError, r"/.*3.*0\.0 at 'd'"),
+        (lambda: Value(1000.0, label="big").exp(), OverflowError, r"exp\(\).*1000\.0 at 'big'"),
+        (lambda: Value(-8.0, label="b") ** (1 / 3), ValueError, r"\*\*.*-8\.0 at 'b'.*0\.333"),
+        (lambda: Value(-8.0, label="b") ** Value(0.5, label="e"), ValueError, r"\*\*.*-8\.0 at 'b'.*0\.5 at 'e'"),
+        (lambda: (-8.0) ** Value(0.5, label="e"), ValueError, r"\*\*.*-8\.0.*0\.5 at 'e'"),
+        (lambda: Value(1e200, label="a") ** 2, OverflowError, r"\*\*.*1e\+200 at 'a'"),
+        (lambda: Value(1e308, label="a") + Value(1e308, label="b"), OverflowError, r"\+.*'a'.*'b'"),
+    ],
+)
+def test_each_bad_input_raises_the_documented_error_naming_op_values_and_labels(make, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+@pytest.mark.parametrize(
+    "make, op",
+    [
+        (lambda v: v + "a", "+"),
+        (lambda v: "a" + v, "+"),
+        (lambda v: v - "a", "-"),
+        (lambda v: "a" - v, "-"),
+        (lambda v: v * "a", "*"),
+        (lambda v: "a" * v, "*"),
+        (lambda v: v / "a", "/"),
+        (lambda v: "a" / v, "/"),
+        (lambda v: v ** "a", "**"),
+        (lambda v: "a" ** v, "**"),
+    ],
+    ids=["v+s", "s+v", "v-s", "s-v", "v*s", "s*v", "v/s", "s/v", "v**s", "s**v"],
+)
+@pytest.mark.parametrize("x", [1.0, 0.0])
+def test_a_non_number_operand_is_a_type_error_naming_the_op_written(make, op, x):
+    with pytest.raises(TypeError, match=rf"^{re.escape(op)}: .*str 'a'"):
+        make(Value(x))
+
+
+@pytest.mark.parametrize(
+    "make, b, pattern",
+    [
+        (lambda a, b: a - b, -1e308, r"^- overflows.*1e\+308 at 'a'.*-1e\+308 at 'b'"),
+        (lambda a, b: a / b, 1e-10, r"^/ overflows.*1e\+308 at 'a'.*1e-10 at 'b'"),
+        (lambda a, b: a / 1e-10, None, r"^/ overflows.*1e\+308 at 'a'.*1e-10"),
+        (lambda a, b: -1e308 - a, None, r"^- overflows.*-1e\+308.*1e\+308 at 'a'"),
+    ],
+    ids=["value-value", "value/value", "value/number", "number-value"],
+)
+def test_overflow_in_a_derived_op_names_the_op_written_and_its_operands(make, b, pattern):
+    # today `-` reports itself as `+` of the negated operand and `/` as `*` of
+    # the reciprocal: the user sees an op and numbers they never wrote
+    a = Value(1e308, label="a")
+    with pytest.raises(OverflowError, match=pattern):
+        make(a, None if b is None else Value(b, label="b"))
+
+
+@pytest.mark.parametrize("c", [1e-310, 5e-324])
+def test_dividing_by_a_subnormal_number_is_an_overflow_error_naming_the_division(c):
+    # d(x / c)/dx = 1/c is not a finite float; the user never wrote inf
+    with pytest.raises(OverflowError, match=r"/.*'x'"):
+        Value(1.0, label="x") / c
+
+
+@pytest.mark.parametrize(
+    "make, data, local",
+    [
+        (lambda x: x**0, 1.0, 0.0),
+        (lambda x: x**1, 0.0, 1.0),
+        (lambda x: x**2, 0.0, 0.0),
+        (lambda x: x**1.5, 0.0, 0.0),
+    ],
+)
+def test_powers_of_zero_that_are_differentiable_work(make, data, local):
+    out = make(Value(0.0))
+    assert out.data == data and out.local_grads == (local,)
+
+
+@pytest.mark.parametrize("c, error", [(0.5, ValueError), (-1, ZeroDivisionError), (-0.5, ZeroDivisionError)])
+def test_powers_of_zero_that_are_not_differentiable_raise(c, error):
+    with pytest.raises(error, match=r"\*\*"):
+        Value(0.0, label="z") ** c
+
+
+def test_value_exponent_needs_a_positive_base_and_says_why():
+    with pytest.raises(ValueError, match=r"positive base.*log"):
+        Value(0.0, label="x") ** Value(2.0)
+
+
+def test_rpow_local_derivative_is_value_times_log_base():
+    y = Value(-1.5, label="y")
+    out = 0.25**y
+    assert out.data == 8.0
+    assert out.parents == (y,)
+    assert out.local_grads == pytest.approx((8.0 * math.log(0.25),), rel=1e-15)
+
+
+def test_division_by_value_has_both_local_derivatives_after_backward():
+    x, y = Value(3.0, label="x"), Value(-4.0, label="y")
+    q = x / y
+    q.backward()
+    assert q.data == -0.75
+    assert x.grad == pytest.approx(-0.25, rel=1e-15)
+    assert y.grad == pytest.approx(-3.0 / 16.0, rel=1e-15)
+
+
+def test_no_grad_nests_and_reports_its_state():
+    from autograd import is_grad_enabled
+
+    assert is_grad_enabled()
+    with no_grad():
+        with no_grad():
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+        v = Value(2.0).exp()
+    assert is_grad_enabled() and v.parents == () and v.local_grads == ()
+    assert v.data == pytest.approx(math.exp(2.0), rel=1e-15)
