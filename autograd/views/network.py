@@ -239,7 +239,7 @@ class Network:
                 continue
             for e in conn.edges:
                 node = trace.edges[e].child
-                if node.op != "+" or len(node.parents) != 1:
+                if node.op not in ("+", "-") or len(node.parents) != 1:
                     continue
                 users = [trace.edges[x].child for x in trace.child_edges[trace.position[node]]]
                 if (

@@ -134,7 +134,7 @@ def test_demo_draws_a_graph_whose_grads_come_from_one_backward(tmp_path, monkeyp
     monkeypatch.setattr(stepper_module, "save_steps_html", lambda root, path, *a, **k: drawn.append(root))
     assert main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     cost = drawn[0]
-    assert drawn == [cost, cost] and cost.label == "C"
+    assert drawn == [cost, cost, cost] and cost.label == "C"  # graph.svg, network.svg, backward.html
     leaves = {v.label: v.grad for v in topological_order(cost) if not v.parents and v.label[0] in "wb"}
     expected = compare_with_engine(tutorial_network(seed=3), [0.3, 0.5], [1.0, 0.0])
     assert leaves == {label: pytest.approx(grad, rel=1e-15) for label, grad, _ in expected.rows}

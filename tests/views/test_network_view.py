@@ -279,3 +279,20 @@ def test_the_widget_steps_neuron_by_neuron_and_shows_a_units_detail():
     assert "its grad arrives then" in stepper.detail.value
     with pytest.raises(ValueError, match="no unit is labelled 'a_9'"):
         stepper.select("a_9")
+
+
+def test_the_demo_writes_both_views_and_a_page_that_opens_on_the_network(tmp_path, capsys):
+    from nn.cli import main
+
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "network.svg" in out and "neuron by neuron" in out
+    network = (tmp_path / "network.svg").read_text()
+    width, height = svg_size(network)
+    assert width <= 1280 and height <= 800
+    assert "-0.1475 + (-0.0177) + 0.2832 = 0.118" in html.unescape(network)
+    # the scalar picture colours the parameters as parameters now
+    scalar = (tmp_path / "graph.svg").read_text()
+    assert scalar.count('fill="#fff2cc"') >= 35
+    page = (tmp_path / "backward.html").read_text()
+    assert "neuron by neuron" in page and 'id="show-scalar"' in page
