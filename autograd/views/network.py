@@ -18,12 +18,13 @@ as the messages its output Value received there, in the order they arrived.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..value import Value
-from .text import format_factor, format_number, format_sum
+from .text import format_factor, format_number, format_sum, label_html, label_unicode
 from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = ["Connection", "Network", "NetworkFrame", "NoUnitsError", "Unit"]
@@ -326,6 +327,29 @@ class Network:
         conn_of = {e: c for c in self.out_of[u] for e in self.connections[c].edges}
         return [(conn_of[e], trace.message[e]) for e in trace.child_edges[trace.position[unit.output]]]
 
+    def unit_for(self, value: Value | str) -> Unit:
+        """The unit whose output is ``value`` (a Value, or its label).
+
+        >>> from nn import squared_error, tutorial_network
+        >>> net = tutorial_network(seed=0)
+        >>> network = Network(Trace(squared_error(net([0.3, 0.5]), [1.0, 0.0])))
+        >>> network.unit_for("a_0^{H1}").group
+        'H1/neuron 0'
+        """
+        for unit in self.units:
+            if unit.output is value or (isinstance(value, str) and unit.name == value):
+                return unit
+        names = ", ".join(u.name for u in self.units if u.kind != TARGET)
+        raise ValueError(f"the network view has no unit for {value!r}; its units are {names}")
+
+    def step_of(self, value: Value | str) -> int:
+        """The network step (0-based, as ``draw(step=...)`` takes it) at which ``value``'s unit is processed."""
+        return self.step_of_unit[self.unit_for(value).index]
+
+    def messages_into(self, value: Value | str) -> list[float]:
+        """The messages ``value``'s unit receives, in the order they arrive (their sum is its grad)."""
+        return [m for _, m in self.messages(self.unit_for(value).index)]
+
     def grad(self, u: int) -> float:
         """∂root/∂(unit u's output) as the scalar pass computed it."""
         unit = self.units[u]
@@ -379,19 +403,23 @@ class Network:
 
     # -- words -----------------------------------------------------------------
 
-    def narrate(
-        self,
-        k: int,
-        name: Callable[[Unit], str] | None = None,
-        text: Callable[[str], str] | None = None,
-    ) -> str:
+    def narrate(self, k: int, markup: str = "plain") -> str:
         """Network step ``k`` in words and numbers (1-based, as in the pictures).
 
-        ``name`` writes a unit's name and ``text`` the words around it
-        (for HTML: math markup and escaping); both default to plain text.
+        ``markup``: ``"plain"`` writes labels as typed (``a_0^{H1}``),
+        ``"unicode"`` as ``a₀ᴴ¹`` (for printing), ``"html"`` with
+        ``<sub>``/``<sup>`` and everything else escaped.
         """
-        name = name or (lambda unit: unit.name)
-        text = text or (lambda words: words)
+        name: Callable[[Unit], str]
+        text: Callable[[str], str] = html.escape if markup == "html" else str
+        if markup == "html":
+            name = lambda unit: f"<b>{label_html(unit.name)}</b>"  # noqa: E731
+        elif markup == "unicode":
+            name = lambda unit: label_unicode(unit.name)  # noqa: E731
+        elif markup == "plain":
+            name = lambda unit: unit.name  # noqa: E731
+        else:
+            raise ValueError(f'narrate: markup must be "plain", "unicode" or "html", got {markup!r}')
         unit = self.units[self.steps[k]]
         root = self.units[self.unit_of[self.trace.position[self.root]]]
         n = len(self.steps)

@@ -25,7 +25,16 @@ from ..value import Value
 from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
 from .style import COLOURS
-from .text import attribute_text, dot_escape, format_factor, format_number, format_sum, label_dot, label_parts
+from .text import (
+    attribute_text,
+    dot_escape,
+    format_factor,
+    format_number,
+    format_sum,
+    label_dot,
+    label_parts,
+    label_unicode,
+)
 from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "label_unicode", "unit_look"]
@@ -83,33 +92,6 @@ def _esc(text: str) -> str:
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
     return label_dot(label, script_size=SCRIPT_FONT)
-
-
-_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
-_SUP = dict(
-    zip(
-        "0123456789+-=()ABDEGHIJKLMNOPRTUWabcdefghijklmnoprstuvwxyz",
-        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
-        strict=True,
-    )
-)
-
-
-def label_unicode(label: str) -> str:
-    """The label in plain Unicode for tooltips: ``a_0^{H1}`` as ``a₀ᴴ¹``.
-
-    A script with a character Unicode has no small form is written in parentheses.
-    """
-    out = []
-    for kind, text in label_parts(label):
-        table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
-        if table is None:
-            out.append(text)
-        elif all(c in table for c in text):
-            out.append("".join(table[c] for c in text))
-        else:
-            out.append(f"({text})")
-    return "".join(out)
 
 
 def label_width(label: str, size: float) -> float:

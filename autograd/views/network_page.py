@@ -57,7 +57,7 @@ def network_frames(network: Network) -> list[dict[str, Any]]:
         else:
             changed_units = [x for x, old in zip(units, previous[0], strict=True) if x != old]
             changed_links = [x for x, old in zip(links, previous[1], strict=True) if x != old]
-        say = network.narrate(k, name=lambda unit: f"<b>{label_html(unit.name)}</b>", text=html.escape)
+        say = network.narrate(k, markup="html")
         frames.append({"c": frame.current, "say": say, "u": changed_units, "k": changed_links})
         previous = units, links
     return frames
@@ -111,8 +111,14 @@ def network_steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    scalar: bool = True,
 ) -> str:
-    """The network page as HTML text; with the scalar page inside when the graph is small enough."""
+    """The network page as HTML text.
+
+    With ``scalar=True`` the scalar view's page is inside too (a button
+    switches to it) when the graph has at most ``max_nodes`` Values;
+    ``scalar=False`` leaves it out, for a smaller page beside a scalar picture.
+    """
     from .stepper import steps_html
 
     params = list(parameters)
@@ -123,17 +129,19 @@ def network_steps_html(
     layout = NetworkLayout(network, last)
     svg = _slim_svg(network_graph(network, last, layout).svg())
     data = network_page_data(network, params, title, layout.rows)
-    try:
-        scalar = _json_for_script(steps_html(root, params, title, max_nodes))
-    except GraphTooLargeError:
-        scalar = ""  # the page hides its scalar-view button
+    scalar_page = ""  # without it, the page hides its scalar-view button
+    if scalar:
+        try:
+            scalar_page = _json_for_script(steps_html(root, params, title, max_nodes))
+        except GraphTooLargeError:
+            pass
     page = _page_file("network.html")
     parts = {
         "/* stepgrad:css */": _page_file("network.css"),
         "// stepgrad:js": _page_file("network.js"),
         "<!-- stepgrad:svg -->": svg,
         "<!-- stepgrad:data -->": _json_for_script(data),
-        "<!-- stepgrad:scalar -->": scalar,
+        "<!-- stepgrad:scalar -->": scalar_page,
     }
     # one pass, so a marker that happens to be inside a filled part is left alone
     pattern = re.compile("|".join(re.escape(marker) for marker in parts))

@@ -108,7 +108,7 @@ class NetworkStepper(Stepper):
         return self._svgs[k]
 
     def _show(self, k: int) -> None:
-        say = self.network.narrate(k, name=lambda unit: f"<b>{label_html(unit.name)}</b>", text=html.escape)
+        say = self.network.narrate(k, markup="html")
         self.narration.value = f"<p style='font-size:14px'>{say}</p>"
         self.picture.value = self.frame_svg(k)
         self._show_detail()

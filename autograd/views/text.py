@@ -31,6 +31,7 @@ __all__ = [
     "label_html",
     "label_parts",
     "label_plain",
+    "label_unicode",
     "node_name",
     "shorten",
 ]
@@ -217,3 +218,32 @@ def attribute_text(text: str) -> str:
 def dot_id(text: str) -> str:
     """User text (a scope name) inside a DOT identifier: quotes and backslashes escaped."""
     return _visible(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+# -- labels as plain Unicode (network view: tooltips, printed narration) -------------
+
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SUP = dict(
+    zip(
+        "0123456789+-=()ABDEGHIJKLMNOPRTUWabcdefghijklmnoprstuvwxyz",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+        strict=True,
+    )
+)
+
+
+def label_unicode(label: str) -> str:
+    """The label in plain Unicode, for tooltips and printed text: ``a_0^{H1}`` as ``a₀ᴴ¹``.
+
+    A script with a character Unicode has no small form is written in parentheses.
+    """
+    out = []
+    for kind, text in label_parts(label):
+        table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
+        if table is None:
+            out.append(text)
+        elif all(c in table for c in text):
+            out.append("".join(table[c] for c in text))
+        else:
+            out.append(f"({text})")
+    return "".join(out)

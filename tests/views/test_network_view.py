@@ -296,3 +296,16 @@ def test_the_demo_writes_both_views_and_a_page_that_opens_on_the_network(tmp_pat
     assert scalar.count('fill="#fff2cc"') >= 35
     page = (tmp_path / "backward.html").read_text()
     assert "neuron by neuron" in page and 'id="show-scalar"' in page
+
+
+def test_the_narration_can_be_printed_with_unicode_scripts_or_written_as_html():
+    net, cost = tutorial()
+    network = Network(Trace(cost), net.parameters())
+    k = network.step_of("a_0^{H1}")
+    assert network.narrate(k, markup="unicode").startswith("Step 7 of 12: a₀ᴴ¹ has received all 3")
+    assert network.narrate(k, markup="html").startswith("Step 7 of 12: <b>a<sub>0</sub><sup>H1</sup></b> has")
+    with pytest.raises(ValueError, match="markup"):
+        network.narrate(k, markup="latex")
+    assert network.messages_into("a_0^{H1}") == [m for _, m in network.messages(network.unit_for("a_0^{H1}").index)]
+    with pytest.raises(ValueError, match="no unit for 'a_9'"):
+        network.step_of("a_9")

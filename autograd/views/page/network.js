@@ -190,7 +190,7 @@ function showView(name) {
 }
 document.getElementById("show-network").onclick = () => showView("network");
 document.getElementById("show-scalar").onclick = () => showView("scalar");
-if (!document.getElementById("scalar-page").textContent.trim()) document.getElementById("show-scalar").hidden = true;
+if (!document.getElementById("scalar-page").textContent.trim()) document.querySelector(".views").hidden = true;
 
 // -- stepping ----------------------------------------------------------------------------
 
