@@ -43,6 +43,8 @@ FONT, GRAD_FONT, EDGE_FONT, SCRIPT_FONT = 10.0, 9.0, 9.0, 7.0
 ROW = 13.0  # points per text row in a unit
 PAD = 8.0  # inside a unit's box, left and right
 TERMS_PER_LINE = 3  # longer sums of messages wrap after this many terms
+MAX_TERMS = 9  # a box lists at most this many messages (three rows)
+MAX_GAP_LABELS = 40  # more connections between two columns than this: no edge labels there
 INCOMING = COLOURS["incoming"]  # the messages the current unit adds up
 
 # Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
@@ -115,7 +117,8 @@ def grad_lines(symbol: str, terms: list[float], total: float | None, complete: b
         return [f"{symbol} = …" if not complete else f"{symbol} = 0"]
     if len(terms) == 1 and complete:
         return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
-    chunks = [terms[i : i + TERMS_PER_LINE] for i in range(0, len(terms), TERMS_PER_LINE)]
+    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
+    chunks = [shown[i : i + TERMS_PER_LINE] for i in range(0, len(shown), TERMS_PER_LINE)]
     lines = []
     for i, chunk in enumerate(chunks):
         text = format_sum(chunk)
@@ -123,6 +126,8 @@ def grad_lines(symbol: str, terms: list[float], total: float | None, complete: b
             lines.append(f"{symbol} = {text}")
         else:
             lines.append("+ " + " + ".join(format_factor(t) for t in chunk))
+    if len(shown) < len(terms):  # the page's detail and the narration list them all
+        lines[-1] += f" + … ({len(terms) - len(shown)} more)"
     end = f" = {format_number(sum(terms) if total is None else total)}" if complete else " + …"
     lines[-1] += end
     return lines
@@ -314,9 +319,11 @@ class NetworkLayout:
             network.connections,
             key=lambda c: (network.units[c.source].column, network.units[c.source].row, network.units[c.target].row),
         )
+        gaps: dict[int, list[tuple[str, int]]] = {}
         for conn in order:
             if not conn.edges:
                 continue
+            gap = gaps.setdefault(network.units[conn.source].column, [])
             a, b = self.boxes[conn.source], self.boxes[conn.target]
             dx, dy = b.x - a.x, b.y - a.y
             t0 = min(a.w / 2 / abs(dx) if dx else 1.0, a.h / 2 / abs(dy) if dy else 1.0)
@@ -335,10 +342,17 @@ class NetworkLayout:
                         best = box
                         break
                 if best is None:
-                    t = t0 + fractions[0] * (t1 - t0)
-                    best = Box(a.x + t * dx, a.y + t * dy, w, EDGE_FONT + 4)
+                    gap.append(("", -1))  # this gap's labels cannot all be read
+                    continue
                 placed.append(best)
                 self.labels[(kind, conn.index)] = best
+                gap.append((kind, conn.index))
+        # Between two wide layers the labels would only cover each other and
+        # the edges: leave them out there (each box still lists its messages).
+        for labels in gaps.values():
+            if ("", -1) in labels or len(labels) > 2 * MAX_GAP_LABELS:
+                for key in labels:
+                    self.labels.pop(key, None)
 
 
 # -- the Graphviz source ------------------------------------------------------------------
@@ -419,7 +433,7 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
             penwidth=look.width,
             style=look.style,
         )
-        if conn.edges:
+        if ("m", conn.index) in layout.labels:
             box = layout.labels[("m", conn.index)]
             graph.node(
                 f"m{conn.index}",

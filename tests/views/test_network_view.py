@@ -309,3 +309,19 @@ def test_the_narration_can_be_printed_with_unicode_scripts_or_written_as_html():
     assert network.messages_into("a_0^{H1}") == [m for _, m in network.messages(network.unit_for("a_0^{H1}").index)]
     with pytest.raises(ValueError, match="no unit for 'a_9'"):
         network.step_of("a_9")
+
+
+def test_wide_layers_keep_their_boxes_readable():
+    net = MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    cost = squared_error(net([0.3, -0.5]), [1.0])
+    cost.backward()
+    network = Network(Trace(cost), net.parameters())
+    layout = NetworkLayout(network, None)
+    # a hidden unit of H1 receives 16 messages: its box lists 8 and says how many more
+    lines = draw(cost, view="network").source
+    assert "+ … (8 more) = " in lines
+    # where the edges are too many to label, no label sits on a box or on another label
+    boxes = list(layout.boxes) + list(layout.labels.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b, margin=0)
