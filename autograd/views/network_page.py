@@ -35,7 +35,9 @@ __all__ = ["network_frames", "network_page_data", "network_steps_html"]
 def _slim_svg(svg: str) -> str:
     """An inline SVG without Graphviz's comments and node-name titles (the page is smaller)."""
     svg = re.sub(r"<!--.*?-->\n?", "", _inline_svg(svg), flags=re.DOTALL)
-    return re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    # every text is Helvetica: the page's stylesheet says so once (network.css)
+    return svg.replace(' font-family="Helvetica,sans-Serif"', "")
 
 
 def network_frames(network: Network) -> list[dict[str, Any]]:
