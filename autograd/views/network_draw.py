@@ -374,6 +374,22 @@ def _unit_label(network: Network, u: int, look: UnitLook, rows: int) -> str:
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
 
 
+def _tooltip(network: Network, u: int, with_grads: bool) -> str:
+    """What hovering over a unit says: its name, its group, and its parameters' grads."""
+    unit = network.units[u]
+    text = label_unicode(unit.name) + (f" ({unit.group})" if unit.group else "")
+    if with_grads and unit.params:
+        trace = network.trace
+        root = label_unicode(units_root_name(network))
+        grads = [
+            f"∂{root}/∂{label_unicode(p.label) or 'parameter'} = "
+            f"{format_number(sum(trace.message[e] for e in trace.child_edges[trace.position[p]]))}"
+            for p in unit.params
+        ]
+        text += "; " + ", ".join(grads)
+    return text
+
+
 def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkLayout, legend: bool = True) -> Graph:
     """The Graphviz drawing of ``network`` at ``frame`` (None: after or before backward)."""
     graph = Graph(
@@ -421,7 +437,7 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
             height="0",
             margin="0.05,0.03",
             id=f"u{u}",
-            tooltip=attribute_text(label_unicode(unit.name) + (f" ({unit.group})" if unit.group else "")),
+            tooltip=attribute_text(_tooltip(network, u, with_grads=frame is None and network.root.grad != 0.0)),
         )
     for conn in network.connections:
         look = connection_look(network, frame, conn.index)

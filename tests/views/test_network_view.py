@@ -325,3 +325,20 @@ def test_wide_layers_keep_their_boxes_readable():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b, margin=0)
+
+
+def test_hovering_over_a_unit_tells_its_parameters_grads():
+    net, cost = tutorial()
+    source = draw(cost, view="network", parameters=net.parameters()).source
+    # grads from this one backward, in Unicode (no TeX in a tooltip either)
+    w = net.layers[0].neurons[0].w[0]
+    assert f"∂C/∂w₀₀ᴴ¹ = {w.grad:.4g}" in source
+
+
+def test_no_raw_tex_in_the_network_page_outside_the_scalar_page_it_holds():
+    net, cost = tutorial()
+    page = steps_html(cost, net.parameters(), view="network")
+    start = page.index('<script id="scalar-page"')
+    own = page[:start] + page[page.index("</script>", start) :]
+    assert not re.search(r"[_^]\{", own)
+    assert "a\\u003csub>0\\u003c/sub>\\u003csup>H1\\u003c/sup>" in own  # math, in the page's JSON
