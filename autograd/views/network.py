@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..value import Value
-from .text import format_factor, format_number, format_sum, label_html, label_unicode
+from .text import format_factor, format_number, format_sum, label_html, label_unicode, node_name
 from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = ["Connection", "Network", "NetworkFrame", "NoUnitsError", "Unit"]
@@ -105,7 +105,7 @@ class Network:
             )
         root_key = self.root.group or ""
         self.units: list[Unit] = []
-        self.unit_of: list[int] = [-1] * len(order)  # scalar node -> unit (-1: a target value)
+        self.unit_of: list[int] = [-1] * len(order)  # scalar node (its position) -> its unit
         by_key: dict[str, int] = {}
         for i, v in enumerate(order):
             key = v.group or ""
@@ -161,6 +161,8 @@ class Network:
                 unit.output = trace.order[exported[unit.index]]
                 if unit.output.label:
                     unit.name = unit.output.label
+                elif not unit.name:  # ungrouped ops, unlabelled: the scalar view's name for it
+                    unit.name = node_name(unit.output, exported[unit.index])
 
     def _connect(self) -> None:
         trace = self.trace
@@ -281,7 +283,7 @@ class Network:
                     ),
                     default=0,
                 )
-        last = max(depth[u.index] for u in self.units if u.index != cost) + 1
+        last = max((depth[u.index] for u in self.units if u.index != cost), default=0) + 1
         depth[cost] = last
         for unit in self.units:
             if unit.kind == TARGET:

@@ -408,6 +408,8 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
     )
     units = network.units
     for x, y, text in layout.headers:
+        if not text:
+            continue
         graph.node(
             f"h{x:.0f}",
             label=f"<<B>{_esc(text)}</B>>",
