@@ -342,3 +342,17 @@ def test_no_raw_tex_in_the_network_page_outside_the_scalar_page_it_holds():
     own = page[:start] + page[page.index("</script>", start) :]
     assert not re.search(r"[_^]\{", own)
     assert "a\\u003csub>0\\u003c/sub>\\u003csup>H1\\u003c/sup>" in own  # math, in the page's JSON
+
+
+def test_ops_outside_every_scope_make_one_unit_named_as_the_scalar_view_names_it(renderer):
+    x = Value(0.5, label="x")
+    with scope("n0"):
+        w = Value(2.0, label="w")
+        h = (x * w).tanh()  # unlabelled too
+    loss = h * h + 1.0  # no scope, no label
+    loss.backward()
+    network = Network(Trace(loss))
+    names = [[network.units[u].name for u in column] for column in network.columns]
+    assert names[0] == ["x"] and names[1] == ["n0"] and names[2][0].startswith("#")
+    assert network.messages_into(h) == [h.data * 1.0, h.data * 1.0]  # h * h: two messages of 1 × h
+    assert "<svg" in to_svg(loss, view="network")
