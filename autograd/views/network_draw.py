@@ -390,8 +390,14 @@ def _tooltip(network: Network, u: int, with_grads: bool) -> str:
     return text
 
 
-def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkLayout, legend: bool = True) -> Graph:
-    """The Graphviz drawing of ``network`` at ``frame`` (None: after or before backward)."""
+def network_graph(
+    network: Network, frame: NetworkFrame | None, layout: NetworkLayout, legend: bool = True, caption: bool = True
+) -> Graph:
+    """The Graphviz drawing of ``network`` at ``frame`` (None: after or before backward).
+
+    At a frame, ``caption`` writes which step it is under the picture (the
+    page, which restyles one picture per step, says it in its narration instead).
+    """
     graph = Graph(
         name="stepgrad_network",
         graph_attr={
@@ -486,12 +492,44 @@ def network_graph(network: Network, frame: NetworkFrame | None, layout: NetworkL
                 pos=_pos(layout, box.x, box.y),
                 id=f"w{conn.index}",
             )
+    right = 10.0
     if legend:
-        _legend(graph, network, layout, frame is not None)
+        right = _legend(graph, network, layout, frame is not None)
+    if frame is not None and caption:
+        _caption(graph, network, layout, frame, right + 20)
     return graph
 
 
-def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: bool) -> None:
+def _caption(graph: Graph, network: Network, layout: NetworkLayout, frame: NetworkFrame, left: float) -> None:
+    """``step 7 of 12: a₀ᴴ¹ adds up its 3 messages and sends its own``, 1-based like every step in words."""
+    unit = network.units[frame.current]
+    n = len(network.messages(unit.index))
+    if unit.kind == COST:
+        words = "is the cost: the backward pass starts here"
+    elif not any(network.units[network.connections[j].source].kind != TARGET for j in network.into[unit.index]):
+        words = f"adds up its {n} message{'s' if n != 1 else ''}: an input sends nothing"
+    elif n == 1:
+        words = "has its one message and sends its own"
+    else:
+        words = f"adds up its {n} messages and sends its own"
+    # one piece of text (the name in Unicode scripts): nothing for a viewer to space differently
+    text = f"step {frame.step + 1} of {len(network)}: {label_unicode(unit.name)} {words}"
+    width = text_width(text, 11) + 16
+    graph.node(
+        "caption",
+        label=f"<{_esc(text)}>",
+        shape="plaintext",
+        fontsize="11",
+        margin="0",
+        width="0",
+        height="0",
+        pos=_pos(layout, left + width / 2, layout.bottom + 34),
+        id="caption",
+    )
+
+
+def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: bool) -> float:
+    """The legend under the inputs; returns where it ends on the right."""
     root = units_root_name(network)
     rows = [
         f"each box is a unit: its activation a, and ∂{root}/∂a = the sum of the messages it received",
@@ -527,6 +565,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
         id="legend",
         margin="0.05,0.03",
     )
+    return 10 + width
 
 
 def units_root_name(network: Network) -> str:

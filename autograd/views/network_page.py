@@ -129,7 +129,7 @@ def network_steps_html(
     last = network.frame(len(network) - 1)
     # lay out once, at the last step, where every sum is at its longest
     layout = NetworkLayout(network, last)
-    svg = _slim_svg(network_graph(network, last, layout).svg())
+    svg = _slim_svg(network_graph(network, last, layout, caption=False).svg())
     data = network_page_data(network, params, title, layout.rows)
     scalar_page = ""  # without it, the page hides its scalar-view button
     if scalar:

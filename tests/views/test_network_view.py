@@ -356,3 +356,12 @@ def test_ops_outside_every_scope_make_one_unit_named_as_the_scalar_view_names_it
     assert names[0] == ["x"] and names[1] == ["n0"] and names[2][0].startswith("#")
     assert network.messages_into(h) == [h.data * 1.0, h.data * 1.0]  # h * h: two messages of 1 × h
     assert "<svg" in to_svg(loss, view="network")
+
+
+def test_a_picture_at_a_step_says_which_step_it_is_1_based():
+    net, cost = tutorial()
+    texts = svg_texts(to_svg(cost, 6, view="network", parameters=net.parameters()))
+    assert "step 7 of 12: a₀ᴴ¹ adds up its 3 messages and sends its own" in texts
+    texts = svg_texts(to_svg(cost, 0, view="network", parameters=net.parameters()))
+    assert "step 1 of 12: C is the cost: the backward pass starts here" in texts
+    assert not [t for t in svg_texts(to_svg(cost, view="network")) if t.startswith("step ")]
