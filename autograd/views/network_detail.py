@@ -222,6 +222,9 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
     unit = network.units[u]
     if unit.output is None:
         return ""
+    if unit.output is network.root:
+        name = label_html(unit.name)
+        return f"{name} is the cost: ∂{name}/∂{name} = 1, and every path starts here."
     try:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
