@@ -1,6 +1,8 @@
 """``autograd.compile`` next to eager stepgrad, numpy, micrograd and torch (engine ``compiled``).
 
 Variants:
+- ``tutorial-grad``: the tutorial net, forward and backward of one sample (the gradient, no update):
+  compiled, eager stepgrad, numpy running the tutorial's matrix formulas, micrograd, torch.nn.
 - ``tutorial``: the tutorial's 2-4-3-2 sigmoid net, one sample per step (forward, backward, SGD
   update); the other engines run `tutorial_step`'s code, ``torch`` is torch.nn, float64, one thread.
 - ``demo``: micrograd's demo step; compiled is one per-sample program run over the 100 points
@@ -33,6 +35,8 @@ FIT_SETUPS = {  # variant -> (training.SETUPS key, batch size, epochs)
 
 
 def run(engine: str, variant: str, quick: bool) -> dict[str, Any]:
+    if variant == "tutorial-grad":
+        return _tutorial_grad(engine, quick)
     if variant == "tutorial":
         if engine != "compiled" and engine != "torch":
             return tutorial_step.run(engine, "", quick)
@@ -113,6 +117,70 @@ def _torch_model(sizes: list[int], acts: list[str], seed: int, scale: float) -> 
             linear.bias.copy_(torch.tensor(b, dtype=torch.float64))
         modules += [linear, torch.nn.Sigmoid() if act == "sigmoid" else torch.nn.Tanh()]
     return torch.nn.Sequential(*modules)
+
+
+def _tutorial_grad(engine: str, quick: bool) -> dict[str, Any]:
+    """One sample's forward and backward, the two tutorial samples in turn; grads are not used."""
+    sizes, seed, scale = tutorial_step.SIZES, tutorial_step.SEED, tutorial_step.SCALE
+    if engine == "numpy":
+        import numpy as np
+
+        layers = [(np.array(w), np.array(b)) for w, b in initial_weights(sizes, seed, scale)]
+        samples = [(np.array(x), np.array(y)) for x, y in TUTORIAL_SAMPLES]
+
+        def grad(x: Any, y: Any) -> float:  # the tutorial's M_outp, M_h2, M_h1 as matrices
+            acts = [x]
+            for w, b in layers:
+                acts.append(1.0 / (1.0 + np.exp(-(w @ acts[-1] + b))))
+            a = acts[-1]
+            delta = 2.0 * (a - y) * a * (1.0 - a)
+            grads = []
+            for i in range(len(layers) - 1, -1, -1):
+                grads.append((np.outer(delta, acts[i]), delta))
+                if i:
+                    delta = (layers[i][0].T @ delta) * acts[i] * (1.0 - acts[i])
+            return float(((a - y) ** 2).sum())
+    elif engine == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+        model = _torch_model(sizes, ["sigmoid"] * 3, seed, scale)
+        samples = [(torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)) for x, y in
+                   TUTORIAL_SAMPLES]  # fmt: skip
+
+        def grad(x: Any, y: Any) -> float:
+            loss = ((model(x) - y) ** 2).sum()
+            loss.backward()
+            return loss.item()
+    else:
+        scalar = "stepgrad" if engine == "compiled" else engine
+        value = value_class(scalar)
+        net = MLP(value, sizes, [activation(scalar, "sigmoid")] * 3, seed=seed, scale=scale, random_bias=True)
+        samples = TUTORIAL_SAMPLES
+
+        def cost(x: Any, y: Any) -> Any:
+            return sum((aj - yj) ** 2 for aj, yj in zip(net(x), y, strict=True))
+
+        if engine == "compiled":
+            from autograd import compile
+
+            grad = compile(cost, net.parameters(), *TUTORIAL_SAMPLES[0])
+        else:
+
+            def grad(x: Any, y: Any) -> float:
+                c = cost([value(v) for v in x], y)
+                c.backward()
+                return c.data
+
+    n_steps = 1000 if quick else 5000
+    for k in range(50):  # warm-up
+        grad(*samples[k % 2])
+    c = 0.0
+    t = time.perf_counter()
+    for k in range(n_steps):
+        c = grad(*samples[k % 2])
+    elapsed = time.perf_counter() - t
+    return {"value": elapsed / n_steps * 1e6, "unit": "µs/sample", "final_C": c}
 
 
 # -- micrograd's demo step ---------------------------------------------------------------------

@@ -80,6 +80,9 @@ def compiled_plan() -> list[Bench]:
         ("fit-moons-full", "moons 2-16-16-1 tanh, full batch"),
     ]
     return [
+        Bench("c_tutorial_grad", "compiled", "tutorial-grad", [cp, sg, "numpy", mg, "torch"],
+              "compiled: tutorial net, forward + backward of one sample",
+              [("numpy", cp), (sg, cp), (mg, cp), ("torch", cp)]),
         Bench("c_tutorial", "compiled", "tutorial", [cp, sg, "numpy", mg, "torch"],
               "compiled: tutorial net step (one sample: forward, backward, SGD)",
               [("numpy", cp), (sg, cp), (mg, cp), ("torch", cp)]),
