@@ -44,6 +44,7 @@ _VIEWS = {
     "draw": "draw",
     "to_svg": "draw",
     "GraphvizNotFoundError": "render",
+    "GraphvizTimeoutError": "render",
     "Stepper": "stepper",
     "save_steps_html": "stepper",
     "steps_html": "stepper",
@@ -53,7 +54,7 @@ _VIEWS = {
 if TYPE_CHECKING:
     from .views.draw import Graph, GraphTooLargeError, draw, to_svg
     from .views.explain import Explanation, TooManyPathsError, explain
-    from .views.render import GraphvizNotFoundError
+    from .views.render import GraphvizNotFoundError, GraphvizTimeoutError
     from .views.stepper import Stepper, save_steps_html, steps_html
     from .views.trace import Trace
 
@@ -83,6 +84,7 @@ __all__ = [
     "Graph",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "Message",
     "Step",
     "Stepper",

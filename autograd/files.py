@@ -23,12 +23,27 @@ from typing import BinaryIO
 __all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# a new file gets the mode open() would give it (mkstemp's is 0600)
+_NEW_FILE_MODE = 0o666 & ~_read_umask()
+
+
 def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> None:
     """Call ``write(f)`` on a temporary file beside ``path``, then move it into place."""
     target = Path(path)
     folder = target.parent
+    try:
+        mode = os.stat(target).st_mode & 0o7777  # replacing a file keeps its mode
+    except OSError:
+        mode = _NEW_FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()

@@ -14,7 +14,6 @@ plain float. The backward pass (`autograd.backprop`) needs nothing else.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Union
@@ -36,33 +35,17 @@ Operand = Union["Value", int, float]
 # `no_grad()` and `scope()` change what ops record, for the current thread or
 # task only, so the state is a ContextVar holding (recording, group, outer),
 # where `outer` is the state to go back to. Ops run millions of times and a
-# ContextVar look-up costs more than a global, so `_open` counts the blocks
-# open in any thread: while it is 0 (no block anywhere), ops take the default
-# state without looking it up.
+# ContextVar look-up costs more than a global, so `_open` holds one entry per
+# block open in any thread (list append and pop are atomic, no lock needed):
+# while it is empty, ops take the default state without looking it up.
 _DEFAULT: tuple[bool, str | None, Any] = (True, None, None)
 _state: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=_DEFAULT)
-_open = 0
-_open_lock = threading.Lock()
+_open: list[None] = []
 _new = object.__new__
 
 
 def _check_number(x: object, where: str) -> float:
     return check_number(x, where, "a Value or a real number (int or float)")
-
-
-def _enter(recording: bool | None, group: str | None) -> None:
-    global _open
-    outer = _state.get()
-    _state.set((outer[0] if recording is None else recording, group if group is not None else outer[1], outer))
-    with _open_lock:
-        _open += 1
-
-
-def _exit() -> None:
-    global _open
-    _state.set(_state.get()[2])
-    with _open_lock:
-        _open -= 1
 
 
 class Value:
@@ -155,10 +138,19 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             d = self.data + other.data
-            if _open or d - d != 0.0:
+            group = None
+            if _open:
+                recording, group, _ = _state.get()
+                if not recording:
+                    return _node(d, "+", self, 1.0, other, 1.0)
+            if d - d != 0.0:
                 return _node(d, "+", self, 1.0, other, 1.0)
             # The most common node of a network, built inline: `_node` unrolled.
-            out = _new(Value)
+            if group is None:
+                out = _new(Value)
+            else:
+                out = _new(_Grouped)
+                out.group = group
             out.data = d
             out.grad = 0.0
             out.label = ""
@@ -176,10 +168,19 @@ class Value:
             a = self.data
             b = other.data
             d = a * b
-            if _open or d - d != 0.0:
+            group = None
+            if _open:
+                recording, group, _ = _state.get()
+                if not recording:
+                    return _node(d, "*", self, b, other, a)
+            if d - d != 0.0:
                 return _node(d, "*", self, b, other, a)
             # Inline, as in __add__.
-            out = _new(Value)
+            if group is None:
+                out = _new(Value)
+            else:
+                out = _new(_Grouped)
+                out.group = group
             out.data = d
             out.grad = 0.0
             out.label = ""
@@ -379,13 +380,29 @@ def _local(g: float, op: str, *operands: Value | float) -> float:
 def _unary(
     data: float, op: str, parent: Value, local: float, const: float | None = None, const_left: bool = False
 ) -> Value:
-    """`_node` for an op with one Value parent; ``const`` is its number operand, if any."""
-    if parent.data - parent.data != 0.0:
-        # only a `.data` written by hand can be non-finite: ops never make one
-        _refuse_non_finite_input(op, parent)
-    if data - data != 0.0:
+    """The output node of an op with one Value parent; ``const`` is its number operand, if any."""
+    # the parent too: only a `.data` written by hand is non-finite, and
+    # relu, tanh or `c / x` would turn it into a finite number
+    if data - data != 0.0 or parent.data - parent.data != 0.0:
         _refuse_non_finite(data, op, parent, None, const, const_left)
-    return _node(data, op, parent, local, None, 0.0)
+    recording, group, _ = _state.get() if _open else _DEFAULT
+    out = _new(Value if group is None else _Grouped)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if recording:
+        out.op = op
+        out._p0 = parent
+        out._g0 = local
+    else:
+        out.op = ""
+        out._p0 = None
+        out._g0 = 0.0
+    out._p1 = None
+    out._g1 = 0.0
+    if group is not None:
+        out.group = group
+    return out
 
 
 def _check_inputs(op: str, *operands: Value) -> None:
@@ -410,7 +427,7 @@ def _node(
     p1: Value | None,
     g1: float,
 ) -> Value:
-    """Make the output node of an op: checks its value is finite, reads the recording state."""
+    """The output node of an op with two Value parents: checks its value, reads the recording state."""
     if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
         _refuse_non_finite(data, op, p0, p1, None)
     recording, group, _ = _state.get() if _open else _DEFAULT
@@ -469,10 +486,13 @@ class no_grad:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        _enter(False, None)
+        outer = _state.get()
+        _state.set((False, outer[1], outer))
+        _open.append(None)
 
     def __exit__(self, *exc: object) -> None:
-        _exit()
+        _state.set(_state.get()[2])
+        _open.pop()
 
 
 class enable_grad:
@@ -488,10 +508,13 @@ class enable_grad:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        _enter(True, None)
+        outer = _state.get()
+        _state.set((True, outer[1], outer))
+        _open.append(None)
 
     def __exit__(self, *exc: object) -> None:
-        _exit()
+        _state.set(_state.get()[2])
+        _open.pop()
 
 
 def is_grad_enabled() -> bool:
@@ -522,13 +545,15 @@ class scope:
         self.name = name
 
     def __enter__(self) -> str:
-        outer = _state.get()[1]
-        group = self.name if outer is None else f"{outer}/{self.name}"
-        _enter(None, group)
+        outer = _state.get()
+        group = self.name if outer[1] is None else f"{outer[1]}/{self.name}"
+        _state.set((outer[0], group, outer))
+        _open.append(None)
         return group
 
     def __exit__(self, *exc: object) -> None:
-        _exit()
+        _state.set(_state.get()[2])
+        _open.pop()
 
 
 def current_scope() -> str | None:

@@ -24,7 +24,7 @@ from typing import Any
 from autograd import Value, scope
 
 from .module import Module
-from .state import check_header, checked_values, mlp_state, read_json
+from .serialize import DEFAULT_LIMITS, Limits, assign, layer_values, load_file, mlp_state, read_config
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
 
@@ -140,6 +140,7 @@ class Layer(Module):
     ) -> None:
         self.name = name
         self.activation = activation
+        self.bias = bias
         self.neurons = [Neuron(n_inputs, activation, name, j, rng, init_range, bias) for j in range(n_outputs)]
 
     def __call__(self, xs: Sequence[Value]) -> list[Value]:
@@ -148,6 +149,28 @@ class Layer(Module):
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for n in self.neurons:
             yield from n.named_parameters()
+
+    def weights(self) -> list[list[float]]:
+        """The weight matrix W as numbers: row j holds neuron j's w_{jk}, one per input k.
+
+            >>> layer = MLP(3, [2], seed=0).layers[0]
+            >>> W = layer.weights()
+            >>> len(W), len(W[0]), W[1][2] == layer.neurons[1].w[2].data
+            (2, 3, True)
+        """
+        return [[w.data for w in n.w] for n in self.neurons]
+
+    def biases(self) -> list[float] | None:
+        """The biases b_j as numbers, one per neuron; None for a layer built with ``bias=False``.
+
+            >>> MLP(3, [2], seed=0).layers[0].biases() == [n.b.data for n in MLP(3, [2], seed=0).layers[0].neurons]
+            True
+            >>> print(MLP(3, [2], seed=0, bias=False).layers[0].biases())
+            None
+        """
+        if not self.bias:
+            return None
+        return [n.b.data for n in self.neurons if n.b is not None]
 
     def __repr__(self) -> str:
         return f"Layer({self.name}: {len(self.neurons)} neurons, {self.activation})"
@@ -269,35 +292,41 @@ class MLP(Module):
             >>> b.layers[0].neurons[0].w[0].data == a.layers[0].neurons[0].w[0].data
             True
         """
-        new_values = checked_values(self, state)
-        for p, x in zip(self.parameters(), new_values, strict=True):
-            p.data = x
-            p.grad = 0.0
+        config = read_config(state, limits=None)  # this network's own size bounds what is read
+        mine = (self.n_inputs, self.layer_sizes, self.activations, self.bias)
+        theirs = (config.n_inputs, config.layer_sizes, config.activations, config.bias)
+        for key, a, b in zip(("n_inputs", "layer_sizes", "activations", "bias"), mine, theirs, strict=True):
+            if a != b:
+                raise ValueError(f"state_dict[{key!r}]: this network has {a!r}, got {b!r}")
+        assert isinstance(state, dict)
+        assign(self.parameters(), layer_values(config, state))
 
     @classmethod
-    def from_state_dict(cls, state: dict[str, Any]) -> MLP:
-        """A new network with the config and weights of `state`.
+    def from_state_dict(cls, state: dict[str, Any], limits: Limits = DEFAULT_LIMITS) -> MLP:
+        """A new network with the config and weights of `state`, checked whole before it is built.
+
+        A network over ``limits`` (a million parameters by default) is refused
+        with a ValueError before any memory is taken; see `nn.serialize.Limits`.
 
             >>> net = MLP(3, [2, 1], activation=["relu", "linear"], seed=0, bias=False)
             >>> MLP.from_state_dict(net.state_dict())
             MLP(3-2-1, activations=['relu', 'linear'], no biases)
         """
-        check_header(state)
-        try:
-            net = cls(state["n_inputs"], state["layer_sizes"], state["activations"], bias=state.get("bias", True))
-        except (ValueError, TypeError) as e:
-            raise ValueError(f"state_dict: bad network config: {e}") from None
-        net.load_state_dict(state)
+        config = read_config(state, limits)
+        assert isinstance(state, dict)
+        values = layer_values(config, state)
+        net = cls(config.n_inputs, config.layer_sizes, config.activations, bias=config.bias)
+        assign(net.parameters(), values)
         return net
 
     @classmethod
-    def load(cls, path: str | Path) -> MLP:
-        """A network saved with `save()`."""
-        return cls.from_state_dict(read_json(path))
+    def load(cls, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> MLP:
+        """A network saved with `save()`; a bad file is a ValueError naming the file and the key."""
+        return load_file(path, lambda state: cls.from_state_dict(state, limits), limits)
 
     def load_weights(self, path: str | Path) -> None:
         """Load the weights saved in `path` into this network (same shape)."""
-        self.load_state_dict(read_json(path))
+        load_file(path, self.load_state_dict, DEFAULT_LIMITS)
 
     def to_torch(self) -> Any:
         """A float64 ``torch.nn.Sequential`` with the same weights (needs torch)."""

@@ -102,9 +102,9 @@ def matrix_backprop(
         raise ValueError(f"matrix_backprop: the network takes {net.n_inputs} inputs, got {len(x)}")
     if len(y) != net.layer_sizes[-1]:
         raise ValueError(f"matrix_backprop: the network has {net.layer_sizes[-1]} outputs, got {len(y)} targets")
-    weights = [[[w.data for w in n.w] for n in layer.neurons] for layer in net.layers]
+    weights = [layer.weights() for layer in net.layers]
     # a network without biases is the same network with every b = 0
-    biases = [[n.b.data if n.b is not None else 0.0 for n in layer.neurons] for layer in net.layers]
+    biases = [layer.biases() or [0.0] * len(layer.neurons) for layer in net.layers]
 
     # forward pass, keeping every z, a and σ'(z)
     a = [float(v) for v in x]

@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, zero_grad
 
-from .state import require_number
+from .serialize import assign, checked_labelled, labelled_state, save_json
 
 __all__ = ["Module"]
 
@@ -37,7 +36,7 @@ class Module:
 
     def state_dict(self) -> dict[str, Any]:
         """Plain JSON-able state; here ``{"parameters": {label: value}}`` (MLP saves its config too)."""
-        return {"parameters": {label: p.data for label, p in self.named_parameters()}}
+        return labelled_state(self.named_parameters())
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Take the values of `state_dict()`; all-or-nothing, a ValueError names the bad key.
@@ -49,18 +48,12 @@ class Module:
             >>> [p.data for p in b.parameters()] == [p.data for p in a.parameters()]
             True
         """
-        if not isinstance(state, dict) or not isinstance(state.get("parameters"), dict):
-            raise ValueError("state_dict: expected an object with a 'parameters' object")
-        given = state["parameters"]
-        new = []
-        for label, p in self.named_parameters():  # check everything before changing anything
-            if label not in given:
-                raise ValueError(f"state_dict['parameters']: missing key {label!r}")
-            new.append((p, require_number(given[label], f"['parameters'][{label!r}]")))
-        for p, x in new:
-            p.data = x
-            p.grad = 0.0
+        values = checked_labelled(self.named_parameters(), state)  # everything, before changing anything
+        assign(self.parameters(), values)
 
     def save(self, path: str | Path) -> None:
-        """Write `state_dict()` as JSON (never pickle: a model file runs no code)."""
-        Path(path).write_text(json.dumps(self.state_dict(), indent=1) + "\n", encoding="utf-8")
+        """Write `state_dict()` as JSON (never pickle: a model file runs no code).
+
+        The write is atomic: a crash while saving leaves the old file or the new one, whole.
+        """
+        save_json(path, self.state_dict())

@@ -29,10 +29,10 @@ def to_torch(net: MLP) -> Any:
     activations = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
     for layer in net.layers:
         linear = torch.nn.Linear(fan_in, len(layer.neurons), bias=net.bias, dtype=torch.float64)
+        biases = layer.biases()
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-            if net.bias:
-                biases = [n.b.data for n in layer.neurons if n.b is not None]
+            linear.weight.copy_(torch.tensor(layer.weights(), dtype=torch.float64))
+            if biases is not None:
                 linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
         modules.append(linear)
         if layer.activation in activations:

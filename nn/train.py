@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value
+from autograd import Value, zero_grad
 
 from .compiled import compiled_gradient, sample_program
 from .data import Dataset
@@ -88,21 +88,43 @@ def accuracy(net: MLP, data: Dataset) -> float:
     return sum(correct([a.data for a in net(x)], y) for x, y in data) / len(data)
 
 
-def batch_gradient(net: MLP, batch: Dataset, loss: str | LossFn = "squared_error", mean: bool = False) -> float:
+def batch_gradient(
+    net: MLP,
+    batch: Dataset,
+    loss: str | LossFn = "squared_error",
+    mean: bool = False,
+    *,
+    params: Sequence[Value] | None = None,
+    outputs: list[list[float]] | None = None,
+) -> float:
     """Zero the grads, then add every sample's gradient into them; returns the summed loss.
 
     With ``mean=True`` the grads (and the returned loss) are divided by the batch size.
+    ``params`` are the grads to zero and scale (default: ``net.parameters()``; `fit`
+    passes its optimizer's). Given a list as ``outputs``, each sample's network
+    outputs are appended to it.
+
+        >>> from nn import tutorial_network, tutorial_samples
+        >>> net, seen = tutorial_network(seed=0), []
+        >>> loss = batch_gradient(net, tutorial_samples(), outputs=seen)
+        >>> len(seen), len(seen[0]), loss > 0
+        (2, 2, True)
     """
     loss_fn = _resolve_loss(loss)
-    net.zero_grad()
+    if params is None:
+        params = net.parameters()
+    zero_grad(params)
     total = 0.0
     for x, y in batch:
-        c = loss_fn(net(x), y)
+        a = net(x)
+        c = loss_fn(a, y)
         c.backward()  # leaves accumulate: the sum over the batch
         total += c.data
+        if outputs is not None:
+            outputs.append([ai.data for ai in a])
     if mean:
         scale = 1.0 / len(batch)
-        for p in net.parameters():
+        for p in params:
             p.grad *= scale
         total *= scale
     return total
@@ -175,20 +197,13 @@ def fit(
             hits = 0
             for start in range(0, len(order), size):
                 batch = [data[i] for i in order[start : start + size]]
-                opt.zero_grad()
+                outputs: list[list[float]] | None = [] if correct is not None else None
                 if program is not None:  # compile=True: the same sums, by the compiled program
-                    seen: list[list[float]] = []
-                    epoch_loss += compiled_gradient(program, batch, opt.params, seen)
-                    if correct is not None:
-                        hits += sum(correct(a, y) for a, (_, y) in zip(seen, batch, strict=True))
+                    epoch_loss += compiled_gradient(program, batch, opt.params, outputs)
                 else:
-                    for x, y in batch:
-                        outputs = net(x)
-                        c = loss_fn(outputs, y)
-                        c.backward()
-                        epoch_loss += c.data
-                        if correct is not None:
-                            hits += correct([a.data for a in outputs], y)
+                    epoch_loss += batch_gradient(net, batch, loss_fn, params=opt.params, outputs=outputs)
+                if outputs is not None and correct is not None:
+                    hits += sum(correct(a, y) for a, (_, y) in zip(outputs, batch, strict=True))
                 if mean and len(batch) > 1:
                     scale = 1.0 / len(batch)
                     for p in opt.params:

@@ -11,41 +11,33 @@ children shows its grad as the sum of what it received:
     >>> b = a * a
     >>> b.backward()
     >>> g = draw(b)
-    >>> g.source.count("-> o1")   # a * a: two edges into the * node
+    >>> g.source.count("-> o1:")   # a * a: two edges into the * node, one per input
     2
 """
 
 from __future__ import annotations
 
-import html
+import os
+import webbrowser
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import graphviz
 
+from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
-from .render import render_svg
-from .trace import CURRENT, PENDING, Frame, Trace, format_factor, format_number, format_sum, node_name
+from .render import render, render_svg
+from .style import COLOURS, edge_look, node_look, role
+from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
+from .trace import CURRENT, Frame, Trace
 
-__all__ = ["DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg", "COLOURS"]
+__all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
 
 DEFAULT_MAX_NODES = 500
 
-#: What each colour means; the legend is drawn from this table.
-COLOURS = {
-    "parameter": "#fff2cc",  # leaves passed as `parameters` (weights, biases)
-    "leaf": "#dae8fc",  # other leaves: inputs, targets
-    "computed": "#ffffff",  # outputs of ops
-    "current": "#f6b26b",  # the node being processed at this step
-    "done": "#d9ead3",  # nodes that have sent their messages
-    "pending": "#ffffff",  # nodes still waiting for messages
-    "message": "#e69138",  # the messages being sent at this step
-    "positive": "#1f4e9c",  # grad > 0
-    "negative": "#b00020",  # grad < 0
-    "border_parameter": "#b8860b",
-    "border_leaf": "#3c78d8",
-    "border_computed": "#666666",
-    "muted": "#999999",
-}
+# Formats `save` and `render` write as images; any other suffix gets the DOT source.
+IMAGE_FORMATS = ("svg", "png", "jpg", "jpeg", "gif", "pdf", "ps", "eps", "json", "plain")
 
 
 class GraphTooLargeError(ValueError):
@@ -55,40 +47,113 @@ class GraphTooLargeError(ValueError):
 class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` that renders with the `dot` stepgrad found.
 
-    Shows inline in Jupyter as SVG even where only graphviz-pure is installed.
+    Every way out uses the same program as `to_svg` (system dot, else the
+    graphviz-pure binary): `svg`, `save`, `pipe`, `render`, `view`, and the
+    inline picture in Jupyter.
+
+        g = draw(loss)
+        g.save("graph.svg")     # the picture; "graph.gv" would save the DOT source
     """
 
     def _repr_image_svg_xml(self) -> str:
         return render_svg(self.source)
 
     def svg(self) -> str:
-        """The drawing as SVG text."""
-        return render_svg(self.source)
+        """The drawing as SVG text, scaled to fit the width of its container."""
+        return fit_width(render_svg(self.source))
+
+    def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None, **kwargs: Any) -> Any:
+        """The drawing in ``format`` (default svg) as bytes, or str if ``encoding`` is given."""
+        fmt = format or "svg"
+        data = self.svg().encode("utf-8") if fmt == "svg" else render(self.source, fmt)
+        return data.decode(encoding) if encoding else data
+
+    def save(self, filename: Any = None, directory: Any = None, **kwargs: Any) -> str:
+        """Write the drawing to ``filename`` (atomically) and return its path.
+
+        A suffix naming an image format (``.svg``, ``.png``, ...) writes the
+        picture; any other (``.gv``, ``.dot``) writes the DOT source.
+        """
+        path = self._path(filename, directory)
+        fmt = path.suffix.lstrip(".").lower()
+        if fmt in IMAGE_FORMATS:
+            write_bytes_atomic(path, self.pipe(fmt))
+        else:
+            write_text_atomic(path, self.source)
+        return str(path)
+
+    def render(
+        self,
+        filename: Any = None,
+        directory: Any = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *args: Any,
+        outfile: Any = None,
+        **kwargs: Any,
+    ) -> str:
+        """Like `graphviz.Digraph.render`: the source to ``filename``, the picture
+        to ``filename.<format>`` (or ``outfile``); returns the picture's path."""
+        if outfile is not None:
+            out = Path(outfile)
+            fmt = format or out.suffix.lstrip(".") or "svg"
+        else:
+            fmt = format or "svg"
+            source = self._path(filename, directory)
+            out = source.with_name(source.name + "." + fmt)
+            if not cleanup:
+                write_text_atomic(source, self.source)
+        write_bytes_atomic(out, self.pipe(fmt))
+        if view:
+            webbrowser.open(out.resolve().as_uri())
+        return str(out)
+
+    def view(self, filename: Any = None, directory: Any = None, cleanup: bool = False, *_: Any, **__: Any) -> str:
+        """Render to SVG and open it in the web browser."""
+        return self.render(filename, directory, view=True, cleanup=cleanup)
+
+    def _path(self, filename: Any, directory: Any) -> Path:
+        name = Path(os.fspath(filename)) if filename is not None else Path(self.filename or f"{self.name}.gv")
+        return Path(os.fspath(directory)) / name if directory is not None else name
 
 
-def _esc(text: str) -> str:
-    """Text for a Graphviz HTML-like label: every markup character escaped."""
-    return html.escape(text, quote=True)
+def fit_width(svg: str) -> str:
+    """The SVG scaled to its container's width (its own size at most), height following.
+
+    Graphviz writes ``width="...pt" height="...pt"``; with a ``viewBox``
+    present, ``width="100%"`` lets a notebook cell, a page or a browser tab
+    show the whole graph.
+    """
+    head_end = svg.find(">", svg.find("<svg"))
+    if head_end < 0:
+        return svg
+    head = svg[:head_end]
+    import re
+
+    width = re.search(r'\swidth="([0-9.]+)pt"', head)
+    if width is None or "viewBox" not in head:
+        return svg
+    head = re.sub(r'\sheight="[0-9.]+pt"', "", head, count=1)
+    head = re.sub(
+        r'\swidth="([0-9.]+)pt"',
+        f' width="100%" style="max-width: {width.group(1)}pt"',
+        head,
+        count=1,
+    )
+    return head + svg[head_end:]
 
 
-def _grad_colour(g: float) -> str:
-    if g > 0:
-        return COLOURS["positive"]
-    if g < 0:
-        return COLOURS["negative"]
-    return COLOURS["muted"]
+def _top(node: Value) -> str | None:
+    """The outermost group of ``node`` (``"H1"`` for ``"H1/neuron 0"``)."""
+    return node.group.split("/")[0] if node.group else None
 
 
-def _grad_text(terms: list[float], total: float | None, complete: bool) -> str:
-    """``grad 0.3``, ``grad = 0.1 + 0.2 = 0.3``, or a partial ``grad = 0.1 + …``."""
-    if not terms:
-        return "grad 0" if complete else "grad …"
-    if len(terms) == 1 and complete:
-        return f"grad {format_number(terms[0] if total is None else total)}"
-    text = f"grad = {format_sum(terms)}"
-    if not complete:
-        return text + " + …"
-    return f"{text} = {format_number(sum(terms) if total is None else total)}"
+def _table(rows: list[str], **attrs: str) -> str:
+    """A Graphviz HTML-like table label (no borders unless ``attrs`` say so)."""
+    attrs = {"border": "0", "cellborder": "0", "cellspacing": "0", "cellpadding": "1", **attrs}
+    head = "".join(f' {k.upper()}="{v}"' for k, v in attrs.items())
+    return f"<<TABLE{head}>{''.join(rows)}</TABLE>>"
 
 
 class _Drawer:
@@ -108,92 +173,70 @@ class _Drawer:
         self.parameters = parameters
         self.collapse = collapse
         self.legend = legend
+        self.rankdir = rankdir
         self.graph = Graph(
             name="stepgrad",
-            graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11", "nodesep": "0.15"},
+            graph_attr={
+                "rankdir": rankdir,
+                "fontname": "Helvetica",
+                "fontsize": "11",
+                "nodesep": "0.12",
+                "ranksep": "0.3",
+            },
             node_attr={"fontname": "Helvetica", "fontsize": "10"},
             edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
         )
-        self.after_backward = root.grad != 0.0
 
-    # -- what each node and edge says ----------------------------------
-
-    def role(self, node: Value) -> str:
-        if node.parents:
-            return "computed"
-        return "parameter" if node in self.parameters else "leaf"
-
-    def node_style(self, i: int) -> tuple[str, str, str, str]:
-        """(fill colour, pen width, grad text, grad colour) of value node i."""
-        node = self.trace.order[i]
-        role = self.role(node)
-        frame = self.frame
-        if frame is None:
-            terms = [self.trace.message[e] for e in self.trace.child_edges[i]] if self.after_backward else []
-            if len(terms) > 1 and node is not self.root:
-                text = _grad_text(terms, node.grad, True)
-            else:
-                text = f"grad {format_number(node.grad)}"
-            fill, width, grad = COLOURS[role], 1.0, node.grad
-        else:
-            status = frame.status[i]
-            if node is self.root:
-                text, grad = "grad 1", 1.0
-            else:
-                terms = frame.received[i]
-                text, grad = _grad_text(terms, None, status != PENDING), sum(terms)
-            fill, width = COLOURS[status], 3.0 if status == CURRENT else 1.0
-        if role != "computed":
-            width = max(width, 2.0)
-        return fill, f"{width:g}", text, _grad_colour(grad)
+    # -- what each node says -------------------------------------------
 
     def value_node(self, i: int, node: Value) -> dict[str, str]:
-        fill, width, text, colour = self.node_style(i)
-        rows = []
-        if node.label:
-            rows.append(f"<TR><TD><B>{_esc(node.label)}</B></TD></TR>")
-        rows.append(f"<TR><TD>data {_esc(format_number(node.data))}</TD></TR>")
-        rows.append(f'<TR><TD><FONT COLOR="{colour}">{_esc(text)}</FONT></TD></TR>')
+        look = node_look(self.trace, self.frame, i, self.parameters)
+        label = checked_label(node)
+        if label:
+            name = f"<B>{label_dot(label, script_size=7)}</B>"
+        else:  # the number the narration calls it by
+            name = f'<FONT COLOR="{COLOURS["muted"]}">#{i}</FONT>'
+        rows = [
+            f"<TR><TD>{name}</TD></TR>",
+            f"<TR><TD>data {dot_escape(format_number(node.data))}</TD></TR>",
+            f'<TR><TD><FONT COLOR="{look.colour}">{dot_escape(look.text)}</FONT></TD></TR>',
+        ]
         return {
-            "label": '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-            + "".join(rows)
-            + "</TABLE>>",
+            "label": _table(rows),
             "shape": "box",
             "style": "rounded,filled",
-            "fillcolor": fill,
-            "color": COLOURS[f"border_{self.role(node)}"],
-            "penwidth": width,
+            "fillcolor": look.fill,
+            "color": COLOURS[f"border_{role(node, self.parameters)}"],
+            "penwidth": look.width,
             "id": f"v{i}",
-            "tooltip": _esc(node_name(node, i) + (f" [{node.group}]" if node.group else "")),
+            "tooltip": attribute_text(node_name(node, i) + (f" [{node.group}]" if node.group else "")),
         }
 
-    def edge_style(self, e: int) -> tuple[str, str, str, str]:
-        """(label, colour, line style, pen width) of edge e."""
-        trace = self.trace
-        edge = trace.edges[e]
-        local = format_number(edge.local)
-        upstream = trace.steps[trace.step_of[trace.index[edge.child]]].upstream
-        product = f"{format_factor(edge.local)} × {format_factor(upstream)}"
-        message = f"{product} = {format_number(trace.message[e])}"
-        if self.frame is None:
-            return (message if self.after_backward else f"∂ {local}"), "black", "solid", "1"
-        state = self.frame.sent[e]
-        if state == PENDING:
-            return f"∂ {local}", COLOURS["muted"], "dashed", "1"
-        if state == CURRENT:
-            return message, COLOURS["message"], "solid", "2.5"
-        return message, "black", "solid", "1"
+    def op_node(self, i: int, node: Value) -> dict[str, str]:
+        """The op, with one row per input: where that input's edge ends, and its label.
+
+        Putting each edge's text in the row it enters keeps every label next
+        to its own edge, and two edges from one node (``a * a``) apart.
+        """
+        fill = COLOURS["current"] if self.frame and self.frame.status[i] == CURRENT else COLOURS["op"]
+        op = node.op
+        if not isinstance(op, str):
+            raise TypeError(f"draw: the op of node #{i} is a {type(op).__name__}, not a str")
+        rows = [f'<TR><TD><B>{dot_escape(op)}</B></TD></TR>']
+        for slot in range(len(node.parents)):
+            e = self.trace.edge_of[(i, slot)]
+            look = edge_look(self.trace, self.frame, e)
+            text = f'<FONT COLOR="{look.colour}">{dot_escape(look.label)}</FONT>'
+            rows.append(f'<TR><TD PORT="s{slot}" ALIGN="LEFT">{text}</TD></TR>')
+        return {
+            "label": _table(rows, bgcolor=fill, border="1", style="rounded", color=COLOURS["border_computed"]),
+            "shape": "plain",
+            "id": f"o{i}",
+        }
 
     def edge_attrs(self, e: int) -> dict[str, str]:
-        label, colour, style, width = self.edge_style(e)
-        return {
-            "id": f"e{e}",
-            "label": label,
-            "color": colour,
-            "fontcolor": colour,
-            "style": style,
-            "penwidth": width,
-        }
+        look = edge_look(self.trace, self.frame, e)
+        return {"id": f"e{e}", "color": look.colour, "style": look.style, "penwidth": look.width}
 
     # -- layout ------------------------------------------------------------
 
@@ -203,6 +246,8 @@ class _Drawer:
         top: list[tuple[str, dict[str, str]]] = []
         box_of: dict[int, str] = {}
         counts: dict[str, int] = {}
+        handed = {} if self.collapse else self._handed_on()
+        between = {i for nodes in handed.values() for i in nodes}
 
         for i, node in enumerate(trace.order):
             group = node.group
@@ -211,32 +256,19 @@ class _Drawer:
                 box_of[i] = box
                 counts[box] = counts.get(box, 0) + 1
                 continue
-            statements = clusters.setdefault(group, []) if group else top
+            # a value one group hands on to another is drawn between the two
+            statements = clusters.setdefault(group, []) if group and i not in between else top
             statements.append((f"v{i}", self.value_node(i, node)))
             if node.parents:
-                fill = COLOURS["current"] if self.frame and self.frame.status[i] == CURRENT else "#f3f3f3"
-                statements.append(
-                    (
-                        f"o{i}",
-                        {
-                            "label": _esc(node.op),
-                            "shape": "ellipse",
-                            "style": "filled",
-                            "fillcolor": fill,
-                            "margin": "0.02,0.01",
-                            "height": "0.25",
-                            "id": f"o{i}",
-                        },
-                    )
-                )
+                statements.append((f"o{i}", self.op_node(i, node)))
 
         for name, attrs in top:
             self.graph.node(name, **attrs)
         self._emit_clusters(clusters)
         for box, n in counts.items():
             self.graph.node(
-                f"box_{box}",
-                label=f"<<B>{_esc(box)}</B><BR/>{n} nodes (collapsed)>",
+                f"box_{dot_id(box)}",
+                label=f"<<B>{label_dot(box, script_size=8)}</B><BR/>{n} nodes (collapsed)>",
                 shape="box3d",
                 style="filled",
                 fillcolor="#eeeeee",
@@ -248,41 +280,83 @@ class _Drawer:
                 continue
             child_box = box_of.get(i)
             if child_box is None:
-                self.graph.edge(f"o{i}", f"v{i}", arrowsize="0.5")
+                self.graph.edge(f"o{i}", f"v{i}", arrowsize="0.5", weight="4")
             for slot in range(len(node.parents)):
                 e = trace.edge_of[(i, slot)]
-                parent = trace.index[trace.edges[e].parent]
+                parent = trace.position[trace.edges[e].parent]
                 parent_box = box_of.get(parent)
                 if child_box is None and parent_box is None:
-                    self.graph.edge(f"v{parent}", f"o{i}", **self.edge_attrs(e))
+                    self.graph.edge(f"v{parent}", f"o{i}:s{slot}", **self.edge_attrs(e))
                     continue
-                tail = f"box_{parent_box}" if parent_box else f"v{parent}"
-                head = f"box_{child_box}" if child_box else f"o{i}"
+                tail = f"box_{dot_id(parent_box)}" if parent_box else f"v{parent}"
+                head = f"box_{dot_id(child_box)}" if child_box else f"o{i}"
                 if tail != head and (tail, head) not in drawn:
                     drawn.add((tail, head))
                     self.graph.edge(tail, head, color=COLOURS["muted"])
+        if not box_of:
+            self._place_leaves(handed)
         if self.legend:
             self._emit_legend()
         return self.graph
 
+    def _handed_on(self) -> dict[str, list[int]]:
+        """Per top-level group (a layer), the values it hands on to another group."""
+        trace = self.trace
+        handed: dict[str, list[int]] = {}
+        for i, node in enumerate(trace.order):
+            group = _top(node)
+            if group and any(_top(trace.edges[e].child) != group for e in trace.child_edges[i]):
+                handed.setdefault(group, []).append(i)
+        return handed
+
+    def _place_leaves(self, handed: dict[str, list[int]]) -> None:
+        """Layers side by side in one row, and each leaf just before the op that uses it.
+
+        The values a layer hands on share one column between it and the next
+        layer, so each layer starts after the one before. A leaf has no
+        inputs, so Graphviz would rank it first; a layer's weights would reach
+        back under the previous layer and push the layers into a staircase.
+        An invisible edge from another input of the same op (a computed one,
+        or one from another group) keeps the leaf next to where it is used.
+        """
+        trace = self.trace
+        for nodes in handed.values():
+            if len(nodes) > 1:
+                with self.graph.subgraph() as same:
+                    same.attr(rank="same")
+                    for i in nodes:
+                        same.node(f"v{i}")
+        for node in trace.order:
+            parents = node.parents
+            for p in parents:
+                if p.parents or len(trace.child_edges[trace.position[p]]) != 1:
+                    continue
+                # a computed input of the same op, or one from another group (a layer's input)
+                anchor = next((q for q in parents if q.parents or _top(q) != _top(p)), None)
+                if anchor is not None:
+                    self.graph.edge(f"v{trace.position[anchor]}", f"v{trace.position[p]}", style="invis", weight="0")
+
     def _emit_clusters(self, clusters: dict[str, list[tuple[str, dict[str, str]]]]) -> None:
         # every prefix of a group path is a cluster: "H1/neuron 0" sits inside "H1"
-        children: dict[str, set[str]] = {}
-        roots: set[str] = set()
-        for group in clusters:
+        # dicts as ordered sets: groups in the order their outputs are made
+        # (inputs, then each layer, then the cost), which Graphviz keeps
+        children: dict[str, dict[str, None]] = {}
+        roots: dict[str, None] = {}
+        done_at = {group: max(int(name[1:]) for name, _ in statements) for group, statements in clusters.items()}
+        for group in sorted(clusters, key=done_at.__getitem__):
             parts = group.split("/")
             for depth in range(1, len(parts) + 1):
                 path = "/".join(parts[:depth])
                 parent = "/".join(parts[: depth - 1])
                 if parent:
-                    children.setdefault(parent, set()).add(path)
+                    children.setdefault(parent, {})[path] = None
                 else:
-                    roots.add(path)
+                    roots[path] = None
 
         def emit(graph: graphviz.Digraph, path: str, depth: int) -> None:
-            with graph.subgraph(name=f"cluster_{path}") as sub:
+            with graph.subgraph(name=f"cluster_{dot_id(path)}") as sub:
                 sub.attr(
-                    label=f"<<B>{_esc(path.split('/')[-1])}</B>>",
+                    label=f"<<B>{label_dot(path.split('/')[-1], script_size=8)}</B>>",
                     style="rounded,filled",
                     fillcolor="#f7f7fb" if depth % 2 == 0 else "#ffffff",
                     color="#b4b4cc",
@@ -290,10 +364,10 @@ class _Drawer:
                 )
                 for name, attrs in clusters.get(path, []):
                     sub.node(name, **attrs)
-                for child in sorted(children.get(path, ())):
+                for child in children.get(path, ()):
                     emit(sub, child, depth + 1)
 
-        for path in sorted(roots):
+        for path in roots:
             emit(self.graph, path, 0)
 
     def _emit_legend(self) -> None:
@@ -310,7 +384,7 @@ class _Drawer:
                 ("pending: waiting for messages", COLOURS["pending"]),
             ]
         cells = "".join(
-            f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="14"> </TD><TD ALIGN="LEFT">{_esc(text)}</TD></TR>'
+            f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="14"> </TD><TD ALIGN="LEFT">{dot_escape(text)}</TD></TR>'
             for text, colour in rows
         )
         cells += (
@@ -340,6 +414,37 @@ class _Drawer:
         )
 
 
+def count_nodes(root: Value, limit: int) -> int:
+    """How many Value nodes the graph of ``root`` has, counting at most ``limit + 1``.
+
+        >>> x = Value(1.0)
+        >>> count_nodes(x * 2 + x, 100), count_nodes(x * 2 + x, 2)
+        (3, 3)
+    """
+    seen = {id(root)}
+    stack = [root]
+    while stack and len(seen) <= limit:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return min(len(seen), limit + 1)
+
+
+def _too_large(n: int, max_nodes: int) -> GraphTooLargeError:
+    if n > 10 * max_nodes and n > 100_000:
+        return GraphTooLargeError(
+            f"draw: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
+            'can show readably. Pass collapse=True to draw each cluster (scope) as one box, or view="network" '
+            "to draw one node per neuron."
+        )
+    return GraphTooLargeError(
+        f"draw: the graph has {n} Value nodes, more than max_nodes={max_nodes} "
+        "can show readably. Pass collapse=True to draw each cluster (scope) as one box, "
+        f"or max_nodes={n} to draw every node (Graphviz may take a while)."
+    )
+
+
 def draw(
     root: Value,
     step: int | None = None,
@@ -365,13 +470,15 @@ def draw(
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
+    if trace is None and not collapse:
+        # count first, with a walk that stops early: a huge graph is refused
+        # before anything is recorded
+        n = count_nodes(root, max(10 * max_nodes, 100_000))
+        if n > max_nodes:
+            raise _too_large(n, max_nodes)
     trace = trace if trace is not None else Trace(root)
     if len(trace.order) > max_nodes and not collapse:
-        raise GraphTooLargeError(
-            f"draw: the graph has {len(trace.order)} Value nodes, more than max_nodes={max_nodes} "
-            "can show readably. Pass collapse=True to draw each cluster (scope) as one box, "
-            f"or max_nodes={len(trace.order)} to draw every node (Graphviz may take a while)."
-        )
+        raise _too_large(len(trace.order), max_nodes)
     frame = None
     if step is not None:
         if isinstance(step, bool) or not isinstance(step, int):

@@ -24,15 +24,55 @@ paths; `explain` lists them, so the two can be compared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..backprop import topological_order
 from ..value import Value
-from .trace import format_factor, format_number, format_sum, node_name
+from .text import format_factor, format_number, format_sum, label_parts, node_name
 
-__all__ = ["DEFAULT_MAX_PATHS", "Explanation", "Path", "TooManyPathsError", "explain"]
+__all__ = [
+    "DEFAULT_MAX_HOPS",
+    "DEFAULT_MAX_PATHS",
+    "Explanation",
+    "Path",
+    "TooManyPathsError",
+    "explain",
+    "latex_label",
+]
 
 DEFAULT_MAX_PATHS = 1000
+#: The most hops (edges, summed over all paths) `explain` lists: its memory and time.
+DEFAULT_MAX_HOPS = 1_000_000
+
+# what each LaTeX special character becomes in text
+_LATEX_TEXT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_MATH_TEXT = re.compile(r"[A-Za-z0-9 ,.;:!?'()\[\]/+\-*=<>|∂\u0370-\u03ff]*")
+
+
+def latex_label(label: str) -> str:
+    r"""A label for LaTeX math: TeX-like labels as they are, anything else as escaped text.
+
+        >>> latex_label("w_{01}^{H1}")
+        'w_{01}^{H1}'
+        >>> latex_label("50% & $x_{")
+        '\\text{50\\% \\& \\$x\\_\\{}'
+    """
+    parts = label_parts(label)
+    if all(_MATH_TEXT.fullmatch(text) for _, text in parts):
+        return label  # TeX-like already: the scripts are the label's own
+    return r"\text{" + "".join(_LATEX_TEXT.get(c, c) for c in label) + "}"
 
 
 class TooManyPathsError(ValueError):
@@ -102,9 +142,7 @@ class Explanation:
         return "\n".join(lines)
 
     def _latex_name(self, v: Value) -> str:
-        if v.label:
-            return v.label
-        return r"\text{" + self.names[v].replace("#", r"\#") + "}"
+        return latex_label(self.names[v])
 
     def _repr_latex_(self) -> str:
         root, node = self._latex_name(self.root), self._latex_name(self.node)
@@ -140,12 +178,35 @@ def count_paths(root: Value, node: Value, order: list[Value] | None = None) -> i
     return paths.get(id(node), 0)
 
 
-def explain(root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Explanation:
+def count_hops(root: Value, node: Value, order: list[Value]) -> int:
+    """The number of edges over all paths from ``node`` up to ``root``: the work of listing them.
+
+    Same dynamic programming as `count_paths`: each path through a child
+    edge is one hop longer than the child's.
+    """
+    paths = {id(v): 0 for v in order}
+    hops = {id(v): 0 for v in order}
+    paths[id(root)] = 1
+    for child in reversed(order):
+        n = paths[id(child)]
+        if n:
+            h = hops[id(child)] + n
+            for parent in child.parents:
+                paths[id(parent)] += n
+                hops[id(parent)] += h
+    return hops.get(id(node), 0)
+
+
+def explain(
+    root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS, max_hops: int = DEFAULT_MAX_HOPS
+) -> Explanation:
     """Every path from ``node`` to ``root`` with the product of its local derivatives.
 
     Their sum (``.total``) equals ``node.grad`` after ``root.backward()``
     (for a leaf whose grad was zero before). Paths are counted first; more
-    than ``max_paths`` raises `TooManyPathsError` saying how many there are.
+    than ``max_paths`` raises `TooManyPathsError` saying how many there are,
+    and so do paths longer than ``max_hops`` edges all together (listing
+    them would take that much time and memory).
     """
     if not isinstance(root, Value) or not isinstance(node, Value):
         raise TypeError("explain(root, node) takes two Values")
@@ -159,6 +220,13 @@ def explain(root: Value, node: Value, max_paths: int = DEFAULT_MAX_PATHS) -> Exp
         raise TooManyPathsError(
             f"explain: there are {n} paths from {node.label or 'the node'} to {root.label or 'the root'}, "
             f"more than max_paths={max_paths}; pass max_paths={n} to list them all"
+        )
+    hops = count_hops(root, node, order)
+    if hops > max_hops:
+        raise TooManyPathsError(
+            f"explain: the {n} path{'s' if n != 1 else ''} from {node.label or 'the node'} to "
+            f"{root.label or 'the root'} have {hops} edges in all, more than max_hops={max_hops}; "
+            f"pass max_hops={hops} to list them anyway"
         )
     names = {v: node_name(v, i) for i, v in enumerate(order)}
     # children of every node, with the local derivative of each edge

@@ -9,13 +9,14 @@ is none, which the tests use).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
-__all__ = ["GraphvizNotFoundError", "find_dot", "render_svg"]
+__all__ = ["GraphvizNotFoundError", "GraphvizTimeoutError", "find_dot", "render", "render_svg"]
 
 INSTALL_HINT = (
     "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz) "
@@ -25,6 +26,10 @@ INSTALL_HINT = (
 
 class GraphvizNotFoundError(RuntimeError):
     """No program to lay out graphs was found or it would not run."""
+
+
+class GraphvizTimeoutError(RuntimeError):
+    """Graphviz found, but it took too long to lay the graph out."""
 
 
 def _candidates() -> list[str]:
@@ -64,19 +69,51 @@ def find_dot() -> str:
     raise GraphvizNotFoundError(f"stepgrad cannot draw: no Graphviz `dot` found{detail}; {INSTALL_HINT}")
 
 
-def render_svg(source: str, timeout: float = 120) -> str:
-    """Lay out DOT ``source`` and return the SVG text."""
+def render(source: str, format: str = "svg", timeout: float = 120) -> bytes:
+    """Lay out DOT ``source`` with the `dot` of `find_dot` and return the output in ``format``.
+
+    A layout that takes longer than ``timeout`` seconds raises `GraphvizTimeoutError`.
+    """
     dot = find_dot()
     try:
         done = subprocess.run(
-            [dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
+            [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        raise GraphvizNotFoundError(
-            f"{dot} took more than {timeout:g} s to lay out the graph; draw a smaller one "
-            "(draw(..., collapse=True) draws each cluster as one box)"
+        raise GraphvizTimeoutError(
+            f"{dot} took more than {timeout:g} s to lay out the graph. Draw it smaller: "
+            'view="network" draws one node per neuron, collapse=True draws each cluster (scope) as one box'
         ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"{dot} failed (exit {done.returncode}): {' '.join(message[-3:])}")
-    return done.stdout.decode("utf-8")
+    return done.stdout
+
+
+def render_svg(source: str, timeout: float = 120) -> str:
+    """Lay out DOT ``source`` and return the SVG text, with scripts placed for every browser."""
+    return place_scripts(render(source, "svg", timeout).decode("utf-8"))
+
+
+_SHIFTED = re.compile(r'<text ([^>]*?)baseline-shift="(sub|super)" ?([^>]*)>')
+_Y = re.compile(r'\by="(-?[0-9.]+)"')
+_SIZE = re.compile(r'font-size="([0-9.]+)"')
+
+
+def place_scripts(svg: str) -> str:
+    """Subscripts and superscripts moved down or up by their ``y``.
+
+    Both Graphviz programs mark ``<SUB>``/``<SUP>`` with ``baseline-shift``,
+    which Firefox ignores; a shifted ``y`` looks the same everywhere.
+
+        >>> place_scripts('<text x="1" y="-10" baseline-shift="sub" font-size="10.00">0</text>')
+        '<text x="1" y="-7.5" font-size="10.00">0</text>'
+    """
+
+    def move(m: re.Match[str]) -> str:
+        attrs = (m.group(1) + m.group(3)).rstrip()
+        size = _SIZE.search(attrs)
+        shift = (0.25 if m.group(2) == "sub" else -0.45) * (float(size.group(1)) if size else 10.0)
+        return "<text " + _Y.sub(lambda y: f'y="{float(y.group(1)) + shift:g}"', attrs, count=1) + ">"
+
+    return _SHIFTED.sub(move, svg)

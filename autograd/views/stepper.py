@@ -18,12 +18,17 @@ from __future__ import annotations
 import html
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..files import write_text_atomic
 from ..value import Value
-from .draw import DEFAULT_MAX_NODES, _Drawer, draw
+from .draw import DEFAULT_MAX_NODES, draw
+from .style import edge_look, node_look
+from .text import label_html
 from .trace import Trace
 
 __all__ = ["Stepper", "html_frames", "save_steps_html", "steps_html"]
@@ -31,18 +36,28 @@ __all__ = ["Stepper", "html_frames", "save_steps_html", "steps_html"]
 
 def _states(trace: Trace, k: int, parameters: set[Value]) -> tuple[list[list[Any]], list[list[Any]]]:
     """Every value node's and edge's look at frame k, as `draw(step=k)` draws them."""
-    drawer = _Drawer(trace.root, trace, trace.frame(k), parameters, "LR", False, False)
-    nodes = [[i, *drawer.node_style(i)] for i in range(len(trace.order))]
-    edges = [[e, *drawer.edge_style(e)] for e in range(len(trace.edges))]
+    frame = trace.frame(k)
+    nodes = []
+    for i, node in enumerate(trace.order):
+        look = node_look(trace, frame, i, parameters)
+        op_fill = None
+        if node.parents:
+            op_fill = "#f6b26b" if frame.status[i] == "current" else "#f3f3f3"
+        nodes.append([i, look.fill, look.width, look.text, look.colour, op_fill])
+    edges = []
+    for e in range(len(trace.edges)):
+        look = edge_look(trace, frame, e)
+        edges.append([e, look.label, look.colour, look.style, look.width])
     return nodes, edges
 
 
 def html_frames(root: Value, parameters: Iterable[Value] = (), trace: Trace | None = None) -> dict[str, Any]:
     """The frames as data: frame 0 in full, then only what changes at each step.
 
-    Nodes are ``[index, fill, pen width, grad text, grad colour]``, edges
-    ``[index, label, colour, line style, pen width]``; ``c`` is the node
-    processed and ``say`` the narration.
+    Nodes are ``[index, fill, pen width, grad text, grad colour, op fill]``,
+    edges ``[index, label, colour, line style, pen width]``; ``c`` is the
+    node processed, ``say`` the narration and ``html`` the same with labels
+    as HTML. ``edges`` maps an edge to ``[child, slot, slots of the child]``.
     """
     trace = trace if trace is not None else Trace(root)
     params = set(parameters)
@@ -55,151 +70,19 @@ def html_frames(root: Value, parameters: Iterable[Value] = (), trace: Trace | No
         else:
             changed_nodes = [n for n, old in zip(nodes, previous[0], strict=True) if n != old]
             changed_edges = [e for e, old in zip(edges, previous[1], strict=True) if e != old]
-        current = trace.index[trace.steps[k].node]
-        frames.append({"c": current, "n": changed_nodes, "e": changed_edges, "say": trace.narrate(k)})
+        current = trace.position[trace.steps[k].node]
+        frames.append(
+            {
+                "c": current,
+                "n": changed_nodes,
+                "e": changed_edges,
+                "say": trace.narrate(k),
+                "html": trace.narrate(k, markup=True),
+            }
+        )
         previous = nodes, edges
-    return {"frames": frames}
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>stepgrad: the backward pass of {title}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 0; color: #222; }}
-header {{ position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ddd;
-          padding: 8px 12px; z-index: 1; }}
-h1 {{ font-size: 16px; margin: 0 0 6px 0; }}
-button {{ font-size: 14px; margin-right: 4px; }}
-#slider {{ width: 320px; vertical-align: middle; }}
-#narration {{ font-size: 15px; margin: 8px 0 0 0; min-height: 2.6em; max-width: 1100px; }}
-#graph {{ overflow: auto; padding: 8px; }}
-#graph.fit svg {{ max-width: 100%; height: auto; }}
-.hint {{ color: #777; font-size: 12px; }}
-</style>
-</head>
-<body>
-<header>
-<h1>The backward pass of {title}, one node at a time</h1>
-<div>
-<button id="first" title="first step (Home)">|&#9664;</button>
-<button id="prev" title="previous step (left arrow)">&#9664; previous</button>
-<button id="play" title="play / pause (space)">&#9654; play</button>
-<button id="next" title="next step (right arrow)">next &#9654;</button>
-<button id="last" title="last step (End)">&#9654;|</button>
-<button id="zoom" title="fit the page width / full size (z)">fit width</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
-<span id="counter"></span>
-<span class="hint">keys: &larr; &rarr; Home End space z</span>
-</div>
-<p id="narration"></p>
-</header>
-<div id="graph">
-{svg}
-</div>
-<script id="frames" type="application/json">{frames}</script>
-<script>
-"use strict";
-const data = JSON.parse(document.getElementById("frames").textContent);
-const frames = data.frames;
-const graph = document.getElementById("graph");
-const svg = graph.querySelector("svg");
-const slider = document.getElementById("slider");
-const counter = document.getElementById("counter");
-const narration = document.getElementById("narration");
-const playButton = document.getElementById("play");
-let current = 0;
-let timer = null;
-
-function setNode(n) {{
-  const g = svg.getElementById("v" + n[0]);
-  if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", n[1]);
-  shape.setAttribute("stroke-width", n[2]);
-  const texts = g.querySelectorAll("text");
-  const grad = texts[texts.length - 1];
-  const box = shape.getBBox();
-  grad.setAttribute("text-anchor", "middle");
-  grad.setAttribute("x", box.x + box.width / 2);
-  grad.textContent = n[3];
-  grad.setAttribute("fill", n[4]);
-}}
-
-function setEdge(e) {{
-  const g = svg.getElementById("e" + e[0]);
-  if (!g) return;
-  for (const shape of g.querySelectorAll("path, polygon")) {{
-    shape.setAttribute("stroke", e[2]);
-    shape.setAttribute("stroke-width", e[4]);
-    if (shape.tagName === "polygon") shape.setAttribute("fill", e[2]);
-    if (shape.tagName === "path") {{
-      if (e[3] === "dashed") shape.setAttribute("stroke-dasharray", "5,2");
-      else shape.removeAttribute("stroke-dasharray");
-    }}
-  }}
-  const label = g.querySelector("text");
-  if (label) {{ label.textContent = e[1]; label.setAttribute("fill", e[2]); }}
-}}
-
-function show(k) {{
-  k = Math.max(0, Math.min(frames.length - 1, k));
-  // frame 0 holds the whole state, every later one only its changes
-  for (let i = 0; i <= k; i++) {{
-    frames[i].n.forEach(setNode);
-    frames[i].e.forEach(setEdge);
-  }}
-  current = k;
-  slider.value = k;
-  counter.textContent = "step " + (k + 1) + " of " + frames.length;
-  narration.textContent = frames[k].say;
-  if (!graph.classList.contains("fit")) {{
-    const node = svg.getElementById("v" + frames[k].c);
-    if (node) node.scrollIntoView({{block: "center", inline: "center"}});
-  }}
-}}
-
-function zoom() {{
-  const fit = graph.classList.toggle("fit");
-  document.getElementById("zoom").textContent = fit ? "full size" : "fit width";
-  show(current);
-}}
-
-function play() {{
-  if (timer) {{ clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play"; return; }}
-  if (current >= frames.length - 1) show(0);
-  playButton.innerHTML = "&#10074;&#10074; pause";
-  timer = setInterval(() => {{
-    if (current >= frames.length - 1) {{ play(); return; }}
-    show(current + 1);
-  }}, 700);
-}}
-
-document.getElementById("first").onclick = () => show(0);
-document.getElementById("prev").onclick = () => show(current - 1);
-document.getElementById("next").onclick = () => show(current + 1);
-document.getElementById("last").onclick = () => show(frames.length - 1);
-playButton.onclick = play;
-document.getElementById("zoom").onclick = zoom;
-slider.oninput = () => show(parseInt(slider.value, 10));
-document.addEventListener("keydown", (event) => {{
-  if (event.target === slider) return;
-  if (event.key === "ArrowRight") show(current + 1);
-  else if (event.key === "ArrowLeft") show(current - 1);
-  else if (event.key === "Home") show(0);
-  else if (event.key === "End") show(frames.length - 1);
-  else if (event.key === " ") play();
-  else if (event.key === "z") zoom();
-  else return;
-  event.preventDefault();
-}});
-show(0);
-</script>
-</body>
-</html>
-"""
+    edge_map = [[trace.position[e.child], e.slot, len(e.child.parents)] for e in trace.edges]
+    return {"frames": frames, "edges": edge_map}
 
 
 def _inline_svg(svg: str) -> str:
@@ -214,6 +97,13 @@ def _json_for_script(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
+def _page_file(name: str) -> str:
+    return resources.files("autograd.views").joinpath("page", name).read_text(encoding="utf-8")
+
+
+_SLOT = re.compile(r"/\* stepgrad:css \*/|// stepgrad:js|<!-- stepgrad:svg -->|<!-- stepgrad:data -->")
+
+
 def steps_html(
     root: Value,
     parameters: Iterable[Value] = (),
@@ -226,13 +116,18 @@ def steps_html(
     # lay out once, at the last step, where every label is at its longest;
     # the page then only recolours and relabels that one picture
     svg = draw(root, len(trace) - 1, parameters=params, max_nodes=max_nodes, trace=trace).svg()
+    data = html_frames(root, params, trace)
     name = title or root.label or "the root"
-    return _PAGE.format(
-        title=html.escape(name),
-        last=len(trace) - 1,
-        svg=_inline_svg(svg),
-        frames=_json_for_script(html_frames(root, params, trace)),
-    )
+    data["title"] = name
+    data["titleHtml"] = label_html(name)
+    fill = {
+        "/* stepgrad:css */": _page_file("page.css"),
+        "// stepgrad:js": _page_file("page.js"),
+        "<!-- stepgrad:svg -->": _inline_svg(svg),
+        "<!-- stepgrad:data -->": _json_for_script(data),
+    }
+    # one pass, so nothing filled in is read again as a slot
+    return _SLOT.sub(lambda m: fill[m.group()], _page_file("page.html"))
 
 
 def save_steps_html(
@@ -246,11 +141,92 @@ def save_steps_html(
 
     No server, no network: the SVG, the frames and a few lines of JavaScript
     are all inside. Buttons, a slider and the arrow keys move between steps;
-    each step is narrated as in `Stepper`. Grads are left as they were.
+    each step is narrated as in `Stepper`. Grads are left as they were. The
+    file is written atomically: a crash leaves the old page or the new one.
     """
     path = Path(path)
-    path.write_text(steps_html(root, parameters, title, max_nodes), encoding="utf-8")
+    write_text_atomic(path, steps_html(root, parameters, title, max_nodes))
     return path
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("", _SVG_NS)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+_NUMBER = re.compile(r"-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?")
+
+
+def _shape(group: ET.Element) -> ET.Element | None:
+    for child in group:
+        if child.tag in (f"{{{_SVG_NS}}}path", f"{{{_SVG_NS}}}polygon"):
+            return child
+    return None
+
+
+def _centre_x(shape: ET.Element) -> float:
+    coords = [float(x) for x in _NUMBER.findall(shape.get("points") or shape.get("d") or "")]
+    xs = coords[0::2]
+    return (min(xs) + max(xs)) / 2 if xs else 0.0
+
+
+class _Painter:
+    """One laid-out SVG, recoloured and relabelled per frame (what page.js does, in Python)."""
+
+    def __init__(self, svg: str, data: dict[str, Any]) -> None:
+        self.root = ET.fromstring(svg)
+        self.by_id = {g.get("id"): g for g in self.root.iter(f"{{{_SVG_NS}}}g") if g.get("id")}
+        self.frames = data["frames"]
+        self.edges = data["edges"]
+        self.shown = -1
+
+    def _node(self, n: list[Any]) -> None:
+        g = self.by_id.get(f"v{n[0]}")
+        shape = _shape(g) if g is not None else None
+        if g is None or shape is None:
+            return
+        shape.set("fill", n[1])
+        shape.set("stroke-width", n[2])
+        texts = list(g.iter(f"{{{_SVG_NS}}}text"))
+        if texts:
+            grad = texts[-1]
+            grad.set("text-anchor", "middle")
+            grad.set("x", f"{_centre_x(shape):g}")
+            grad.text = n[3]
+            grad.set("fill", n[4])
+        op = self.by_id.get(f"o{n[0]}")
+        op_shape = _shape(op) if op is not None and n[5] else None
+        if op_shape is not None:
+            op_shape.set("fill", n[5])
+
+    def _edge(self, e: list[Any]) -> None:
+        g = self.by_id.get(f"e{e[0]}")
+        if g is not None:
+            for shape in g:
+                if shape.tag.endswith("path") or shape.tag.endswith("polygon"):
+                    shape.set("stroke", e[2])
+                    shape.set("stroke-width", e[4])
+                    if shape.tag.endswith("polygon"):
+                        shape.set("fill", e[2])
+                    elif e[3] == "dashed":
+                        shape.set("stroke-dasharray", "5,2")
+                    else:
+                        shape.attrib.pop("stroke-dasharray", None)
+        child, slot, slots = self.edges[e[0]]
+        op = self.by_id.get(f"o{child}")
+        if op is not None:
+            texts = list(op.iter(f"{{{_SVG_NS}}}text"))
+            if len(texts) >= slots:
+                texts[len(texts) - slots + slot].text = e[1]
+                texts[len(texts) - slots + slot].set("fill", e[2])
+
+    def svg(self, k: int) -> str:
+        start = 0 if k < self.shown else self.shown + 1
+        for frame in self.frames[start : k + 1]:
+            for n in frame["n"]:
+                self._node(n)
+            for e in frame["e"]:
+                self._edge(e)
+        self.shown = k
+        return ET.tostring(self.root, encoding="unicode")
 
 
 class Stepper:
@@ -276,6 +252,9 @@ class Stepper:
         self.trace = Trace(root)
         self.parameters = list(parameters)
         self.draw_options = draw_options
+        # one layout, at the last step; each frame recolours and relabels it
+        last_svg = draw(root, len(self.trace) - 1, parameters=self.parameters, trace=self.trace, **draw_options)
+        self._painter = _Painter(_inline_svg(last_svg.svg()), html_frames(root, self.parameters, self.trace))
         self._svgs: dict[int, str] = {}
         last = len(self.trace) - 1
         self.play = widgets.Play(min=0, max=last, step=1, interval=900, description="play")
@@ -312,12 +291,12 @@ class Stepper:
     def frame_svg(self, k: int) -> str:
         """The SVG of step k (rendered once, then cached)."""
         if k not in self._svgs:
-            graph = draw(self.root, k, parameters=self.parameters, trace=self.trace, **self.draw_options)
-            self._svgs[k] = _inline_svg(graph.svg())
+            self._svgs[k] = self._painter.svg(k)
         return self._svgs[k]
 
     def _show(self, k: int) -> None:
-        self.narration.value = f"<p style='font-size:14px'>{html.escape(self.trace.narrate(k))}</p>"
+        say = html.escape(self.trace.narrate(k), quote=True)
+        self.narration.value = f"<p style='font-size:14px' title=\"{say}\">{self.trace.narrate(k, markup=True)}</p>"
         self.picture.value = self.frame_svg(k)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -11,49 +11,23 @@ with what this pass sends them, as if their grads had been zeroed.
     >>> b = a * 3
     >>> c = a + b
     >>> t = Trace(c)
-    >>> len(t.steps), [round(m, 6) for m in t.frame(len(t.steps) - 1).received[t.index[a]]]
+    >>> len(t.steps), [round(m, 6) for m in t.frame(len(t.steps) - 1).received[t.position[a]]]
     (3, [1.0, 3.0])
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..backprop import Step, backward_steps, topological_order
 from ..value import Value
+from .text import format_factor, format_number, format_sum, label_html, node_name
 
-__all__ = ["Edge", "Frame", "Trace", "format_number", "node_name"]
+__all__ = ["Edge", "Frame", "Trace"]
 
 PENDING, CURRENT, DONE = "pending", "current", "done"
-
-
-def format_number(x: float) -> str:
-    """Short, readable: 4 significant digits, no exponent for everyday sizes."""
-    if x == 0:
-        return "0"
-    return f"{x:.4g}"
-
-
-def format_factor(x: float) -> str:
-    """A number inside a product: negative ones in parentheses."""
-    text = format_number(x)
-    return f"({text})" if x < 0 else text
-
-
-def format_sum(terms: list[float]) -> str:
-    """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
-    parts = []
-    for i, t in enumerate(terms):
-        text = format_number(t)
-        parts.append(f"({text})" if i and t < 0 else text)
-    return " + ".join(parts)
-
-
-def node_name(node: Value, number: int) -> str:
-    """The node's label, or its op and number when it has none (``#7 (*)``)."""
-    if node.label:
-        return node.label
-    return f"#{number} ({node.op})" if node.op else f"#{number}"
 
 
 @dataclass(frozen=True)
@@ -83,17 +57,18 @@ class Trace:
 
     def __init__(self, root: Value) -> None:
         self.root = root
+        #: every node in topological order (the root last); `position` maps a node to its place
         self.order: list[Value] = topological_order(root)
-        self.index: dict[Value, int] = {node: i for i, node in enumerate(self.order)}
+        self.position: dict[Value, int] = {node: i for i, node in enumerate(self.order)}
         self.edges: list[Edge] = []
         self.child_edges: list[list[int]] = [[] for _ in self.order]
         for child in self.order:
             for slot, (parent, local) in enumerate(zip(child.parents, child.local_grads, strict=True)):
                 edge = Edge(len(self.edges), parent, child, slot, local)
-                self.child_edges[self.index[parent]].append(edge.index)
+                self.child_edges[self.position[parent]].append(edge.index)
                 self.edges.append(edge)
         self.edge_of: dict[tuple[int, int], int] = {
-            (self.index[e.child], e.slot): e.index for e in self.edges
+            (self.position[e.child], e.slot): e.index for e in self.edges
         }
         # Record the pass from zero, so a leaf shows what this pass sends it
         # (not what earlier passes left there), then put every grad back.
@@ -107,14 +82,14 @@ class Trace:
                 node.grad = grad
         self.step_of: list[int] = [0] * len(self.order)
         for step in self.steps:
-            self.step_of[self.index[step.node]] = step.index
+            self.step_of[self.position[step.node]] = step.index
         # the messages a node receives, in the order they arrive
         for edges in self.child_edges:
-            edges.sort(key=lambda e: self.step_of[self.index[self.edges[e].child]])
+            edges.sort(key=lambda e: self.step_of[self.position[self.edges[e].child]])
         # message value per edge
         self.message: list[float] = [0.0] * len(self.edges)
         for step in self.steps:
-            child = self.index[step.node]
+            child = self.position[step.node]
             for slot, m in enumerate(step.messages):
                 self.message[self.edge_of[(child, slot)]] = m.value
 
@@ -122,7 +97,13 @@ class Trace:
         return len(self.steps)
 
     def name(self, node: Value) -> str:
-        return node_name(node, self.index[node])
+        """The node's label, or ``#n (op)`` with the number its drawing shows."""
+        return node_name(node, self.position[node])
+
+    def name_html(self, node: Value) -> str:
+        """`name` as HTML: scripts as ``<sub>``/``<sup>``, everything else escaped."""
+        name = self.name(node)
+        return label_html(name) if node.label else html.escape(name)
 
     def frame(self, k: int) -> Frame:
         """The state after step ``k`` (0 is the root sending its messages)."""
@@ -136,35 +117,36 @@ class Trace:
         for i in range(len(self.order)):
             terms = []
             for e in self.child_edges[i]:
-                if step_of[self.index[self.edges[e].child]] <= k:
+                if step_of[self.position[self.edges[e].child]] <= k:
                     terms.append(self.message[e])
             received.append(terms)
-        sent = [status[self.index[e.child]] for e in self.edges]
+        sent = [status[self.position[e.child]] for e in self.edges]
         return Frame(k, self.steps[k].node, status, received, sent)
 
-    def narrate(self, k: int) -> str:
-        """Step ``k`` in words and numbers."""
+    def narrate(self, k: int, markup: bool = False) -> str:
+        """Step ``k`` in words and numbers; as HTML (labels with real scripts) if ``markup``."""
+        name: Callable[[Value], str] = self.name_html if markup else self.name
         step = self.steps[k]
         node = step.node
-        name = self.name(node)
+        me, root = name(node), name(self.root)
         head = f"Step {k + 1} of {len(self.steps)}: "
         if node is self.root:
-            head += f"{name} is the root: its grad is d{name}/d{name} = 1."
+            head += f"{me} is the root: its grad is d{me}/d{me} = 1."
         else:
-            terms = [self.message[e] for e in self.child_edges[self.index[node]]]
+            terms = [self.message[e] for e in self.child_edges[self.position[node]]]
             if len(terms) > 1:
                 head += (
-                    f"{name} has received all {len(terms)} of its messages; they add up: "
+                    f"{me} has received all {len(terms)} of its messages; they add up: "
                     f"grad = {format_sum(terms)} = {format_number(step.upstream)}."
                 )
             else:
-                head += f"{name} has grad {format_number(step.upstream)}."
+                head += f"{me} has grad {format_number(step.upstream)}."
         if not step.messages:
             total = format_number(step.upstream)
-            return head + f" It is a leaf: nothing to send; ∂{self.name(self.root)}/∂{name} = {total}."
+            return head + f" It is a leaf: nothing to send; ∂{root}/∂{me} = {total}."
         sends = [
             f"{format_factor(m.local_grad)} × {format_factor(step.upstream)} = {format_number(m.value)} "
-            f"to {self.name(m.parent)}"
+            f"to {name(m.parent)}"
             for m in step.messages
         ]
         return head + " It sends " + "; ".join(sends) + "."

@@ -226,3 +226,13 @@ def test_engine_matches_pytorch(net):
             for row_w, b in zip(module.weight.grad.tolist(), biases, strict=True):
                 torch_grads += [*row_w] if b is None else [*row_w, b]
     assert [p.grad for p in net.parameters()] == pytest.approx(torch_grads, rel=1e-11, abs=1e-15)
+
+
+def test_layer_weights_and_biases_are_the_tutorials_w_jk_and_b_j():
+    net = MLP(3, [2, 1], seed=5)
+    hidden = net.layers[0]
+    assert hidden.weights() == [[w.data for w in n.w] for n in hidden.neurons]
+    assert hidden.weights()[1][2] == hidden.neurons[1].w[2].data  # row j = neuron j, column k = input k
+    assert hidden.biases() == [hidden.neurons[0].b.data, hidden.neurons[1].b.data]
+    assert MLP(3, [2, 1], seed=5, bias=False).layers[0].biases() is None
+

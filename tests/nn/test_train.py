@@ -136,3 +136,19 @@ def test_regression_targets_have_no_accuracy():
     assert history.accuracies == []
     with pytest.raises(ValueError, match="class labels"):
         accuracy(tutorial_network(), [([0.3, 0.5], [0.25, 0.75])])
+
+
+def test_fit_takes_each_batch_gradient_from_batch_gradient(monkeypatch):
+    import nn.train
+
+    calls = []
+    real = nn.train.batch_gradient
+
+    def spy(net, batch, *args, **kwargs):
+        calls.append(len(batch))
+        return real(net, batch, *args, **kwargs)
+
+    monkeypatch.setattr(nn.train, "batch_gradient", spy)
+    data = [*tutorial_samples(), *tutorial_samples()]
+    fit(tutorial_network(seed=0), data, epochs=2, batch_size=3, quiet=True)
+    assert calls == [3, 1, 3, 1]

@@ -26,11 +26,11 @@ def test_trace_frames_follow_the_backward_pass_and_leave_grads_alone():
     assert a.grad == 0.0  # tracing does not touch the grads
     assert [s.node for s in trace.steps] == [c, b, a]
     f0 = trace.frame(0)
-    assert f0.status[trace.index[c]] == "current" and f0.status[trace.index[a]] == "pending"
-    assert f0.received[trace.index[a]] == [1.0]
+    assert f0.status[trace.position[c]] == "current" and f0.status[trace.position[a]] == "pending"
+    assert f0.received[trace.position[a]] == [1.0]
     f1 = trace.frame(1)
-    assert f1.received[trace.index[a]] == [1.0, 3.0]
-    assert f1.status[trace.index[c]] == "done"
+    assert f1.received[trace.position[a]] == [1.0, 3.0]
+    assert f1.status[trace.position[c]] == "done"
 
 
 def test_narration_says_what_is_summed_and_sent():

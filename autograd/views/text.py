@@ -1,0 +1,219 @@
+r"""Every word a view prints: numbers, node names, labels as markup.
+
+Numbers are short (4 significant digits). Labels written like TeX,
+``w_{01}^{H1}`` or ``z_0^{O}``, are drawn with real subscripts and
+superscripts; any other label is shown exactly as typed.
+
+    >>> format_sum([0.5, -0.25])
+    '0.5 + (-0.25)'
+    >>> label_html("w_{01}^{H1}")
+    'w<sub>01</sub><sup>H1</sup>'
+    >>> label_html("my_var <x>")     # not TeX-like: as typed, escaped
+    'my_var &lt;x&gt;'
+    >>> label_dot("a\\")            # Graphviz reads one backslash from two
+    'a\\\\'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from ..value import Value
+
+__all__ = [
+    "MAX_LABEL_CHARS",
+    "format_factor",
+    "format_number",
+    "format_sum",
+    "label_dot",
+    "label_html",
+    "label_parts",
+    "label_plain",
+    "node_name",
+    "shorten",
+]
+
+#: Labels longer than this are shortened for display (system dot refuses
+#: HTML-like labels over 16,384 characters, markup included).
+MAX_LABEL_CHARS = 15_000
+
+# -- numbers -------------------------------------------------------------------
+
+
+def format_number(x: float) -> str:
+    """Short, readable: 4 significant digits, no exponent for everyday sizes."""
+    if x == 0:
+        return "0"
+    return f"{x:.4g}"
+
+
+def format_factor(x: float) -> str:
+    """A number inside a product: negative ones in parentheses."""
+    text = format_number(x)
+    return f"({text})" if x < 0 else text
+
+
+def format_sum(terms: list[float]) -> str:
+    """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
+    parts = []
+    for i, t in enumerate(terms):
+        text = format_number(t)
+        parts.append(f"({text})" if i and t < 0 else text)
+    return " + ".join(parts)
+
+
+# -- names -----------------------------------------------------------------------
+
+
+def node_name(node: Value, number: int) -> str:
+    """The node's label, or its number and op when it has none (``#7 (*)``).
+
+    The number is the node's position in the trace; drawings show it in
+    unlabelled nodes, so the narration's ``#7`` can be found in the picture.
+    """
+    label = checked_label(node)
+    if label:
+        return label
+    return f"#{number} ({node.op})" if node.op else f"#{number}"
+
+
+def checked_label(node: Value) -> str:
+    """``node.label``, refusing a label that is not a str with a clear error."""
+    label = node.label
+    if not isinstance(label, str):
+        raise TypeError(
+            f"the label of {node.op or 'leaf'} node with data {node.data!r} is a "
+            f"{type(label).__name__} ({label!r:.60}); labels must be str"
+        )
+    return label
+
+
+# -- labels as markup ------------------------------------------------------------
+
+# one script: _ or ^, then {text without braces or scripts} or one letter/digit
+_SCRIPT = re.compile(r"([_^])(?:\{([^{}_^]+)\}|([A-Za-z0-9]))")
+# characters no drawing can carry: shown as the Unicode "control pictures"
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, if longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _visible(text: str) -> str:
+    """Control characters and lone surrogates as visible stand-ins."""
+    text = _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group()) if m.group() != "\x7f" else 0x2421), text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def label_parts(label: str) -> list[tuple[str, str]]:
+    """A label split into ``("", text)``, ``("sub", text)`` and ``("sup", text)`` pieces.
+
+    A label is TeX-like when every ``_`` and ``^`` in it starts a script,
+    ``{...}`` or one letter or digit that is not followed by another one,
+    and it has no other brace. Anything else is one plain piece, as typed.
+
+        >>> label_parts("a^{0}_{1}")
+        [('', 'a'), ('sup', '0'), ('sub', '1')]
+        >>> label_parts("loss_fn")
+        [('', 'loss_fn')]
+    """
+    parts: list[tuple[str, str]] = []
+    text: list[str] = []
+    i, n = 0, len(label)
+    while i < n:
+        c = label[i]
+        if c in "{}":
+            return [("", label)]
+        if c not in "_^":
+            text.append(c)
+            i += 1
+            continue
+        m = _SCRIPT.match(label, i)
+        if m is None or i == 0:
+            return [("", label)]
+        if m.group(3) is not None and m.end() < n and label[m.end()].isalnum():
+            return [("", label)]  # my_var: an underscore inside a word
+        if text:
+            parts.append(("", "".join(text)))
+            text = []
+        parts.append(("sub" if m.group(1) == "_" else "sup", m.group(2) or m.group(3)))
+        i = m.end()
+    if text:
+        parts.append(("", "".join(text)))
+    return parts or [("", label)]
+
+
+def label_plain(label: str) -> str:
+    """The label as plain text fit for any drawing: shortened, controls made visible."""
+    return _visible(shorten(label))
+
+
+def label_html(label: str) -> str:
+    """The label as HTML for a browser: ``<sub>``/``<sup>`` for scripts, the rest escaped."""
+    out = []
+    for kind, text in label_parts(label_plain(label)):
+        text = html.escape(text, quote=True)
+        out.append(f"<{kind}>{text}</{kind}>" if kind else text)
+    return "".join(out)
+
+
+def dot_escape(text: str) -> str:
+    """Plain text for inside a Graphviz HTML-like label.
+
+    Markup characters are escaped, and each backslash doubled: Graphviz
+    would read ``\\G``, ``\\N``, ``\\E``... as the graph's or node's name.
+    """
+    return html.escape(_visible(text), quote=True).replace("\\", "\\\\")
+
+
+def label_dot(label: str, script_size: float | None = None) -> str:
+    """The label as markup inside a Graphviz HTML-like label (``<SUB>``/``<SUP>``).
+
+    ``script_size`` sets the point size of scripts (Graphviz draws them
+    at full size otherwise). The result goes between ``<`` and ``>``.
+    """
+
+    def markup(text: str) -> str:
+        out = []
+        for kind, piece in label_parts(text):
+            piece = dot_escape(piece)
+            if kind:
+                if script_size is not None:
+                    piece = f'<FONT POINT-SIZE="{script_size:g}">{piece}</FONT>'
+                piece = f"<{kind.upper()}>{piece}</{kind.upper()}>"
+            out.append(piece)
+        return "".join(out)
+
+    return _fitted(label, markup)
+
+
+def _fitted(text: str, markup: Callable[[str], str]) -> str:
+    """``markup(text)``, with ``text`` shortened until the markup fits dot's limit.
+
+    Escaping can make markup several times longer than the text.
+    """
+    limit = MAX_LABEL_CHARS
+    while True:
+        out = markup(shorten(text, limit))
+        if len(out) <= MAX_LABEL_CHARS or limit < 64:
+            return out
+        limit //= 2
+
+
+def attribute_text(text: str) -> str:
+    """Plain text for a quoted Graphviz attribute such as ``tooltip``.
+
+    Quotes become ``&quot;`` and backslashes are doubled, so no string can
+    end the attribute or be read as an escape like ``\\N``.
+    """
+    return _fitted(text, dot_escape)
+
+
+def dot_id(text: str) -> str:
+    """User text (a scope name) inside a DOT identifier: quotes and backslashes escaped."""
+    return _visible(text).replace("\\", "\\\\").replace('"', '\\"')
