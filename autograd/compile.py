@@ -305,7 +305,7 @@ class _Entry:
 
 def _flatten_example(x: Any, label: str, out: list[tuple[str, float]], where: str) -> Any:
     """The shape of one example argument (None: a number; a list: its items), numbers into `out`."""
-    if isinstance(x, list | tuple):
+    if isinstance(x, list | tuple) or getattr(x, "ndim", 0) > 0:  # numpy arrays too
         return [_flatten_example(item, f"{label}[{i}]", out, where) for i, item in enumerate(x)]
     if isinstance(x, Value):
         raise TypeError(f"compile: {where} {label} is a Value; example arguments are plain numbers")
