@@ -32,7 +32,8 @@ from .backprop import (
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
 from .compile import CheckError, CompileError, Program, compile
-from .value import Value, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .recording import current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .value import Value
 
 # name -> the module of autograd.views that defines it, imported on first use
 _VIEWS = {

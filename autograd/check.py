@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from .numbers import check_number
-from .value import Value, enable_grad, no_grad
+from .recording import enable_grad, no_grad
+from .value import Value
 
 __all__ = ["GradcheckError", "GradcheckResult", "gradcheck"]
 

@@ -52,7 +52,8 @@ from typing import Any, NamedTuple
 
 from .backprop import topological_order
 from .numbers import check_number, describe
-from .value import Value, enable_grad
+from .recording import enable_grad
+from .value import Value
 
 __all__ = ["OPS", "CheckError", "CompileError", "Op", "Program", "ProgramTooLargeError", "compile"]
 

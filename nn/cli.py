@@ -1,24 +1,35 @@
 """The `stepgrad` command: `stepgrad demo` (the main job) and `stepgrad train`.
 
-Bad arguments exit with status 2 and one line saying what was wrong.
+Bad arguments exit with status 2 and one line saying what was wrong, before
+any work is done; Ctrl-C exits with status 130 and the line "interrupted".
+Every file is written atomically: an interrupted run leaves no partial file.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from autograd.files import write_bytes_atomic, write_text_atomic
+
 if TYPE_CHECKING:
     from autograd import Value
+
+    from .data import Sample
 
 __all__ = ["main"]
 
 TUTORIAL_INPUT = (0.3, 0.5)
 TUTORIAL_TARGET = (1.0, 0.0)
 AGREEMENT = 1e-9
+TRAIN_FILES = ("model.json", "loss.png")
+DEMO_FILES = ("graph.svg", "backward.html")
 
 
 class UsageError(Exception):
@@ -62,11 +73,46 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stepgrad")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def check_out(out: Path, names: Sequence[str]) -> None:
+    """Refuse an ``--out`` folder that could not take ``names``, before any work is done.
+
+    The nearest folder that exists is tried with a real temporary file, so a
+    read-only place, a path under /proc or a file in the way is found now,
+    not after training. Nothing is created.
+    """
+    try:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out: {out} is a file, not a folder")
+        for name in names:
+            if (out / name).is_dir():
+                raise UsageError(f"--out: {out / name} is a folder; it is where {name} would be written")
+        existing = out
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UsageError(f"--out: {existing} is a file, so the folder {out} cannot be made there")
+        fd, probe = tempfile.mkstemp(prefix=".stepgrad-check-", dir=existing)
+    except OSError as e:
+        raise UsageError(f"--out: cannot write into {out} ({e.strerror or e})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stepgrad",
         description="Learn backpropagation with a scalar autograd engine you can read, draw and step through.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="{demo,train}")
 
     demo = sub.add_parser(
@@ -109,6 +155,7 @@ def run_demo(out: Path, seed: int) -> int:
     from .losses import squared_error
     from .matrix import compare_with_engine
 
+    check_out(out, DEMO_FILES)
     net = tutorial_network(seed=seed)
     comparison = compare_with_engine(net, TUTORIAL_INPUT, TUTORIAL_TARGET)
     # A fresh graph for the pictures, its grads from one clean backward
@@ -149,7 +196,7 @@ def _write_pictures(cost: Value, out: Path) -> int:
     n_nodes = len(topological_order(cost))
     out.mkdir(parents=True, exist_ok=True)
     try:
-        svg_path.write_text(to_svg(cost), encoding="utf-8")
+        write_text_atomic(svg_path, to_svg(cost))
         print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
         save_steps_html(cost, html_path)
     except RuntimeError as e:  # no Graphviz `dot`: the message says how to install it
@@ -165,6 +212,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .optim import SGD
     from .train import fit
 
+    check_out(args.out, TRAIN_FILES)
     if args.data in DATASETS and args.data != "tutorial":
         data = DATASETS[args.data]()
     else:
@@ -179,6 +227,7 @@ def run_train(args: argparse.Namespace) -> int:
         activation=[args.activation] * len(args.layers) + ["sigmoid"],
         seed=args.seed,
     )
+    print(f"training {net} on {len(data)} samples for {args.epochs} epochs", flush=True)
     try:
         history = fit(
             net,
@@ -193,18 +242,54 @@ def run_train(args: argparse.Namespace) -> int:
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)
         return 1
+    png = _loss_plot_png(history.losses)  # drawn before anything is written
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.json"
     net.save(model_path)
     plot_path = args.out / "loss.png"
-    _plot_losses(history.losses, plot_path)
+    write_bytes_atomic(plot_path, png)
     acc = f", accuracy {history.accuracies[-1]:.1%}" if history.accuracies else ""
     print(f"{net}: final loss {history.losses[-1]:.5g}{acc}")
     print(f"wrote {model_path} and {plot_path}")
+    warning = _no_progress(history.losses, history.accuracies, data, args.lr)
+    if warning:
+        print(f"stepgrad train: warning: {warning}", file=sys.stderr)
     return 0
 
 
+def _no_progress(
+    losses: Sequence[float], accuracies: Sequence[float], data: Sequence[Sample], lr: float
+) -> str | None:
+    """What says the run learned nothing, and what to try; None if it learned.
+
+    Either the loss never went down (the steps overshoot: a smaller
+    learning rate), or the accuracy is at chance, what always answering the
+    most common target would score (steps too large, or too few of them).
+    """
+    if len(losses) > 1 and not losses[-1] < losses[0]:
+        return (
+            f"the loss did not go down ({losses[0]:.5g} in the first epoch, {losses[-1]:.5g} in the last); "
+            f"try a smaller --lr than {lr:g}"
+        )
+    if accuracies:
+        counts: dict[tuple[float, ...], int] = {}
+        for _, y in data:
+            counts[tuple(y)] = counts.get(tuple(y), 0) + 1
+        chance = max(counts.values()) / len(data)
+        if accuracies[-1] <= chance:
+            return (
+                f"accuracy {accuracies[-1]:.1%} is no better than chance ({chance:.1%}); "
+                f"try a smaller --lr than {lr:g}, or more --epochs"
+            )
+    return None
+
+
 def _plot_losses(losses: Sequence[float], path: Path) -> None:
+    """The loss curve as a PNG at ``path``, written atomically."""
+    write_bytes_atomic(path, _loss_plot_png(losses))
+
+
+def _loss_plot_png(losses: Sequence[float]) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -217,23 +302,29 @@ def _plot_losses(losses: Sequence[float], path: Path) -> None:
     ax.set_yscale("log")
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
+    return buffer.getvalue()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `stepgrad` console script; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
-        if args.command == "demo":
-            return run_demo(args.out, args.seed)
-        return run_train(args)
-    except (UsageError, ValueError, OSError) as e:
-        parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        try:
+            if args.command == "demo":
+                return run_demo(args.out, args.seed)
+            return run_train(args)
+        except (UsageError, ValueError, OSError) as e:
+            parser.exit(2, f"stepgrad {args.command}: error: {e}\n")
+    except KeyboardInterrupt:  # Ctrl-C: files are written atomically, so none is left half-written
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ A dataset is a list of ``(inputs, targets)`` pairs of float lists.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import random
+import re
 from pathlib import Path
 
 __all__ = ["Dataset", "circles", "load_csv", "moons", "tutorial_samples", "xor", "DATASETS"]
@@ -66,50 +68,79 @@ DATASETS = {"xor": xor, "moons": moons, "circles": circles, "tutorial": tutorial
 def load_csv(path: str | Path, n_inputs: int) -> Dataset:
     """Rows of numbers: the first ``n_inputs`` columns are inputs, the rest targets.
 
-    A first row that is not numeric is taken as a header. Blank lines and
-    lines starting with ``#`` are skipped. Errors name the file and line.
+    The first row is a header only if none of its cells is a number; a row
+    with some numbers is data, and a cell that is not a number is an error
+    (``0.1,O.2,1`` is a typo, not a header). Numbers are plain decimals as
+    ``float`` writes them (``1_000`` is refused). A UTF-8 byte order mark is
+    skipped. Blank lines and lines starting with ``#`` are skipped. Every
+    error is one ValueError naming the file and line.
     """
     if n_inputs < 1:
         raise ValueError(f"load_csv: n_inputs must be at least 1, got {n_inputs}")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ValueError(f"{path}: cannot read ({e.strerror})") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a text CSV file") from None
+    text = _read_text(path)
     data: Dataset = []
     n_columns: int | None = None
-    for line_no, row in enumerate(csv.reader(text.splitlines()), start=1):
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:  # a field over csv.field_size_limit(), a stray quote, ...
+            raise ValueError(f"{path}, line {reader.line_num}: not a CSV row ({e})") from None
+        line_no = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
-        try:
-            numbers = [float(cell) for cell in row]
-        except ValueError:
-            if line_no == 1 or (n_columns is None and not data):
-                n_columns = len(row)  # a header row
-                continue
-            bad = next(cell for cell in row if not _is_number(cell))
-            raise ValueError(f"{path}, line {line_no}: {bad.strip()!r} is not a number") from None
-        if any(not math.isfinite(x) for x in numbers):
-            raise ValueError(f"{path}, line {line_no}: every value must be finite, got {row!r}")
+        numbers = [_number(cell) for cell in row]
+        if n_columns is None and not data and all(x is None for x in numbers):
+            n_columns = len(row)  # a header: not one of its cells is a number
+            continue
+        for cell, x in zip(row, numbers, strict=True):
+            if x is None:
+                raise ValueError(f"{path}, line {line_no}: {_shorten(cell.strip())!r} is not a number")
+        values = [x for x in numbers if x is not None]
+        if any(not math.isfinite(x) for x in values):
+            raise ValueError(f"{path}, line {line_no}: every value must be finite, got {_shorten(','.join(row))!r}")
         if n_columns is None:
-            n_columns = len(numbers)
-        if len(numbers) != n_columns:
-            raise ValueError(f"{path}, line {line_no}: expected {n_columns} columns, got {len(numbers)}")
-        if len(numbers) <= n_inputs:
+            n_columns = len(values)
+        if len(values) != n_columns:
+            raise ValueError(f"{path}, line {line_no}: expected {n_columns} columns, got {len(values)}")
+        if len(values) <= n_inputs:
             raise ValueError(
-                f"{path}, line {line_no}: {len(numbers)} columns leave no target after {n_inputs} inputs"
+                f"{path}, line {line_no}: {len(values)} columns leave no target after {n_inputs} inputs"
             )
-        data.append((numbers[:n_inputs], numbers[n_inputs:]))
+        data.append((values[:n_inputs], values[n_inputs:]))
     if not data:
         raise ValueError(f"{path}: no data rows (the file is empty or has only a header)")
     return data
 
 
-def _is_number(cell: str) -> bool:
+def _read_text(path: Path) -> str:
+    """The file as text, without a UTF-8 byte order mark; errors name the file (and line)."""
     try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ValueError(f"{path}, line {line}: not UTF-8 text, so not a CSV file") from None
+
+
+# A plain decimal, as float() and every spreadsheet write it: no `_`, no
+# non-ASCII digits, no hex. nan and inf are numbers too (and refused later as not finite).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:nan|inf|infinity)", re.I)
+
+
+def _number(cell: str) -> float | None:
+    """The number in ``cell``, or None if it is not one."""
+    text = cell.strip()
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    return float(text)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

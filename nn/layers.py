@@ -321,7 +321,12 @@ class MLP(Module):
 
     @classmethod
     def load(cls, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> MLP:
-        """A network saved with `save()`; a bad file is a ValueError naming the file and the key."""
+        """A network saved with `save()`; a bad file is a ValueError naming the file and the key.
+
+        The whole file is checked before anything is built. ``limits``
+        (`nn.serialize.Limits`: a million parameters, 64 MiB by default) bounds
+        what a file may ask for; pass a larger one to load a larger network.
+        """
         return load_file(path, lambda state: cls.from_state_dict(state, limits), limits)
 
     def load_weights(self, path: str | Path) -> None:

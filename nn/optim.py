@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value, no_grad, zero_grad
+from autograd.numbers import check_number
 
 __all__ = ["SGD"]
 
@@ -30,15 +31,15 @@ class SGD:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"SGD: parameter {i} is a {type(p).__name__}, not a Value")
-        if isinstance(lr, bool) or not isinstance(lr, int | float) or not math.isfinite(lr) or lr <= 0:
+        if not _finite(lr) > 0:
             raise ValueError(
                 f"SGD: lr must be a positive finite number, got {lr!r} "
                 "(the tutorial's r < 0 corresponds to lr = -r)"
             )
-        if not 0.0 <= momentum < 1.0:
+        if not 0.0 <= _finite(momentum) < 1.0:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        self.lr = float(lr)
-        self.momentum = float(momentum)
+        self.lr = _finite(lr)
+        self.momentum = _finite(momentum)
         self._velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -75,3 +76,11 @@ class SGD:
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""
         zero_grad(self.params)
+
+
+def _finite(x: object) -> float:
+    """``x`` as a float if it is a finite real number (numpy scalars too, as `Value` takes them), else NaN."""
+    try:
+        return check_number(x, "SGD")
+    except (TypeError, ValueError, OverflowError):
+        return math.nan

@@ -1,13 +1,14 @@
 """Saving networks as JSON, never pickle: a model file holds numbers and runs no code.
 
-One state format, one reader. Every network part's ``state_dict()`` is plain
-JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``, an MLP
-gives its config and its weight matrices (see `mlp_state`), which is what
-`MLP.save` writes. Reading goes the other way, always in the same order:
+All state code lives here, with one number check (`autograd.numbers`) and
+one all-or-nothing `assign`. Every network part's ``state_dict()`` is plain
+JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``; an
+MLP gives its config and its weight matrices (see `mlp_state`), which is
+what `MLP.save` writes. Reading a model file is always these steps:
 
-1. `read_json`: at most ``limits.max_file_bytes`` bytes, parsed; any fault
-   (truncated, nested too deeply, a 5,000-digit integer) is a ValueError
-   naming the file;
+1. `read_json`: at most ``limits.max_file_bytes`` bytes and about as many
+   JSON values as ``limits.max_parameters``, parsed; any fault (truncated,
+   nested too deeply, a 5,000-digit integer) is a ValueError naming the file;
 2. `read_config`: the keys, their types and the network's size, checked
    against `Limits` before anything is allocated;
 3. `layer_values`: every weight and bias, each shape checked against the
@@ -60,7 +61,7 @@ STATE_FORMAT = "stepgrad.MLP"
 STATE_VERSION = 1
 _ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")  # nn.layers.ACTIVATIONS, without the import cycle
 _KEYS = ("format", "version", "n_inputs", "layer_sizes", "activations", "bias", "layers")
-_MAX_INT_DIGITS = 30  # no size in a model file needs more; a 5,000-digit integer is refused while parsing
+_MAX_INT_DIGITS = 309  # the largest finite float has 309 digits; longer integers are refused while parsing
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Limits:
     """How large a model file may be; checked before anything is built.
 
     The defaults hold every network this project trains with room to spare
-    (a million parameters is a few hundred MB of Values). Pass your own to
+    (a million parameters is over 100 MB of Values). Pass your own to
     load something larger: ``MLP.load(path, limits=Limits(max_parameters=10**7))``.
     """
 
@@ -143,6 +144,15 @@ def read_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
             f"{path}: larger than {limits.max_file_bytes} bytes, the limit for a model file "
             "(pass limits=Limits(max_file_bytes=...) to load it anyway)"
         )
+    # Parsed, a JSON value costs tens of bytes: a file of "[],[],..." would
+    # take twenty times its size. A model file holds about one value per
+    # parameter (and fewer lists than that), so count them before parsing.
+    n_values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
+    if n_values > 4 * limits.max_parameters + 1000:
+        raise ValueError(
+            f"{path}: {n_values:,} JSON values, more than a network of at most "
+            f"{limits.max_parameters:,} parameters holds (pass limits=Limits(max_parameters=...) to load it anyway)"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -183,29 +193,44 @@ def _parse_int(digits: str) -> int:
 def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config:
     """The network ``state`` describes, or a ValueError naming the first bad key.
 
-    Checks the keys and their types, then that the network fits ``limits``
-    (None: the caller compares it with a network that exists); nothing is
-    built, so a 119-byte file asking for 10^10 weights is refused at once.
+    Checks the size first, that the network fits ``limits`` (None: the
+    caller compares it with a network that exists), then every other key
+    and its type. Nothing is built, so a 119-byte file asking for 10^10
+    weights is refused at once.
     """
     if not isinstance(state, dict):
         raise ValueError(f"state_dict: expected a JSON object, got {type(state).__name__}")
-    for key in ("format", "n_inputs", "layer_sizes", "activations", "layers"):
+    # The size first: whatever else is wrong, a file asking for too much is told so.
+    for key in ("format", "n_inputs", "layer_sizes"):
         if key not in state:
             raise ValueError(f"state_dict: missing key {key!r}")
-    for key in state:
-        if key not in _KEYS:
-            raise ValueError(f"state_dict: unknown key {_short(key)}; a model file has {', '.join(_KEYS)}")
     if state["format"] != STATE_FORMAT:
         raise ValueError(f"state_dict['format']: expected {STATE_FORMAT!r}, got {_short(state['format'])}")
-    version = state.get("version", STATE_VERSION)
-    if type(version) is not int or version != STATE_VERSION:
-        raise ValueError(f"state_dict['version']: expected {STATE_VERSION}, got {_short(version)}")
     n_inputs = state["n_inputs"]
     if type(n_inputs) is not int or n_inputs < 1:
         raise ValueError(f"state_dict['n_inputs']: expected a positive integer, got {_short(n_inputs)}")
     sizes = state["layer_sizes"]
     if not isinstance(sizes, list) or not sizes or any(type(s) is not int or s < 1 for s in sizes):
         raise ValueError(f"state_dict['layer_sizes']: expected a list of positive integers, got {_short(sizes)}")
+    bias = state.get("bias", True)
+    if not isinstance(bias, bool):
+        raise ValueError(f"state_dict['bias']: expected true or false, got {_short(bias)}")
+    n_parameters = Config(n_inputs, sizes, [], bias).n_parameters
+    if limits is not None and n_parameters > limits.max_parameters:
+        raise ValueError(
+            f"state_dict['layer_sizes']: {n_inputs} inputs and layers of {_short(sizes)} make "
+            f"{n_parameters:,} parameters, over the limit of {limits.max_parameters:,} "
+            "(pass limits=Limits(max_parameters=...) to load it anyway)"
+        )
+    for key in ("activations", "layers"):
+        if key not in state:
+            raise ValueError(f"state_dict: missing key {key!r}")
+    for key in state:
+        if key not in _KEYS:
+            raise ValueError(f"state_dict: unknown key {_short(key)}; a model file has {', '.join(_KEYS)}")
+    version = state.get("version", STATE_VERSION)
+    if type(version) is not int or version != STATE_VERSION:
+        raise ValueError(f"state_dict['version']: expected {STATE_VERSION}, got {_short(version)}")
     activations = state["activations"]
     if not isinstance(activations, list) or len(activations) != len(sizes):
         raise ValueError(
@@ -217,16 +242,7 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
             raise ValueError(
                 f"state_dict['activations'][{i}]: expected one of {', '.join(_ACTIVATIONS)}, got {_short(a)}"
             )
-    bias = state.get("bias", True)
-    if not isinstance(bias, bool):
-        raise ValueError(f"state_dict['bias']: expected true or false, got {_short(bias)}")
     config = Config(n_inputs, list(sizes), list(activations), bias)
-    if limits is not None and config.n_parameters > limits.max_parameters:
-        raise ValueError(
-            f"state_dict['layer_sizes']: {n_inputs} inputs and layers of {_short(sizes)} make "
-            f"{config.n_parameters:,} parameters, over the limit of {limits.max_parameters:,} "
-            "(pass limits=Limits(max_parameters=...) to load it anyway)"
-        )
     return config
 
 

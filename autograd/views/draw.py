@@ -28,9 +28,9 @@ import graphviz
 from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
 from .render import render, render_svg
-from .style import COLOURS, edge_look, node_look, role
+from .style import COLOURS, edge_look, node_look, op_fill, role
 from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
-from .trace import CURRENT, Frame, Trace
+from .trace import Frame, Trace
 
 __all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
 
@@ -56,7 +56,7 @@ class Graph(graphviz.Digraph):
     """
 
     def _repr_image_svg_xml(self) -> str:
-        return render_svg(self.source)
+        return self.svg()
 
     def svg(self) -> str:
         """The drawing as SVG text, scaled to fit the width of its container."""
@@ -218,7 +218,7 @@ class _Drawer:
         Putting each edge's text in the row it enters keeps every label next
         to its own edge, and two edges from one node (``a * a``) apart.
         """
-        fill = COLOURS["current"] if self.frame and self.frame.status[i] == CURRENT else COLOURS["op"]
+        fill = op_fill(self.frame, i)
         op = node.op
         if not isinstance(op, str):
             raise TypeError(f"draw: the op of node #{i} is a {type(op).__name__}, not a str")
@@ -396,11 +396,14 @@ class _Drawer:
             cells += (
                 f'<TR><TD><FONT COLOR="{COLOURS["message"]}">→</FONT></TD>'
                 f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["message"]}">message being sent</FONT></TD></TR>'
+                f'<TR><TD><FONT COLOR="{COLOURS["incoming"]}">→</FONT></TD>'
+                f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["incoming"]}">messages being added up</FONT></TD></TR>'
                 f'<TR><TD><FONT COLOR="{COLOURS["muted"]}">⇢</FONT></TD>'
                 f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["muted"]}">message still pending</FONT></TD></TR>'
             )
         cells += (
-            '<TR><TD COLSPAN="2" ALIGN="LEFT">edges: ∂ local, then local × upstream = message</TD></TR>'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT">an op has one row per input, where its edge ends:</TD></TR>'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT">∂ local, then local × upstream = message</TD></TR>'
         )
         self.graph.node(
             "legend",
@@ -431,8 +434,23 @@ def count_nodes(root: Value, limit: int) -> int:
     return min(len(seen), limit + 1)
 
 
+def check_size(root: Value, max_nodes: int) -> None:
+    """Refuse a graph of more than ``max_nodes`` nodes before anything is recorded.
+
+    The count is a walk that stops early, so a huge graph is refused at once.
+    """
+    n = count_nodes(root, _walk_limit(max_nodes))
+    if n > max_nodes:
+        raise _too_large(n, max_nodes)
+
+
+def _walk_limit(max_nodes: int) -> int:
+    """How far `draw` counts before refusing: the exact size up to here, "more than" beyond."""
+    return max(10 * max_nodes, 10_000)
+
+
 def _too_large(n: int, max_nodes: int) -> GraphTooLargeError:
-    if n > 10 * max_nodes and n > 100_000:
+    if n > _walk_limit(max_nodes):
         return GraphTooLargeError(
             f"draw: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
             'can show readably. Pass collapse=True to draw each cluster (scope) as one box, or view="network" '
@@ -471,11 +489,7 @@ def draw(
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
     if trace is None and not collapse:
-        # count first, with a walk that stops early: a huge graph is refused
-        # before anything is recorded
-        n = count_nodes(root, max(10 * max_nodes, 100_000))
-        if n > max_nodes:
-            raise _too_large(n, max_nodes)
+        check_size(root, max_nodes)
     trace = trace if trace is not None else Trace(root)
     if len(trace.order) > max_nodes and not collapse:
         raise _too_large(len(trace.order), max_nodes)

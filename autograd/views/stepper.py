@@ -26,8 +26,8 @@ from typing import Any
 
 from ..files import write_text_atomic
 from ..value import Value
-from .draw import DEFAULT_MAX_NODES, draw
-from .style import edge_look, node_look
+from .draw import DEFAULT_MAX_NODES, check_size, draw
+from .style import edge_look, node_look, op_fill
 from .text import label_html
 from .trace import Trace
 
@@ -40,10 +40,8 @@ def _states(trace: Trace, k: int, parameters: set[Value]) -> tuple[list[list[Any
     nodes = []
     for i, node in enumerate(trace.order):
         look = node_look(trace, frame, i, parameters)
-        op_fill = None
-        if node.parents:
-            op_fill = "#f6b26b" if frame.status[i] == "current" else "#f3f3f3"
-        nodes.append([i, look.fill, look.width, look.text, look.colour, op_fill])
+        op = op_fill(frame, i) if node.parents else None
+        nodes.append([i, look.fill, look.width, look.text, look.colour, op])
     edges = []
     for e in range(len(trace.edges)):
         look = edge_look(trace, frame, e)
@@ -111,6 +109,7 @@ def steps_html(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> str:
     """The step-through page as HTML text (see `save_steps_html`)."""
+    check_size(root, max_nodes)
     trace = Trace(root)
     params = list(parameters)
     # lay out once, at the last step, where every label is at its longest;
@@ -156,7 +155,8 @@ _NUMBER = re.compile(r"-?[0-9]*\.?[0-9]+(?:e-?[0-9]+)?")
 
 
 def _shape(group: ET.Element) -> ET.Element | None:
-    for child in group:
+    """The node's outline: the first path or polygon inside (a tooltip wraps it in a link)."""
+    for child in group.iter():
         if child.tag in (f"{{{_SVG_NS}}}path", f"{{{_SVG_NS}}}polygon"):
             return child
     return None
@@ -200,7 +200,7 @@ class _Painter:
     def _edge(self, e: list[Any]) -> None:
         g = self.by_id.get(f"e{e[0]}")
         if g is not None:
-            for shape in g:
+            for shape in g.iter():
                 if shape.tag.endswith("path") or shape.tag.endswith("polygon"):
                     shape.set("stroke", e[2])
                     shape.set("stroke-width", e[4])
@@ -249,6 +249,8 @@ class Stepper:
                 "save_steps_html() needs nothing extra"
             ) from None
         self.root = root
+        if not draw_options.get("collapse"):
+            check_size(root, draw_options.get("max_nodes", DEFAULT_MAX_NODES))
         self.trace = Trace(root)
         self.parameters = list(parameters)
         self.draw_options = draw_options
@@ -265,9 +267,13 @@ class Stepper:
         self.previous_button.on_click(lambda _: self._move(-1))
         self.next_button.on_click(lambda _: self._move(+1))
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="640px"))
+        self.full_size = widgets.ToggleButton(
+            value=False, description="full size", tooltip="the drawing at its own size, scrolled; else fit the width"
+        )
         self.slider.observe(lambda change: self._show(change["new"]), names="value")
-        controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider])
+        self.full_size.observe(lambda _: self._show(self.value), names="value")
+        controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider, self.full_size])
         self.widget = widgets.VBox([controls, self.narration, self.picture])
         self._show(0)
 
@@ -297,7 +303,10 @@ class Stepper:
     def _show(self, k: int) -> None:
         say = html.escape(self.trace.narrate(k), quote=True)
         self.narration.value = f"<p style='font-size:14px' title=\"{say}\">{self.trace.narrate(k, markup=True)}</p>"
-        self.picture.value = self.frame_svg(k)
+        svg = self.frame_svg(k)
+        if self.full_size.value:  # the drawing's own width in points, scrolled inside the widget
+            svg = re.sub(r'width="100%" style="max-width: ([0-9.]+pt)"', r'width="\1"', svg, count=1)
+        self.picture.value = svg
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -21,7 +21,7 @@ from ..value import Value
 from .text import format_factor, format_number, format_sum
 from .trace import CURRENT, PENDING, Frame, Trace
 
-__all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "grad_text", "node_look", "role"]
+__all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "grad_text", "node_look", "op_fill", "role"]
 
 #: What each colour means; the legend is drawn from this table.
 COLOURS = {
@@ -40,6 +40,7 @@ COLOURS = {
     "border_computed": "#666666",
     "muted": "#999999",
     "op": "#f3f3f3",
+    "current_op": "#fce5cd",  # the op of the node being processed: light, so its orange messages read
 }
 
 # Sums of more terms than this are cut in the picture (the narration and
@@ -134,6 +135,11 @@ def node_look(trace: Trace, frame: Frame | None, i: int, parameters: set[Value])
     if kind != "computed":
         width = max(width, 2.0)
     return NodeLook(fill, f"{width:g}", text, grad_colour(grad))
+
+
+def op_fill(frame: Frame | None, i: int) -> str:
+    """The fill of node ``i``'s op node: lit while node ``i`` is being processed."""
+    return COLOURS["current_op"] if frame is not None and frame.status[i] == CURRENT else COLOURS["op"]
 
 
 def message_text(trace: Trace, e: int) -> str:

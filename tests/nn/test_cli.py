@@ -151,3 +151,120 @@ def test_diverging_training_fails_with_one_line_suggesting_a_smaller_lr(tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("stepgrad train: error: training diverged:")
     assert err[0].endswith("try a smaller --lr")
+
+
+def test_version_prints_the_package_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"stepgrad {version('stepgrad')}"
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "under /proc", "/proc", "a folder named model.json"])
+def test_a_bad_out_is_refused_before_any_training(tmp_path, monkeypatch, capsys, where):
+    import nn.train
+
+    (tmp_path / "file").write_text("not a folder")
+    (tmp_path / "busy" / "model.json").mkdir(parents=True)
+    out = {
+        "a file": tmp_path / "file",
+        "under a file": tmp_path / "file" / "out",
+        "under /proc": "/proc/stepgrad-out",
+        "/proc": "/proc",
+        "a folder named model.json": tmp_path / "busy",
+    }[where]
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started before --out was checked")
+
+    monkeypatch.setattr(nn.train, "fit", never)
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--data", "xor", "--out", str(out), "--quiet"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("stepgrad train: error: --out:")
+
+
+def test_a_bad_out_is_refused_before_the_demo_computes_anything(tmp_path, capsys):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--out", str(tmp_path / "file")])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    expected = f"stepgrad demo: error: --out: {tmp_path / 'file'} is a file, not a folder"
+    assert captured.err.strip().splitlines() == [expected]
+
+
+def test_ctrl_c_during_training_prints_interrupted_exits_130_and_writes_nothing(tmp_path):
+    import select
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    # Ctrl-C as in a terminal, even where this test runs with SIGINT ignored (a background job)
+    code = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from nn.cli import main\n"
+        f"sys.exit(main(['train', '--data', 'moons', '--epochs', '100000', '--out', {str(out)!r}]))\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # wait for the line that says training started (a guard of 60 s for a run that never says it)
+        ready, _, _ = select.select([child.stdout], [], [], 60)
+        first = child.stdout.readline() if ready else ""
+        time.sleep(0.2)  # well inside the epochs
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert first.startswith("training MLP(2-16-16-1")
+    assert stderr == "interrupted\n" and "wrote" not in stdout
+    assert child.returncode == 130
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["--lr", "1e6"], ["--activation", "relu", "--lr", "50"]])
+def test_a_run_that_learns_nothing_warns_and_suggests_a_smaller_lr(tmp_path, capsys, args):
+    assert main(["train", "--data", "moons", "--epochs", "30", *args, "--out", str(tmp_path), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("stepgrad train: warning: ")
+    assert "try a smaller --lr" in err[0]
+    assert "final loss" in captured.out
+
+
+def test_a_run_that_learns_gives_no_warning(tmp_path, capsys):
+    args = ["train", "--data", "xor", "--layers", "4", "--epochs", "40", "--lr", "0.5", "--out", str(tmp_path)]
+    assert main([*args, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_csv_field_too_long_is_one_line_naming_file_and_line(tmp_path):
+    data = tmp_path / "long.csv"
+    data.write_text("0.1,0.2,1\n0.3," + "9" * 140_000 + ",0\n")
+    done = run("train", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "long.csv, line 2: not a CSV row" in done.stderr
+
+
+def test_accuracy_no_better_than_always_answering_the_commonest_class_is_a_warning():
+    from nn.cli import _no_progress
+
+    data = [([0.0], [1.0])] * 3 + [([1.0], [0.0])]  # always answering 1 scores 75%
+    assert _no_progress([0.5, 0.4], [0.5, 0.75], data, 0.1) == (
+        "accuracy 75.0% is no better than chance (75.0%); try a smaller --lr than 0.1, or more --epochs"
+    )
+    assert _no_progress([0.5, 0.4], [0.5, 1.0], data, 0.1) is None
+    assert _no_progress([0.5, 0.5], [0.5, 1.0], data, 2.0) == (
+        "the loss did not go down (0.5 in the first epoch, 0.5 in the last); try a smaller --lr than 2"
+    )
+    assert _no_progress([0.5], [], [([0.0], [0.3])], 0.1) is None  # one epoch of regression: nothing to compare

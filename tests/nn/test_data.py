@@ -56,3 +56,38 @@ def test_load_csv_errors_name_file_and_line(tmp_path, text, message):
 def test_load_csv_of_a_missing_file_names_it(tmp_path):
     with pytest.raises(ValueError, match=r"missing\.csv: cannot read"):
         load_csv(tmp_path / "missing.csv", 2)
+
+
+def test_load_csv_skips_a_utf8_byte_order_mark(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"\xef\xbb\xbf0.1,0.2,1\n0.3,0.4,0\n")
+    assert load_csv(path, 2) == [([0.1, 0.2], [1.0]), ([0.3, 0.4], [0.0])]
+    path.write_bytes(b"\xef\xbb\xbfx1,x2,y\n0.3,0.4,0\n")
+    assert load_csv(path, 2) == [([0.3, 0.4], [0.0])]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("0.1,O.2,1\n0.3,0.4,0\n", r"d\.csv, line 1: 'O\.2' is not a number"),  # a typo, not a header
+        ("x1,0.2,y\n0.3,0.4,0\n", r"d\.csv, line 1: 'x1' is not a number"),
+        ("0.1,0.2,1\n1_000,0.4,0\n", r"d\.csv, line 2: '1_000' is not a number"),
+        ("0.1,0.2,1\n0x10,0.4,0\n", r"line 2: '0x10' is not a number"),
+        ("0.1,0.2,1\n\u0661,0.4,0\n", r"line 2: '\u0661' is not a number"),  # an Arabic-Indic digit
+        ("0.1,0.2,1\n0.3,0.4,inf\n", r"line 2: every value must be finite"),
+        ("0.1,0.2,1\n0.1,0.2,\"" + "9" * 140_000 + "\"\n", r"d\.csv, line 2: not a CSV row \(field larger"),
+        ("# data\n0.1,0.2,1\n0.3,\"0.4\n", r"d\.csv, line 3: not a CSV row"),
+    ],
+)
+def test_load_csv_refuses_what_is_not_plainly_a_number_naming_file_and_line(tmp_path, text, message):
+    path = tmp_path / "d.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_csv(path, 2)
+
+
+def test_load_csv_of_a_file_that_is_not_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"0.1,0.2,1\n0.3,\xff,0\n")
+    with pytest.raises(ValueError, match=r"d\.csv, line 2: not UTF-8"):
+        load_csv(path, 2)

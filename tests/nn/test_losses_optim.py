@@ -129,3 +129,16 @@ def test_sgd_update_records_no_graph():
     (w * 3).backward()
     SGD([w], lr=0.1).step()
     assert w.parents == () and w.op == ""
+
+
+def test_sgd_takes_numpy_scalars_as_value_does():
+    np = pytest.importorskip("numpy")
+    w = Value(1.0)
+    w.grad = 2.0
+    opt = SGD([w], lr=np.float32(0.25), momentum=np.float64(0.5))
+    assert (opt.lr, opt.momentum) == (0.25, 0.5) and type(opt.lr) is float
+    opt.step()
+    assert w.data == 0.5
+    for bad in ("0.1", True, float("nan"), 10**400, np.array([0.1])):
+        with pytest.raises(ValueError, match="lr must be a positive finite number"):
+            SGD([w], lr=bad)

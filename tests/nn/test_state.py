@@ -130,3 +130,108 @@ def test_a_single_layer_saves_its_parameters_by_label_and_refuses_a_missing_one(
     with pytest.raises(ValueError, match=r"missing key 'b_2\^\{O\}'"):
         fresh.load_state_dict(state)
     assert [p.data for p in fresh.parameters()] == before  # w_{00} was not taken either
+
+
+BOMB = (
+    '{"format":"stepgrad.MLP","n_inputs":2,"layer_sizes":[100000,100000,1],'
+    '"activations":["relu","relu","linear"],"layers":{}}'
+)
+
+
+def test_a_model_file_asking_for_a_huge_network_is_refused_before_anything_is_built(tmp_path, monkeypatch):
+    path = tmp_path / "bomb.json"
+    path.write_text(BOMB)
+
+    def never(*args, **kwargs):
+        raise AssertionError("a network was built before the file was checked")
+
+    monkeypatch.setattr(MLP, "__init__", never)
+    with pytest.raises(ValueError, match=r"bomb\.json: state_dict\['layer_sizes'\]: .*10,000,500,001 parameters"):
+        MLP.load(path)
+
+
+def test_the_size_limit_is_documented_and_can_be_raised(tmp_path):
+    from nn.serialize import DEFAULT_LIMITS, Limits
+
+    net = MLP(2, [3, 1], seed=0)  # 13 parameters
+    path = tmp_path / "model.json"
+    net.save(path)
+    with pytest.raises(ValueError, match=r"13 parameters, over the limit of 12"):
+        MLP.load(path, limits=Limits(max_parameters=12))
+    assert len(MLP.load(path, limits=Limits(max_parameters=13)).parameters()) == 13
+    assert DEFAULT_LIMITS.max_parameters == 1_000_000
+    with pytest.raises(ValueError, match=r"model\.json: larger than 100 bytes"):
+        MLP.load(path, limits=Limits(max_file_bytes=100))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"format": "stepgrad.MLP", "n_inputs": 1' + "0" * 5000 + "}", "an integer of 5001 digits"),
+        ('{"n_inputs": -' + "9" * 5000 + "}", "an integer of 5000 digits"),
+    ],
+)
+def test_hostile_json_is_a_value_error_naming_the_file(tmp_path, text, message):
+    path = tmp_path / "hostile.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=rf"hostile\.json: .*{message}"):
+        MLP.load(path)
+    with pytest.raises(ValueError, match=rf"hostile\.json: .*{message}"):
+        tutorial_network().load_weights(path)
+
+
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (("layers", "H3"), {"weights": [[0.0]]}, r"\['layers'\]: unknown layer 'H3'"),
+        (("layers", "O", "extra"), 1, r"\['layers'\]\['O'\]: unknown key 'extra'"),
+        (("pickle",), "os.system", r": unknown key 'pickle'"),
+        (("n_inputs",), 2.0, r"\['n_inputs'\]: expected a positive integer"),
+        (("n_inputs",), True, r"\['n_inputs'\]: expected a positive integer"),
+        (("layer_sizes",), [], r"\['layer_sizes'\]: expected a list of positive integers"),
+        (("activations",), ["sigmoid", "swish", "sigmoid"], r"\['activations'\]\[1\]: expected one of"),
+        (("activations",), ["sigmoid"], r"\['activations'\]: expected a list of 3 names"),
+        (("bias",), "yes", r"\['bias'\]: expected true or false"),
+        pytest.param(
+            ("layers", "H2", "weights", 0, 0),
+            2 * 10**308,  # an integer past the largest float
+            r"\['layers'\]\['H2'\]\['weights'\]\[0\]\[0\]: expected a finite number",
+            id="integer-too-large-for-a-float",
+        ),
+    ],
+)
+def test_a_model_file_is_checked_whole_naming_the_file_and_the_key(tmp_path, path, value, message):
+    file = tmp_path / "model.json"
+    file.write_text(json.dumps(corrupt(tutorial_network(seed=4).state_dict(), path, value)))
+    with pytest.raises(ValueError, match=rf"model\.json: state_dict{message}"):
+        MLP.load(file)
+
+
+def test_a_file_of_many_small_values_is_refused_before_parsing(tmp_path):
+    from nn.serialize import Limits
+
+    path = tmp_path / "lists.json"
+    path.write_text("[" + "[]," * 2000 + "[]]")  # 6 kB that would parse into 2,001 lists
+    with pytest.raises(ValueError, match=r"lists\.json: 4,002 JSON values, more than a network of at most 10 param"):
+        MLP.load(path, limits=Limits(max_parameters=10))
+
+
+def test_a_large_network_loads_at_exactly_its_own_size_limit(tmp_path):
+    from nn.serialize import Limits
+
+    net = MLP(3, [300, 200, 2], seed=0, bias=True)
+    n = len(net.parameters())
+    path = tmp_path / "model.json"
+    net.save(path)
+    loaded = MLP.load(path, limits=Limits(max_parameters=n))
+    assert [p.data for p in loaded.parameters()] == [p.data for p in net.parameters()]
+    with pytest.raises(ValueError, match="over the limit"):
+        MLP.load(path, limits=Limits(max_parameters=n - 1))
+
+
+def test_a_huge_network_is_refused_for_its_size_whatever_else_the_file_lacks(tmp_path):
+    path = tmp_path / "bomb.json"
+    path.write_text('{"format":"stepgrad.MLP","n_inputs":2,"layer_sizes":[100000,100000,1],"layers":{}}')
+    with pytest.raises(ValueError, match=r"bomb\.json: state_dict\['layer_sizes'\]: .* over the limit"):
+        MLP.load(path)

@@ -146,3 +146,21 @@ def test_bad_arguments():
 def test_graph_renders_inline_for_jupyter():
     svg = draw(Value(1.0, label="x") * 2)._repr_image_svg_xml()
     assert svg.lstrip().startswith("<?xml") or "<svg" in svg
+
+
+def test_a_huge_graph_is_refused_before_anything_is_recorded(monkeypatch):
+    x = Value(1.0)
+    for _ in range(200_000):
+        x = x * 1.0
+
+    def no_trace(*args, **kwargs):
+        raise AssertionError("draw recorded the whole graph before refusing it")
+
+    monkeypatch.setattr("autograd.views.draw.Trace", no_trace)
+    with pytest.raises(GraphTooLargeError, match=r"more than 10000 Value nodes.*collapse=True.*view=\"network\""):
+        draw(x)
+    y = Value(1.0)
+    for _ in range(599):
+        y = y * 1.0
+    with pytest.raises(GraphTooLargeError, match=r"has 600 Value nodes.*max_nodes=600"):
+        draw(y)  # under the walk's bound, the exact count

@@ -64,3 +64,39 @@ def test_a_long_chain_is_one_path():
         y = y * 1.0
     e = explain(y, x)
     assert len(e.paths) == 1 and len(e.paths[0].nodes) == 20001
+
+
+def test_explain_bounds_the_total_length_of_the_paths_not_only_their_number():
+    x = Value(1.0, label="x")
+    y = x * 2.0 + x * 3.0  # two paths...
+    for _ in range(3000):  # ...each 3,000 hops long
+        y = y * 1.0
+    with pytest.raises(TooManyPathsError, match=r"2 paths .* have 600[0-9] edges in all, more than max_hops=1000"):
+        explain(y, x, max_hops=1000)
+    assert explain(y, x, max_hops=10_000).total == pytest.approx(5.0)
+    # the default bound refuses 1,000 paths of 2,000 hops before listing any
+    z = Value(1.0, label="z")
+    s = sum((z * 1.0 for _ in range(1000)), Value(0.0))
+    for _ in range(2000):
+        s = s * 1.0
+    with pytest.raises(TooManyPathsError, match="max_hops=1000000"):
+        explain(s, z)
+
+
+@pytest.mark.parametrize(
+    ("label", "latex"),
+    [
+        ("50% & $5", r"\text{50\% \& \$5}"),
+        ("#tag_name ~x^", r"\text{\#tag\_name \textasciitilde{}x\textasciicircum{}}"),
+        ("back\\slash{", r"\text{back\textbackslash{}slash\{}"),
+        ("a}{b", r"\text{a\}\{b}"),
+        ("w_{01}^{H1}", "w_{01}^{H1}"),
+    ],
+)
+def test_latex_escapes_labels_that_are_not_math(label, latex):
+    x = Value(2.0, label=label)
+    y = x * 3.0
+    y.label = "y"
+    out = explain(y, x)._repr_latex_()
+    assert rf"\frac{{\partial y}}{{\partial {latex}}}" in out
+    assert out.count("{") - out.count(r"\{") == out.count("}") - out.count(r"\}")  # braces balance

@@ -117,3 +117,66 @@ def test_trace_shows_this_pass_even_when_leaves_hold_older_grads():
     assert trace.steps[-1].upstream == 4.0
     assert trace.narrate(2).endswith("∂c/∂a = 4.")
     assert a.grad == 8.0  # and it still does afterwards
+
+
+def test_save_steps_html_never_leaves_a_half_written_page(tmp_path, monkeypatch):
+    _a, _b, c = small()
+    path = tmp_path / "b.html"
+    path.write_text("the old page")
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", crash)  # the moment the new page would take the old one's place
+    with pytest.raises(OSError, match="disk full"):
+        save_steps_html(c, path)
+    assert path.read_text() == "the old page"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.html"]  # no temporary file left behind
+
+
+def test_page_is_built_from_the_package_files_and_json():
+    from importlib import resources
+
+    _a, _b, c = small()
+    page = steps_html(c)
+    js = resources.files("autograd.views").joinpath("page", "page.js").read_text()
+    assert js.strip().splitlines()[-1] in page  # the script, as shipped
+    assert "<!-- stepgrad:" not in page and "stepgrad:css" not in page and "// stepgrad:js" not in page
+    data = frames_of(page)
+    assert data["title"] == "c" and data["edges"] == [[1, 0, 1], [2, 0, 2], [2, 1, 2]]  # [child, slot, slots]
+
+
+def test_widget_frames_recolour_one_layout():
+    pytest.importorskip("ipywidgets")
+    from autograd import Stepper
+
+    a = Value(2.0, label="a")
+    b = a * 3
+    b.label = "b"
+    c = a + b
+    c.label = "c"
+    s = Stepper(c)
+    pictures = [s.frame_svg(k) for k in range(len(s))]
+    assert "grad = 1 + …" in pictures[0] and "grad = 1 + 3 = 4" in pictures[1]
+    assert "3 × 1 = 3" in pictures[1] and "∂ 3" in pictures[0]  # b's message, in its row of the op
+    assert s._painter.svg(0) == pictures[0]  # going back shows the same frame again
+    assert 'width="100%"' in s.picture.value  # fits the notebook's width...
+    s.full_size.value = True
+    assert re.search(r'<svg[^>]* width="[0-9.]+pt"', s.picture.value)  # ...or shows its own size
+    assert "<sub>" not in pictures[0] and "{" not in re.sub(r"<[^>]*>", "", pictures[0])
+
+
+def test_the_page_refuses_a_huge_graph_before_recording_it(monkeypatch, tmp_path):
+    from autograd import GraphTooLargeError
+
+    x = Value(1.0)
+    for _ in range(50_000):
+        x = x * 1.0
+
+    def no_trace(*args, **kwargs):
+        raise AssertionError("the whole graph was recorded before it was refused")
+
+    monkeypatch.setattr("autograd.views.stepper.Trace", no_trace)
+    with pytest.raises(GraphTooLargeError, match="collapse=True"):
+        save_steps_html(x, tmp_path / "b.html")
+    assert not (tmp_path / "b.html").exists()

@@ -78,6 +78,9 @@ function show(k) {
 
 function zoom() {
   const fit = graph.classList.toggle("fit");
+  // full size: the drawing's own width in points (1 pt of Graphviz = 1 unit of its viewBox)
+  svg.style.width = fit ? "" : svg.viewBox.baseVal.width + "pt";
+  svg.style.maxWidth = fit ? "" : "none";
   document.getElementById("zoom").textContent = fit ? "full size" : "fit the page";
   show(current);
 }
