@@ -27,7 +27,9 @@ stable sigmoid's branch and every error check run on each call. Use
 Bad input raises what eager raises: when the fast program meets anything
 non-finite or an exception, the call is replayed with eager Values, which
 raise their own errors (same type, same words). Parameters are not touched
-by a call that raises.
+by a call that raises. One difference: the program computes no gradient for
+arguments and constants (nobody reads them), so a gradient that overflows
+only there, which eager reports, goes unnoticed.
 """
 
 from __future__ import annotations
