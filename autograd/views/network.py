@@ -422,17 +422,25 @@ class Network:
             name = lambda unit: unit.name  # noqa: E731
         else:
             raise ValueError(f'narrate: markup must be "plain", "unicode" or "html", got {markup!r}')
+        root_unit = self.units[self.unit_of[self.trace.position[self.root]]]
+        r = {"html": label_html, "unicode": label_unicode}.get(markup, str)(root_unit.name)  # in ∂C/∂a
         unit = self.units[self.steps[k]]
-        root = self.units[self.unit_of[self.trace.position[self.root]]]
         n = len(self.steps)
         parts = [text(f"Step {k + 1} of {n}: ")]
         if unit.kind == COST:
-            parts += [name(unit), text(f" is the cost, where the backward pass starts: ∂{unit.name}/∂{unit.name} = 1.")]
+            parts += [
+                name(unit),
+                text(" is the cost, where the backward pass starts: ∂"),
+                r,
+                text("/∂"),
+                r,
+                text(" = 1."),
+            ]
         else:
             terms = [m for _, m in self.messages(unit.index)]
             total = format_number(self.grad(unit.index))
             if len(terms) == 1:
-                parts += [name(unit), text(f" has received its one message: ∂{root.name}/∂a = {total}.")]
+                parts += [name(unit), text(" has received its one message: ∂"), r, text(f"/∂a = {total}.")]
             else:
                 parts += [
                     name(unit),
@@ -445,12 +453,12 @@ class Network:
             self.connections[j] for j in self.into[unit.index] if self.units[self.connections[j].source].kind != TARGET
         ]
         if not senders:
-            parts.append(text(f" It is an input: it sends nothing; ∂{root.name}/∂"))
+            parts += [text(" It is an input: it sends nothing; ∂"), r, text("/∂")]
             parts += [name(unit), text(f" = {format_number(self.grad(unit.index))}.")]
             return "".join(parts)
         upstream = self.grad(unit.index) if unit.kind != COST else 1.0
         noun = "message" if len(senders) == 1 else "messages"
-        parts.append(text(f" It sends {len(senders)} {noun} back, ∂{root.name}/∂a × ∂a/∂(input): "))
+        parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂a × ∂a/∂(input): ")]
         for i, conn in enumerate(senders):
             if i:
                 parts.append(text("; "))

@@ -107,8 +107,7 @@ def _symbol(network: Network, u: int) -> str:
     """``∂C/∂a``: the root's name over the unit's letter (its label's first letter)."""
     unit = network.units[u]
     letter = unit.name[0] if unit.name[:1].isalpha() else "a"
-    root = network.units[network.unit_of[network.trace.position[network.root]]].name
-    return f"∂{root}/∂{letter}"
+    return f"∂{label_unicode(units_root_name(network))}/∂{letter}"
 
 
 def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
@@ -158,7 +157,7 @@ def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
         return UnitLook(
             fill,
             "2.5" if frame and frame.status[u] == CURRENT else "1.5",
-            [f"{symbol} = 1" if shown else ""],
+            [f"∂{label_unicode(unit.name)}/∂{label_unicode(unit.name)} = 1" if shown else ""],
             COLOURS["positive"],
         )
     messages = [m for _, m in network.messages(u)]
@@ -530,7 +529,7 @@ def _caption(graph: Graph, network: Network, layout: NetworkLayout, frame: Netwo
 
 def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: bool) -> float:
     """The legend under the inputs; returns where it ends on the right."""
-    root = units_root_name(network)
+    root = label_unicode(units_root_name(network))
     rows = [
         f"each box is a unit: its activation a, and ∂{root}/∂a = the sum of the messages it received",
         "on each edge: the weight (near the unit it belongs to) and ← the message sent back",

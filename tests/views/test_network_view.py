@@ -365,3 +365,14 @@ def test_a_picture_at_a_step_says_which_step_it_is_1_based():
     texts = svg_texts(to_svg(cost, 0, view="network", parameters=net.parameters()))
     assert "step 1 of 12: C is the cost: the backward pass starts here" in texts
     assert not [t for t in svg_texts(to_svg(cost, view="network")) if t.startswith("step ")]
+
+
+def test_a_root_labelled_like_tex_is_written_with_scripts_in_the_sums_and_words():
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    cost.label = "C_{tot}"
+    cost.backward()
+    texts = svg_texts(to_svg(cost, 0, view="network", parameters=net.parameters()))
+    assert "∂Cₜₒₜ/∂Cₜₒₜ = 1" in texts and not [t for t in texts if "{" in t]
+    network = Network(Trace(cost), net.parameters())
+    assert "∂C<sub>tot</sub>/∂a" in network.narrate(1, markup="html")
