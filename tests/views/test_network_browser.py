@@ -145,3 +145,11 @@ def test_no_two_texts_of_the_network_picture_overlap(page):
     })()"""
     )
     assert overlaps == []
+
+
+def test_a_link_with_a_step_opens_the_page_at_that_step(page):
+    page.evaluate("location.hash = '#step=7'")
+    page.wait_for("document.getElementById('counter').textContent === 'step 7 of 12'")
+    assert highlighted(page) == [unit(page, "a<sub>0</sub><sup>H1</sup>")]
+    assert "has received all 3 of its messages" in narration(page)
+    page.evaluate("location.hash = ''")
