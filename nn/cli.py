@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--compile", action="store_true", help="train through autograd.compile (same numbers, many times faster)"
+    )
     return parser
 
 
@@ -246,6 +249,7 @@ def run_train(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
             quiet=args.quiet,
+            compile=args.compile,
         )
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)

@@ -57,6 +57,16 @@ def test_train_writes_a_model_and_a_loss_curve(tmp_path):
     assert "final loss" in done.stdout
 
 
+def test_train_with_compile_writes_the_same_model_as_eager(tmp_path):
+    common = ["train", "--data", "xor", "--layers", "4", "--epochs", "20", "--lr", "0.5", "--quiet"]
+    eager = run(*common, "--out", str(tmp_path / "eager"))
+    compiled = run(*common, "--compile", "--out", str(tmp_path / "compiled"))
+    assert eager.returncode == 0 and compiled.returncode == 0, compiled.stderr
+    assert compiled.stderr == ""  # no fallback warning
+    weights = [json.loads((tmp_path / d / "model.json").read_text())["layers"] for d in ("eager", "compiled")]
+    assert weights[0] == weights[1]
+
+
 def test_train_reads_a_csv_file(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("x1,x2,y\n" + "\n".join(f"{i / 10},{1 - i / 10},{i % 2}" for i in range(10)) + "\n")
