@@ -96,6 +96,18 @@ def _targets(by_key: dict[str, Bench]) -> list[str]:
             rows.append((f"memory, {what}", f"{m:.0f} B/node", "≤ 120 B/node", m <= 120.5))
     ratio_target("ops", "torch", "stepgrad", 20, "scalar ops vs PyTorch (total of 11 ops)")
     ratio_target("train_tutorial", "torch", "stepgrad", 3, "nn.fit tutorial net vs torch.nn, batch 1")
+    ratio_target("c_tutorial_grad", "numpy", "compiled", 4, "compiled tutorial net fwd + bwd vs numpy matrix code")
+    ratio_target("c_tutorial", "numpy", "compiled", 4, "compiled tutorial net step (with SGD) vs numpy")
+    ratio_target("c_demo", "micrograd", "compiled", 200, "compiled demo step vs micrograd")
+    ratio_target("c_demo", "micrograd", "stepgrad", 18, "eager demo step vs micrograd (unchanged)")
+    for v in ("tutorial-1", "tutorial-full", "moons-1", "moons-full"):
+        ratio_target(f"c_fit-{v}", "torch", "compiled", 1, f"fit(compile=True) vs torch.nn, {v.replace('-', ', ')}")
+    for key in ("c_compile_tutorial", "c_compile_moons"):
+        if key in by_key:
+            b = by_key[key]
+            ms, nodes = value(b, "compiled"), b.rounds[0]["compiled"]["nodes"]
+            rows.append((f"{b.title} ({nodes} nodes)", f"{ms:.1f} ms (cpu {value(b, 'compiled', 'cpu_ms'):.1f})",
+                         "< 50 ms for ~1,000 nodes", ms < 50))
     if not rows:
         return []
     out = ["## Targets", "", "| target | measured | goal | met |", "|---|---:|---|---|"]
@@ -243,11 +255,19 @@ def _sanity(by_key: dict[str, Bench]) -> list[str]:
             for x, y in zip(r[e]["losses"], r["stepgrad"]["losses"], strict=True)
         )
         checks.append(("demo step losses, every step, every engine", worst))
-    for key, field in (("tutorial", "final_C"), ("train_tutorial", "final_loss"), ("train_moons", "final_loss")):
+    if "c_demo" in by_key:
+        b = by_key["c_demo"]
+        worst = max(abs(x - y) / abs(y) for r in b.rounds for e in ("compiled", "micrograd")
+                    for x, y in zip(r[e]["losses"], r["stepgrad"]["losses"], strict=True))
+        checks.append(("compiled demo step losses, every step, every engine", worst))
+    compiled_keys = [(k, "final_C" if k.startswith("c_tutorial") else "final_loss") for k in by_key
+                     if k.startswith("c_") and k != "c_demo" and not k.startswith("c_compile")]
+    for key, field in (("tutorial", "final_C"), ("train_tutorial", "final_loss"), ("train_moons", "final_loss"),
+                       *compiled_keys):
         if key in by_key:
             b = by_key[key]
             worst = max(abs(r[e][field] - r["stepgrad"][field]) / abs(r["stepgrad"][field])
-                        for r in b.rounds for e in b.engines[1:])
+                        for r in b.rounds for e in b.engines if e != "stepgrad")
             checks.append((f"{b.title}: final loss, every engine", worst))
     if not checks:
         return []

@@ -66,6 +66,33 @@ def plan() -> list[Bench]:
               "training the tutorial net, batch size 1", training_ratios),
         Bench("train_moons", "training", "moons", training,
               "training moons 2-16-16-1 tanh, batch size 1", training_ratios),
+        *compiled_plan(),
+    ]
+
+
+def compiled_plan() -> list[Bench]:
+    """autograd.compile (engine `compiled`) next to the eager engine and the peers."""
+    cp, sg, mg = "compiled", "stepgrad", "micrograd"
+    fits = [
+        ("fit-tutorial-1", "tutorial net, batch size 1"),
+        ("fit-tutorial-full", "tutorial net, full batch"),
+        ("fit-moons-1", "moons 2-16-16-1 tanh, batch size 1"),
+        ("fit-moons-full", "moons 2-16-16-1 tanh, full batch"),
+    ]
+    return [
+        Bench("c_tutorial_grad", "compiled", "tutorial-grad", [cp, sg, "numpy", mg, "torch"],
+              "compiled: tutorial net, forward + backward of one sample",
+              [("numpy", cp), (sg, cp), (mg, cp), ("torch", cp)]),
+        Bench("c_tutorial", "compiled", "tutorial", [cp, sg, "numpy", mg, "torch"],
+              "compiled: tutorial net step (one sample: forward, backward, SGD)",
+              [("numpy", cp), (sg, cp), (mg, cp), ("torch", cp)]),
+        Bench("c_demo", "compiled", "demo", [cp, sg, mg],
+              "compiled: micrograd's demo step (one per-sample program over 100 points, L2 eager)",
+              [(mg, cp), (sg, cp), (mg, sg)]),
+        *(Bench(f"c_{v}", "compiled", v, [cp, sg, "torch"], f"compiled: fit, {what}",
+                [("torch", cp), (sg, cp), ("torch", sg)]) for v, what in fits),
+        Bench("c_compile_tutorial", "compiled", "compile-tutorial", [cp], "compile time: tutorial net, one sample"),
+        Bench("c_compile_moons", "compiled", "compile-moons", [cp], "compile time: moons 2-16-16-1, one sample"),
     ]
 
 

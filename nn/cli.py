@@ -117,10 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="the tutorial's 2-4-3-2 network: C, its 35 gradients checked, graph.svg and backward.html",
+        help="the tutorial's 2-4-3-2 network: C, its 35 gradients checked, graph.svg, network.svg, backward.html",
         description="Build the tutorial's 2-4-3-2 sigmoid network, feed (0.3, 0.5) with target (1, 0), "
         "print C and all 35 partial derivatives next to the tutorial's matrix formulas, and write "
-        "the computation graph (graph.svg) and a step-through of the backward pass (backward.html).",
+        "the computation graph (graph.svg), the network view (network.svg) and a step-through of the "
+        "backward pass, neuron by neuron (backward.html).",
     )
     demo.add_argument("--out", type=Path, default=Path("stepgrad-out"), help="output folder (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the random weights (default: %(default)s)")
@@ -146,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--compile", action="store_true", help="train through autograd.compile (same numbers, many times faster)"
+    )
     return parser
 
 
@@ -179,30 +183,37 @@ def run_demo(out: Path, seed: int) -> int:
         print(f"MISMATCH: the largest difference is {worst:.3g} (> {AGREEMENT:g})", file=sys.stderr)
         return 1
     print(f"largest difference {worst:.1e}: the matrix formulas (the tutorial's induction) agree with backprop.")
-    return _write_pictures(cost, out)
+    return _write_pictures(cost, out, net.parameters())
 
 
-def _write_pictures(cost: Value, out: Path) -> int:
-    """graph.svg and backward.html into ``out``, or say where they will go."""
+def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
+    """graph.svg, network.svg and backward.html into ``out``, or say where they will go."""
     from autograd import topological_order
 
-    svg_path, html_path = out / "graph.svg", out / "backward.html"
+    svg_path, network_path, html_path = out / "graph.svg", out / "network.svg", out / "backward.html"
     try:  # lazily: the views are optional for the numbers above
         from autograd.views.draw import to_svg
         from autograd.views.stepper import save_steps_html
     except ImportError as e:
-        print(f"drawing is not available yet ({e}); the pictures will go to {svg_path} and {html_path}")
+        print(
+            f"drawing is not available yet ({e}); the pictures will go to {svg_path}, {network_path} and {html_path}"
+        )
         return 0
     n_nodes = len(topological_order(cost))
     out.mkdir(parents=True, exist_ok=True)
     try:
-        write_text_atomic(svg_path, to_svg(cost))
+        write_text_atomic(svg_path, to_svg(cost, parameters=parameters))
         print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
-        save_steps_html(cost, html_path)
+        write_text_atomic(network_path, to_svg(cost, parameters=parameters, view="network"))
+        print(f"wrote {network_path}  (the network view: one box per neuron, ∂C/∂a as the sum of its messages)")
+        save_steps_html(cost, html_path, parameters=parameters, view="network")
     except RuntimeError as e:  # no Graphviz `dot`: the message says how to install it
         print(f"stepgrad demo: cannot draw: {e}", file=sys.stderr)
         return 1
-    print(f"wrote {html_path}  (open it in a browser; step through all {n_nodes} backward steps)")
+    print(
+        f"wrote {html_path}  (open it in a browser: the backward pass neuron by neuron, a click on a neuron "
+        f"shows its detail, and the scalar view steps through all {n_nodes} nodes)"
+    )
     return 0
 
 
@@ -239,6 +250,7 @@ def run_train(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
             quiet=args.quiet,
+            compile=args.compile,
         )
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)

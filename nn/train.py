@@ -17,11 +17,13 @@ from __future__ import annotations
 import gc
 import random
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from autograd import Value, zero_grad
 
+from .compiled import compiled_gradient, sample_program
 from .data import Dataset
 from .layers import MLP
 from .losses import LOSSES
@@ -140,6 +142,7 @@ def fit(
     seed: int | None = 0,
     quiet: bool = False,
     lr: float = 0.1,
+    compile: bool = False,
 ) -> History:
     """Train ``net`` on ``data``; returns the per-epoch `History`.
 
@@ -147,6 +150,10 @@ def fit(
     batch gradient is the mean of the per-sample gradients (``mean=False``:
     their sum). Without an ``optimizer``, plain ``SGD(lr=lr)`` is used. The
     progress bar is quiet when ``quiet`` is set or stderr is not a terminal.
+
+    ``compile=True`` traces one sample's loss once (`autograd.compile`) and
+    runs that program for every sample: the same floats, several times
+    faster. Where tracing cannot apply it warns in one line and trains eagerly.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
@@ -168,6 +175,11 @@ def fit(
     correct = _classifier(data)
     history = History()
     show = not quiet and sys.stderr.isatty()
+    program = None
+    if compile:
+        program, why = sample_program(net, loss_fn, data, opt.params)
+        if program is None:
+            warnings.warn(f"fit(compile=True): {why}; training eagerly instead", stacklevel=2)
 
     from tqdm.auto import tqdm
 
@@ -186,7 +198,10 @@ def fit(
             for start in range(0, len(order), size):
                 batch = [data[i] for i in order[start : start + size]]
                 outputs: list[list[float]] | None = [] if correct is not None else None
-                epoch_loss += batch_gradient(net, batch, loss_fn, params=opt.params, outputs=outputs)
+                if program is not None:  # compile=True: the same sums, by the compiled program
+                    epoch_loss += compiled_gradient(program, batch, opt.params, outputs)
+                else:
+                    epoch_loss += batch_gradient(net, batch, loss_fn, params=opt.params, outputs=outputs)
                 if outputs is not None and correct is not None:
                     hits += sum(correct(a, y) for a, (_, y) in zip(outputs, batch, strict=True))
                 if mean and len(batch) > 1:

@@ -29,7 +29,17 @@ from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
 from .render import render, render_svg
 from .style import COLOURS, edge_look, node_look, op_fill, role
-from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name, op_dot
+from .text import (
+    attribute_text,
+    checked_label,
+    dot_escape,
+    dot_id,
+    format_number,
+    label_dot,
+    label_unicode,
+    node_name,
+    op_dot,
+)
 from .trace import Frame, Trace
 
 __all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
@@ -209,7 +219,8 @@ class _Drawer:
             "color": COLOURS[f"border_{role(node, self.parameters)}"],
             "penwidth": look.width,
             "id": f"v{i}",
-            "tooltip": attribute_text(node_name(node, i) + (f" [{node.group}]" if node.group else "")),
+            # Unicode scripts (w₀₀ᴴ¹), as the network view's tooltips: no TeX brace anywhere in the picture
+            "tooltip": attribute_text(label_unicode(node_name(node, i)) + (f" [{node.group}]" if node.group else "")),
         }
 
     def op_node(self, i: int, node: Value) -> dict[str, str]:
@@ -473,8 +484,12 @@ def draw(
     collapse: bool = False,
     legend: bool = True,
     trace: Trace | None = None,
+    view: str = "scalar",
 ) -> Graph:
     """The graph of ``root`` as a `graphviz.Digraph` (shows inline in Jupyter).
+
+    ``view="network"`` draws one box per neuron instead (see
+    `autograd.views.network_draw`); ``step`` then counts neurons.
 
     ``step=k`` freezes the picture right after step k of the backward pass
     (see `backward_steps`): the node being processed is highlighted, the
@@ -484,6 +499,12 @@ def draw(
     ``collapse=True`` draws each top-level group (see `scope`) as one box.
     Drawing never changes any grad.
     """
+    if view == "network":
+        from .network_draw import draw_network
+
+        return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
+    if view != "scalar":
+        raise ValueError(f'draw: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):

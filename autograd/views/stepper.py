@@ -109,8 +109,13 @@ def steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    view: str = "scalar",
 ) -> str:
     """The step-through page as HTML text (see `save_steps_html`)."""
+    if _checked_view(view) == "network":
+        from .network_page import network_steps_html
+
+        return network_steps_html(root, parameters, title, max_nodes)
     check_size(root, max_nodes)
     trace = Trace(root)
     params = list(parameters)
@@ -137,6 +142,7 @@ def save_steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    view: str = "scalar",
 ) -> Path:
     """Write one self-contained HTML page that steps through ``root``'s backward pass.
 
@@ -144,10 +150,18 @@ def save_steps_html(
     are all inside. Buttons, a slider and the arrow keys move between steps;
     each step is narrated as in `Stepper`. Grads are left as they were. The
     file is written atomically: a crash leaves the old page or the new one.
+    ``view="network"`` steps neuron by neuron (a click on a neuron opens
+    its detail) and can switch to the scalar view.
     """
     path = Path(path)
-    write_text_atomic(path, steps_html(root, parameters, title, max_nodes))
+    write_text_atomic(path, steps_html(root, parameters, title, max_nodes, view))
     return path
+
+
+def _checked_view(view: str) -> str:
+    if view not in ("scalar", "network"):
+        raise ValueError(f'view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
+    return view
 
 
 _SVG_NS = "http://www.w3.org/2000/svg"
@@ -240,9 +254,21 @@ class Stepper:
         stepper = Stepper(C, parameters=net.parameters())
         stepper            # shows the widget
         stepper.value = 5  # jumps to step 6
+
+    ``view="network"`` steps neuron by neuron, with a unit's detail one
+    selection away (see `autograd.views.network_widget`).
     """
 
-    def __init__(self, root: Value, parameters: Iterable[Value] = (), **draw_options: Any) -> None:
+    def __new__(cls, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", **_: Any) -> Stepper:
+        if _checked_view(view) == "network" and cls is Stepper:
+            from .network_widget import NetworkStepper
+
+            return super().__new__(NetworkStepper)
+        return super().__new__(cls)
+
+    def __init__(
+        self, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", **draw_options: Any
+    ) -> None:
         try:
             import ipywidgets as widgets
         except ImportError:
@@ -262,7 +288,11 @@ class Stepper:
         self._svgs: dict[int, str] = {}
         last = len(self.trace) - 1
         self.play = widgets.Play(min=0, max=last, step=1, interval=900, description="play")
-        self.slider = widgets.IntSlider(min=0, max=last, value=0, description="step", continuous_update=False)
+        # no readout: the slider counts from 0, as `value` does; the narration says "Step k + 1 of n",
+        # as every picture and page does
+        self.slider = widgets.IntSlider(
+            min=0, max=last, value=0, description="step", readout=False, continuous_update=False
+        )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
         self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))

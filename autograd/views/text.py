@@ -33,6 +33,7 @@ __all__ = [
     "label_html",
     "label_parts",
     "label_plain",
+    "label_unicode",
     "node_name",
     "shorten",
 ]
@@ -236,3 +237,32 @@ def dot_id(text: str) -> str:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         text = f"{shorten(text, MAX_ATTRIBUTE_CHARS // 5)} {digest}"
     return _visible(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+# -- labels as plain Unicode (network view: tooltips, printed narration) -------------
+
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SUP = dict(
+    zip(
+        "0123456789+-=()ABDEGHIJKLMNOPRTUWabcdefghijklmnoprstuvwxyz",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁᵂᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+        strict=True,
+    )
+)
+
+
+def label_unicode(label: str) -> str:
+    """The label in plain Unicode, for tooltips and printed text: ``a_0^{H1}`` as ``a₀ᴴ¹``.
+
+    A script with a character Unicode has no small form is written in parentheses.
+    """
+    out = []
+    for kind, text in label_parts(label):
+        table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
+        if table is None:
+            out.append(text)
+        elif all(c in table for c in text):
+            out.append("".join(table[c] for c in text))
+        else:
+            out.append(f"({text})")
+    return "".join(out)

@@ -34,9 +34,9 @@ def test_demo_prints_c_and_all_35_gradients_and_writes_graph_and_stepper(tmp_pat
         assert abs(float(engine) - float(matrix)) < 1e-12 and abs(float(diff)) < 1e-12
     svg = ET.parse(tmp_path / "graph.svg").getroot()
     texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
-    # labels are drawn with real scripts (issue 9); as typed, they are the nodes' tooltips
+    # labels are drawn with real scripts (issue 9); the nodes' tooltips write them in Unicode, no TeX either
     titles = " ".join(a.get("{http://www.w3.org/1999/xlink}title") or "" for a in svg.iter("{http://www.w3.org/2000/svg}a"))
-    assert "w_{00}^{H1}" in titles and "a_1^{O}" in titles
+    assert "w₀₀ᴴ¹ [H1/neuron 0]" in titles and "a₁ᴼ" in titles and "{" not in titles
     assert "{" not in texts and "w 00 H1" in texts
     page = (tmp_path / "backward.html").read_text()
     assert "<svg" in page and "http" not in re.sub(r'xmlns(:\w+)?="[^"]*"', "", page).split("<svg")[0]
@@ -55,6 +55,16 @@ def test_train_writes_a_model_and_a_loss_curve(tmp_path):
     assert model["layer_sizes"] == [4, 1]
     assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "final loss" in done.stdout
+
+
+def test_train_with_compile_writes_the_same_model_as_eager(tmp_path):
+    common = ["train", "--data", "xor", "--layers", "4", "--epochs", "20", "--lr", "0.5", "--quiet"]
+    eager = run(*common, "--out", str(tmp_path / "eager"))
+    compiled = run(*common, "--compile", "--out", str(tmp_path / "compiled"))
+    assert eager.returncode == 0 and compiled.returncode == 0, compiled.stderr
+    assert compiled.stderr == ""  # no fallback warning
+    weights = [json.loads((tmp_path / d / "model.json").read_text())["layers"] for d in ("eager", "compiled")]
+    assert weights[0] == weights[1]
 
 
 def test_train_reads_a_csv_file(tmp_path):
@@ -134,7 +144,7 @@ def test_demo_draws_a_graph_whose_grads_come_from_one_backward(tmp_path, monkeyp
     monkeypatch.setattr(stepper_module, "save_steps_html", lambda root, path, *a, **k: drawn.append(root))
     assert main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     cost = drawn[0]
-    assert drawn == [cost, cost] and cost.label == "C"
+    assert drawn == [cost, cost, cost] and cost.label == "C"  # graph.svg, network.svg, backward.html
     leaves = {v.label: v.grad for v in topological_order(cost) if not v.parents and v.label[0] in "wb"}
     expected = compare_with_engine(tutorial_network(seed=3), [0.3, 0.5], [1.0, 0.0])
     assert leaves == {label: pytest.approx(grad, rel=1e-15) for label, grad, _ in expected.rows}

@@ -113,4 +113,10 @@ document.addEventListener("keydown", (event) => {
   else return;
   event.preventDefault();
 });
-show(0);
+// A link can open a step: backward.html#step=7 (counted from 1, as the page counts).
+function stepFromLink() {
+  const match = /step=(\d+)/.exec(location.hash);
+  return match ? Math.min(Math.max(parseInt(match[1], 10) - 1, 0), frames.length - 1) : 0;
+}
+window.addEventListener("hashchange", () => show(stepFromLink()));
+show(stepFromLink());

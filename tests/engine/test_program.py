@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import CheckError, CompileError, GradientOverflowError, Value, compile, no_grad, topological_order
-from autograd.compile import OPS, ProgramTooLargeError, identifier
+from autograd.program import OPS, ProgramTooLargeError, identifier
 
 
 def _bits(x: float) -> str:
@@ -320,6 +320,8 @@ def test_ints_and_numpy_numbers_are_taken_as_eager_takes_them():
     expected = _eager(loss, params, [3.0, 0.5], [1.0, 0.0])
     assert _compiled(prog, params, [3, np.float64(0.5)], (np.int64(1), 0)) == expected
     assert _compiled(prog, params, np.array([3.0, 0.5]), [1.0, 0.0]) == expected
+    from_arrays = compile(loss, params, np.array([0.3, 0.5]), np.array([1.0, 0.0]))  # traced on arrays
+    assert _compiled(from_arrays, params, [3.0, 0.5], [1.0, 0.0]) == expected
 
 
 # -- structure fixed at trace time ---------------------------------------------------------------
@@ -438,3 +440,10 @@ def test_a_program_of_about_a_thousand_nodes_compiles_and_agrees():
     prog = compile(loss, params, [0.1, 0.2], [1.0])
     assert 900 < prog.n_nodes < 1500
     assert "identical" in prog.check([0.5, -0.3], [0.0])
+
+
+def test_a_parameter_set_to_inf_by_hand_raises_what_eager_raises():
+    w = Value(2.0, label="w")
+    prog = compile(lambda x: (w * x).relu(), [w], 1.0)  # relu(-inf) would hide it
+    w.data = -math.inf
+    assert _error(lambda: prog(1.0)) == _error(lambda: (w * Value(1.0, label="x")).relu())

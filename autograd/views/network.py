@@ -1,0 +1,469 @@
+"""The network view's model: units (neurons), connections, and the backward pass unit by unit.
+
+A unit is an innermost `scope()` group (nn's neurons: ``"H1/neuron 0"``);
+its output is the Value other units read (the activation). Inputs, targets
+and the cost are nodes of their own. Everything is read from one `Trace`, so
+every number here is a number of the scalar graph: a unit's ∂C/∂a is written
+as the messages its output Value received there, in the order they arrived.
+
+    >>> from nn import squared_error, tutorial_network
+    >>> net = tutorial_network(seed=0)
+    >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    >>> network = Network(Trace(C))
+    >>> [len(column) for column in network.columns]   # inputs, H1, H2, O, cost and targets
+    [2, 4, 3, 2, 3]
+    >>> network.narrate(0)[:48]
+    'Step 1 of 12: C is the cost, where the backward '
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..value import Value
+from .text import format_factor, format_number, format_sum, label_html, label_unicode, node_name
+from .trace import CURRENT, DONE, PENDING, Trace
+
+__all__ = ["Connection", "Network", "NetworkFrame", "NoUnitsError", "Unit"]
+
+INPUT, UNIT, COST, TARGET = "input", "unit", "cost", "target"
+
+
+class NoUnitsError(ValueError):
+    """The graph has no `scope()` groups, so it has no units to draw."""
+
+
+@dataclass
+class Unit:
+    """One node of the network view: a neuron, an input, a target or the cost."""
+
+    index: int
+    kind: str  # input / unit / cost / target
+    name: str  # the label shown (the output Value's label, or the group's)
+    group: str | None
+    output: Value | None  # None for a target that is a plain number in the graph
+    values: list[Value] = field(default_factory=list)  # its scalar nodes (computed and own leaves)
+    params: list[Value] = field(default_factory=list)  # its own leaves (weights, bias)
+    column: int = 0
+    row: int = 0
+    target: float | None = None  # a target's number
+    partner: int | None = None  # the output unit a target is compared with
+
+
+@dataclass
+class Connection:
+    """``source`` feeds ``target`` (left to right); the message goes back along it."""
+
+    index: int
+    source: int
+    target: int
+    edges: list[int]  # the scalar edges (Trace.edges) from source's output into target's nodes
+    weight: Value | None  # the weight the source's output is multiplied by, if any
+    local: float = 0.0  # d(target's output)/d(source's output), inside the target unit
+
+
+@dataclass(frozen=True)
+class NetworkFrame:
+    """The network right after network step ``step``."""
+
+    step: int
+    current: int  # the unit processed at this step
+    status: list[str]  # per unit: pending / current / done ("" for targets)
+    received: list[list[float]]  # per unit: the messages arrived so far, in arrival order
+    complete: list[bool]  # per unit: all its messages have arrived
+    sent: list[str]  # per connection: pending / current / done
+    summed: list[bool]  # per connection: a message the current unit is adding up
+
+
+def _natural(text: str) -> list[object]:
+    """Sort key that puts "neuron 2" before "neuron 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+class Network:
+    """The units and connections of ``trace``'s graph, and its backward pass unit by unit.
+
+    ``parameters`` only decides which leaves count as a unit's parameters;
+    without it, every leaf made inside a unit's scope is one.
+    """
+
+    def __init__(self, trace: Trace, parameters: Iterable[Value] = ()) -> None:
+        self.trace = trace
+        self.root = trace.root
+        order, index = trace.order, trace.position
+        listed = list(parameters)
+        given = set(listed)
+        computed_groups = {v.group or "" for v in order if v.parents}
+        if not any(v.group for v in order if v.parents):
+            raise NoUnitsError(
+                "the network view needs units: build the network with nn (its neurons are units), "
+                "or make each neuron inside `with autograd.scope('layer 1/neuron 0'):`. "
+                "Without scopes, draw the scalar view: draw(root) or draw(root, view='scalar')"
+            )
+        root_key = self.root.group or ""
+        self.units: list[Unit] = []
+        self.unit_of: list[int] = [-1] * len(order)  # scalar node (its position) -> its unit
+        by_key: dict[str, int] = {}
+        for i, v in enumerate(order):
+            key = v.group or ""
+            # ungrouped leaves are inputs even when ungrouped ops make a unit
+            if key in computed_groups and (v.parents or key):
+                if key not in by_key:
+                    kind = COST if key == root_key else UNIT
+                    by_key[key] = self._add(kind, key, None, key or None)
+                unit = self.units[by_key[key]]
+                unit.values.append(v)
+                if not v.parents and (not given or v in given):
+                    unit.params.append(v)
+            else:  # a leaf outside every unit: an input (or a target, decided below)
+                self.unit_of[i] = self._add(INPUT, v.label or f"#{i}", v, v.group)
+                self.units[self.unit_of[i]].values.append(v)
+                continue
+            self.unit_of[i] = by_key[key]
+        # a unit's parameters as `parameters` lists them (nn: weights, then the bias)
+        rank = {p: n for n, p in enumerate(listed)}
+        for unit in self.units:
+            unit.params.sort(key=lambda p: (rank.get(p, len(rank)), _natural(p.label)))
+        self._find_outputs()
+        self._connect()
+        self._find_targets()
+        self._place()
+        self._sort_connections()
+        # one step per unit, in the order the scalar pass processes their outputs
+        self.steps: list[int] = sorted(
+            (u.index for u in self.units if u.kind != TARGET and u.output is not None),
+            key=lambda u: trace.step_of[index[self.units[u].output]],  # type: ignore[index]
+        )
+        self.step_of_unit: list[int] = [-1] * len(self.units)
+        for k, u in enumerate(self.steps):
+            self.step_of_unit[u] = k
+
+    # -- building ------------------------------------------------------------
+
+    def _add(self, kind: str, name: str, output: Value | None, group: str | None) -> int:
+        self.units.append(Unit(len(self.units), kind, name, group, output))
+        return len(self.units) - 1
+
+    def _find_outputs(self) -> None:
+        """A unit's output: its last Value that another unit reads (or the root)."""
+        trace = self.trace
+        exported: dict[int, int] = {}
+        for edge in trace.edges:
+            p, c = trace.position[edge.parent], trace.position[edge.child]
+            if self.unit_of[p] != self.unit_of[c]:
+                exported[self.unit_of[p]] = max(exported.get(self.unit_of[p], -1), p)
+        exported[self.unit_of[trace.position[self.root]]] = trace.position[self.root]
+        for unit in self.units:
+            if unit.kind != INPUT:
+                unit.output = trace.order[exported[unit.index]]
+                if unit.output.label:
+                    unit.name = unit.output.label
+                elif not unit.name:  # ungrouped ops, unlabelled: the scalar view's name for it
+                    unit.name = node_name(unit.output, exported[unit.index])
+
+    def _connect(self) -> None:
+        trace = self.trace
+        self.connections: list[Connection] = []
+        between: dict[tuple[int, int], int] = {}
+        for edge in trace.edges:
+            p, c = trace.position[edge.parent], trace.position[edge.child]
+            source, target = self.unit_of[p], self.unit_of[c]
+            if source == target:
+                continue
+            j = between.get((source, target))
+            if j is None:
+                j = between[(source, target)] = len(self.connections)
+                self.connections.append(Connection(j, source, target, [], self._weight(edge.child, edge.slot)))
+            self.connections[j].edges.append(edge.index)
+        self.into: list[list[int]] = [[] for _ in self.units]  # connections feeding each unit
+        self.out_of: list[list[int]] = [[] for _ in self.units]  # connections leaving each unit
+        for conn in self.connections:
+            self.into[conn.target].append(conn.index)
+            self.out_of[conn.source].append(conn.index)
+            conn.local = self._local(conn)
+
+    def _weight(self, child: Value, slot: int) -> Value | None:
+        """The weight in ``a * w``: the other factor, if it is one of the unit's own leaves."""
+        if child.op != "*" or len(child.parents) != 2:
+            return None
+        other = child.parents[1 - slot]
+        mine = self.unit_of[self.trace.position[child]]
+        if other.parents or self.unit_of[self.trace.position[other]] != mine:
+            return None
+        return other
+
+    def _local(self, conn: Connection) -> float:
+        """d(output)/d(source) inside the target unit: the chain rule over its own nodes."""
+        target = self.units[conn.target]
+        trace = self.trace
+        if target.output is None:
+            return 0.0
+        grads = {trace.position[target.output]: 1.0}
+        inside = sorted({trace.position[v] for v in target.values}, reverse=True)
+        total = 0.0
+        wanted = {trace.position[trace.edges[e].parent] for e in conn.edges}
+        for i in inside:
+            g = grads.get(i, 0.0)
+            if not g:
+                continue
+            node = trace.order[i]
+            for parent, local in zip(node.parents, node.local_grads, strict=True):
+                p = trace.position[parent]
+                if p in wanted:
+                    total += g * local
+                elif self.unit_of[p] == conn.target:
+                    grads[p] = grads.get(p, 0.0) + g * local
+        return total
+
+    def _find_targets(self) -> None:
+        """Targets: leaves that only the cost reads, or the y of a ``(a - y) ** 2`` in the cost.
+
+        A plain-number target is not a node of the scalar graph; the square
+        ``(a - y)**2`` keeps it recoverable as ``a - (a - y)``.
+        """
+        trace = self.trace
+        cost = self.unit_of[trace.position[self.root]]
+        for unit in self.units:
+            if (
+                unit.kind == INPUT
+                and self.out_of[unit.index]
+                and all(self.connections[j].target == cost for j in self.out_of[unit.index])
+            ):
+                unit.kind = TARGET
+                unit.target = unit.output.data if unit.output is not None else None
+        found: list[tuple[int, float]] = []  # (the output it is compared with, the target)
+        for j in list(self.into[cost]):
+            conn = self.connections[j]
+            source = self.units[conn.source]
+            if source.kind == TARGET:
+                continue
+            for e in conn.edges:
+                node = trace.edges[e].child
+                if node.op not in ("+", "-") or len(node.parents) != 1:
+                    continue
+                users = [trace.edges[x].child for x in trace.child_edges[trace.position[node]]]
+                if (
+                    len(users) == 1
+                    and users[0].op == "**"
+                    and len(users[0].parents) == 1
+                    and (users[0].local_grads[0] == 2.0 * node.data)
+                ):
+                    assert source.output is not None
+                    found.append((source.index, source.output.data - node.data))
+        # named y_0, y_1, ... in the order of the outputs they are compared with
+        found.sort(key=lambda f: (_natural(self.units[f[0]].group or ""), f[0]))
+        for n, (partner, y) in enumerate(found):
+            t = self._add(TARGET, f"y_{n}" if n < 10 else f"y_{{{n}}}", None, None)
+            self.units[t].target = y
+            self.units[t].partner = partner
+            self.connections.append(Connection(len(self.connections), t, cost, [], None))
+            self.into.append([])
+            self.out_of.append([len(self.connections) - 1])
+            self.into[cost].append(len(self.connections) - 1)
+
+    def _place(self) -> None:
+        """Columns by depth (inputs 0, the cost last), rows in index order."""
+        trace = self.trace
+        depth = [0] * len(self.units)
+
+        def position(u: Unit) -> int:
+            return trace.position[u.output] if u.output is not None else len(trace.order)
+
+        cost = self.unit_of[trace.position[self.root]]
+        for unit in sorted(self.units, key=position):
+            if unit.kind in (UNIT, COST):
+                depth[unit.index] = 1 + max(
+                    (
+                        depth[self.connections[j].source]
+                        for j in self.into[unit.index]
+                        if self.units[self.connections[j].source].kind != TARGET
+                    ),
+                    default=0,
+                )
+        last = max((depth[u.index] for u in self.units if u.index != cost), default=0) + 1
+        depth[cost] = last
+        for unit in self.units:
+            if unit.kind == TARGET:
+                depth[unit.index] = last
+        columns: dict[int, list[Unit]] = {}
+        for unit in self.units:
+            columns.setdefault(depth[unit.index], []).append(unit)
+        self.columns: list[list[int]] = []
+        for col, d in enumerate(sorted(columns)):
+            units = sorted(columns[d], key=lambda u: (_natural(u.group or ""), _natural(u.name), u.index))
+            if d == last:  # the cost in the middle, the targets around it
+                targets = [u for u in units if u.kind == TARGET]
+                half = (len(targets) + 1) // 2
+                units = [*targets[:half], self.units[cost], *targets[half:]]
+            for row, unit in enumerate(units):
+                unit.column, unit.row = col, row
+            self.columns.append([u.index for u in units])
+
+    def _sort_connections(self) -> None:
+        """Number the connections left to right, top to bottom (as they are drawn)."""
+        units = self.units
+        self.connections.sort(
+            key=lambda c: (units[c.source].column, units[c.source].row, units[c.target].column, units[c.target].row)
+        )
+        self.into = [[] for _ in units]
+        self.out_of = [[] for _ in units]
+        for j, conn in enumerate(self.connections):
+            conn.index = j
+            self.into[conn.target].append(j)
+            self.out_of[conn.source].append(j)
+
+    # -- reading ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def messages(self, u: int) -> list[tuple[int, float]]:
+        """(connection, message) for every scalar message into unit u's output, as they arrived."""
+        unit = self.units[u]
+        if unit.output is None or unit.output is self.root:
+            return []
+        trace = self.trace
+        conn_of = {e: c for c in self.out_of[u] for e in self.connections[c].edges}
+        return [(conn_of[e], trace.message[e]) for e in trace.child_edges[trace.position[unit.output]]]
+
+    def unit_for(self, value: Value | str) -> Unit:
+        """The unit whose output is ``value`` (a Value, or its label).
+
+        >>> from nn import squared_error, tutorial_network
+        >>> net = tutorial_network(seed=0)
+        >>> network = Network(Trace(squared_error(net([0.3, 0.5]), [1.0, 0.0])))
+        >>> network.unit_for("a_0^{H1}").group
+        'H1/neuron 0'
+        """
+        for unit in self.units:
+            if unit.output is value or (isinstance(value, str) and unit.name == value):
+                return unit
+        names = ", ".join(u.name for u in self.units if u.kind != TARGET)
+        raise ValueError(f"the network view has no unit for {value!r}; its units are {names}")
+
+    def step_of(self, value: Value | str) -> int:
+        """The network step (0-based, as ``draw(step=...)`` takes it) at which ``value``'s unit is processed."""
+        return self.step_of_unit[self.unit_for(value).index]
+
+    def messages_into(self, value: Value | str) -> list[float]:
+        """The messages ``value``'s unit receives, in the order they arrive (their sum is its grad)."""
+        return [m for _, m in self.messages(self.unit_for(value).index)]
+
+    def grad(self, u: int) -> float:
+        """∂root/∂(unit u's output) as the scalar pass computed it."""
+        unit = self.units[u]
+        if unit.output is None:
+            return 0.0
+        step = self.trace.step_of[self.trace.position[unit.output]]
+        return self.trace.steps[step].upstream
+
+    def message(self, j: int) -> float:
+        """What connection j carries back: the sum of its scalar messages (one for an MLP)."""
+        return sum(self.trace.message[e] for e in self.connections[j].edges)
+
+    def frame(self, k: int) -> NetworkFrame:
+        """The state after network step ``k`` (0 is the cost)."""
+        if not 0 <= k < len(self.steps):
+            raise IndexError(f"network step {k} is out of range: this network has steps 0..{len(self.steps) - 1}")
+        at = self.step_of_unit
+        status = [
+            "" if at[u] < 0 else DONE if at[u] < k else CURRENT if at[u] == k else PENDING
+            for u in range(len(self.units))
+        ]
+        received, complete = [], []
+        for u in range(len(self.units)):
+            arrived = [m for c, m in self.messages(u) if 0 <= at[self.connections[c].target] <= k]
+            received.append(arrived)
+            complete.append(len(arrived) == len(self.messages(u)))
+        current = self.steps[k]
+        sent = []
+        for conn in self.connections:
+            s = at[conn.target]
+            sent.append("" if s < 0 else DONE if s < k else CURRENT if s == k else PENDING)
+        summed = [conn.source == current for conn in self.connections]
+        return NetworkFrame(k, current, status, received, complete, sent, summed)
+
+    def scalar_step(self, u: int, k: int) -> int:
+        """The scalar step at which to show unit u's own nodes during network step k.
+
+        Scalar steps of neighbouring units interleave; this picks the step at
+        which u looks as the network view says: untouched while pending,
+        finished once done.
+        """
+        trace = self.trace
+        unit = self.units[u]
+        current = self.units[self.steps[k]]
+        mine = [trace.step_of[trace.position[v]] for v in unit.values if v.parents or v is unit.output]
+        theirs = [trace.step_of[trace.position[v]] for v in current.values if v.parents or v is current.output]
+        now = max(theirs, default=0)
+        if self.step_of_unit[u] > k and unit.output is not None:
+            return max(0, min(now, trace.step_of[trace.position[unit.output]] - 1))
+        return max(now, max(mine, default=0))
+
+    # -- words -----------------------------------------------------------------
+
+    def narrate(self, k: int, markup: str = "plain") -> str:
+        """Network step ``k`` in words and numbers (1-based, as in the pictures).
+
+        ``markup``: ``"plain"`` writes labels as typed (``a_0^{H1}``),
+        ``"unicode"`` as ``a₀ᴴ¹`` (for printing), ``"html"`` with
+        ``<sub>``/``<sup>`` and everything else escaped.
+        """
+        name: Callable[[Unit], str]
+        text: Callable[[str], str] = html.escape if markup == "html" else str
+        if markup == "html":
+            name = lambda unit: f"<b>{label_html(unit.name)}</b>"  # noqa: E731
+        elif markup == "unicode":
+            name = lambda unit: label_unicode(unit.name)  # noqa: E731
+        elif markup == "plain":
+            name = lambda unit: unit.name  # noqa: E731
+        else:
+            raise ValueError(f'narrate: markup must be "plain", "unicode" or "html", got {markup!r}')
+        root_unit = self.units[self.unit_of[self.trace.position[self.root]]]
+        r = {"html": label_html, "unicode": label_unicode}.get(markup, str)(root_unit.name)  # in ∂C/∂a
+        unit = self.units[self.steps[k]]
+        n = len(self.steps)
+        parts = [text(f"Step {k + 1} of {n}: ")]
+        if unit.kind == COST:
+            parts += [
+                name(unit),
+                text(" is the cost, where the backward pass starts: ∂"),
+                r,
+                text("/∂"),
+                r,
+                text(" = 1."),
+            ]
+        else:
+            terms = [m for _, m in self.messages(unit.index)]
+            total = format_number(self.grad(unit.index))
+            if len(terms) == 1:
+                parts += [name(unit), text(" has received its one message: ∂"), r, text(f"/∂a = {total}.")]
+            else:
+                parts += [
+                    name(unit),
+                    text(
+                        f" has received all {len(terms)} of its messages and adds them up: "
+                        f"{format_sum(terms)} = {total}."
+                    ),
+                ]
+        senders = [
+            self.connections[j] for j in self.into[unit.index] if self.units[self.connections[j].source].kind != TARGET
+        ]
+        if not senders:
+            parts += [text(" It is an input: it sends nothing; ∂"), r, text("/∂")]
+            parts += [name(unit), text(f" = {format_number(self.grad(unit.index))}.")]
+            return "".join(parts)
+        upstream = self.grad(unit.index) if unit.kind != COST else 1.0
+        noun = "message" if len(senders) == 1 else "messages"
+        parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂a × ∂a/∂(input): ")]
+        for i, conn in enumerate(senders):
+            if i:
+                parts.append(text("; "))
+            product = f"{format_factor(upstream)} × {format_factor(conn.local)}"
+            parts.append(text(f"{product} = {format_number(self.message(conn.index))} to "))
+            parts.append(name(self.units[conn.source]))
+        parts.append(text("."))
+        return "".join(parts)

@@ -1,0 +1,150 @@
+"""The network view's step-through page: one HTML file, no server, no network.
+
+The page (``page/network.html``, ``.js``, ``.css``) shows the network view
+laid out once and restyles it per step from JSON frames; a click on a unit
+opens its detail (`network_detail`); a button switches to the scalar view,
+the page `steps_html` writes, kept whole inside this one.
+
+    >>> from nn import squared_error, tutorial_network
+    >>> net = tutorial_network(seed=0)
+    >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    >>> data = network_page_data(Network(Trace(C), net.parameters()), net.parameters())
+    >>> len(data["frames"]), data["frames"][0]["say"][:40]
+    (12, 'Step 1 of 12: <b>C</b> is the cost, wher')
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..value import Value
+from .draw import DEFAULT_MAX_NODES, GraphTooLargeError
+from .network import TARGET, Network
+from .network_detail import detail_graph, detail_states, explain_html, param_grads
+from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
+from .stepper import _inline_svg, _json_for_script, _page_file
+from .text import format_number, label_html
+from .trace import Trace
+
+__all__ = ["network_frames", "network_page_data", "network_steps_html"]
+
+
+def _slim_svg(svg: str) -> str:
+    """An inline SVG without Graphviz's comments and node-name titles (the page is smaller)."""
+    svg = re.sub(r"<!--.*?-->\n?", "", _inline_svg(svg), flags=re.DOTALL)
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    # every text is Helvetica: the page's stylesheet says so once (network.css)
+    return svg.replace(' font-family="Helvetica,sans-Serif"', "")
+
+
+def network_frames(network: Network) -> list[dict[str, Any]]:
+    """Every network step: frame 0 in full, then only the units and connections that change."""
+    frames = []
+    previous: tuple[list[list[Any]], list[list[Any]]] | None = None
+    for k in range(len(network)):
+        frame = network.frame(k)
+        units = []
+        for u in range(len(network.units)):
+            look = unit_look(network, frame, u)
+            units.append([u, look.fill, look.width, look.lines, look.colour])
+        links = []
+        for j in range(len(network.connections)):
+            c = connection_look(network, frame, j)
+            links.append([j, c.colour, c.width, c.style, c.message])
+        if previous is None:
+            changed_units, changed_links = units, links
+        else:
+            changed_units = [x for x, old in zip(units, previous[0], strict=True) if x != old]
+            changed_links = [x for x, old in zip(links, previous[1], strict=True) if x != old]
+        say = network.narrate(k, markup="html")
+        frames.append({"c": frame.current, "say": say, "u": changed_units, "k": changed_links})
+        previous = units, links
+    return frames
+
+
+def network_page_data(
+    network: Network, parameters: Iterable[Value] = (), title: str | None = None, rows: list[int] | None = None
+) -> dict[str, Any]:
+    """Everything the page's script reads, as JSON-ready data."""
+    params = list(parameters)
+    root = network.units[network.unit_of[network.trace.position[network.root]]]
+    units, details = [], []
+    for u, unit in enumerate(network.units):
+        detail = -1
+        if unit.kind != TARGET and unit.values:
+            detail = len(details)
+            details.append(
+                {
+                    "svg": _slim_svg(detail_graph(network, u, len(network) - 1, params).svg()),
+                    "states": detail_states(network, u, params),
+                    "explain": explain_html(network, u),
+                }
+            )
+        units.append(
+            {
+                "name": label_html(unit.name),
+                "group": html.escape(unit.group or ""),
+                "kind": unit.kind,
+                "step": network.step_of_unit[u],
+                "rows": rows[u] if rows else 1,
+                "params": [
+                    [label_html(p.label) if p.label else "a parameter", format_number(p.data), format_number(g)]
+                    for p, g in param_grads(network, u)
+                ],
+                "detail": detail,
+            }
+        )
+    name = title or root.name
+    return {
+        "title": name,
+        "titleHtml": label_html(name),
+        "rootHtml": label_html(root.name),
+        "units": units,
+        "frames": network_frames(network),
+        "details": details,
+    }
+
+
+def network_steps_html(
+    root: Value,
+    parameters: Iterable[Value] = (),
+    title: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    scalar: bool = True,
+) -> str:
+    """The network page as HTML text.
+
+    With ``scalar=True`` the scalar view's page is inside too (a button
+    switches to it) when the graph has at most ``max_nodes`` Values;
+    ``scalar=False`` leaves it out, for a smaller page beside a scalar picture.
+    """
+    from .stepper import steps_html
+
+    params = list(parameters)
+    trace = Trace(root)
+    network = Network(trace, params)
+    last = network.frame(len(network) - 1)
+    # lay out once, at the last step, where every sum is at its longest
+    layout = NetworkLayout(network, last)
+    svg = _slim_svg(network_graph(network, last, layout, caption=False).svg())
+    data = network_page_data(network, params, title, layout.rows)
+    scalar_page = ""  # without it, the page hides its scalar-view button
+    if scalar:
+        try:
+            scalar_page = _json_for_script(steps_html(root, params, title, max_nodes))
+        except GraphTooLargeError:
+            pass
+    page = _page_file("network.html")
+    parts = {
+        "/* stepgrad:css */": _page_file("network.css"),
+        "// stepgrad:js": _page_file("network.js"),
+        "<!-- stepgrad:svg -->": svg,
+        "<!-- stepgrad:data -->": _json_for_script(data),
+        "<!-- stepgrad:scalar -->": scalar_page,
+    }
+    # one pass, so a marker that happens to be inside a filled part is left alone
+    pattern = re.compile("|".join(re.escape(marker) for marker in parts))
+    return pattern.sub(lambda m: parts[m.group()], page)

@@ -1,0 +1,57 @@
+"""fit(compile=True): the same training as eager, step for step; eager where tracing cannot apply."""
+
+import pytest
+
+from nn import MLP, SGD, fit, moons, tutorial_network, tutorial_samples
+
+
+@pytest.mark.parametrize("batch_size, mean", [(1, True), (10, True), (None, True), (7, False)])
+def test_compiled_training_takes_the_same_steps_as_eager(batch_size, mean):
+    data = moons(40, seed=1)
+    nets = [MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=2) for _ in range(2)]
+    histories = [
+        fit(net, data, "squared_error", SGD(net.parameters(), lr=0.2, momentum=0.5), epochs=4,
+            batch_size=batch_size, mean=mean, quiet=True, compile=compiled)
+        for net, compiled in zip(nets, (False, True), strict=True)
+    ]  # fmt: skip
+    eager, compiled = ([p.data for p in net.parameters()] for net in nets)
+    assert compiled == eager  # every step the same floats
+    assert histories[1].accuracies == histories[0].accuracies
+    assert histories[1].losses == pytest.approx(histories[0].losses, rel=1e-14)  # summed in another order
+
+
+def test_compiled_training_of_the_tutorial_net_matches_eager():
+    nets = [tutorial_network(seed=0) for _ in range(2)]
+    for net, compiled in zip(nets, (False, True), strict=True):
+        fit(net, tutorial_samples(), "squared_error", SGD(net.parameters(), lr=2.0), epochs=30, quiet=True,
+            compile=compiled)  # fmt: skip
+    assert [p.data for p in nets[1].parameters()] == [p.data for p in nets[0].parameters()]
+
+
+def test_a_loss_whose_python_reads_values_falls_back_to_eager_with_one_line():
+    data = moons(20, seed=0)
+    net = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=3)
+    twin = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=3)
+    first, second = (net(x)[0].data for x, _ in data[:2])
+    threshold = (first + second) / 2  # the first two samples take different branches
+
+    def picky(outputs, targets):
+        a = outputs[0]
+        return (a - targets[0]) ** 2 if a.data > threshold else (a - targets[0]) ** 4
+
+    with pytest.warns(UserWarning, match=r"^fit\(compile=True\): the loss takes another path.*training eagerly"):
+        fit(net, data, picky, SGD(net.parameters(), lr=0.1), epochs=2, quiet=True, compile=True)
+    fit(twin, data, picky, SGD(twin.parameters(), lr=0.1), epochs=2, quiet=True)
+    assert [p.data for p in net.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_a_loss_that_cannot_take_values_for_targets_falls_back_to_eager():
+    def numeric_targets(outputs, targets):
+        y = 1.0 if targets[0] > 0.5 else 0.0  # compares a target with a number: not on a Value
+        return (outputs[0] - y) ** 2
+
+    data = moons(10, seed=0)
+    net = MLP(2, [3, 1], activation=["tanh", "sigmoid"], seed=0)
+    with pytest.warns(UserWarning, match=r"fit\(compile=True\): .*TypeError.*training eagerly"):
+        history = fit(net, data, numeric_targets, SGD(net.parameters(), lr=0.1), epochs=1, quiet=True, compile=True)
+    assert len(history.losses) == 1
