@@ -27,7 +27,7 @@ from .explain import TooManyPathsError, explain
 from .network import Network
 from .network_draw import label_markup
 from .style import COLOURS, edge_look, node_look
-from .text import dot_escape, format_number, format_sum, label_html
+from .text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, format_sum, label_html, plain_dot
 from .trace import Trace
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
@@ -150,8 +150,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         )
         if node.parents:
             graph.node(
-                f"do{i}", label=_esc(node.op), shape="ellipse", style="filled", fillcolor="#f3f3f3",
-                margin="0.02,0.01", height="0.25", id=f"do{i}",
+                f"do{i}", label=plain_dot(node.op, MAX_ATTRIBUTE_CHARS), shape="ellipse", style="filled",
+                fillcolor="#f3f3f3", margin="0.02,0.01", height="0.25", id=f"do{i}",
             )  # fmt: skip
             graph.edge(f"do{i}", f"dv{i}", arrowsize="0.5")
     for e in edges:
@@ -229,7 +229,8 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
         return _esc(str(e))
-    labels = sorted({v.label for v in network.trace.order if v.label}, key=len, reverse=True)
+    # explain shortens longer names, so only these can appear whole (and the pattern stays small)
+    labels = sorted({v.label for v in network.trace.order if 0 < len(v.label) <= MAX_NAME_CHARS}, key=len, reverse=True)
     if not labels:
         return _esc(text)
     pattern = re.compile("|".join(re.escape(label) for label in labels))

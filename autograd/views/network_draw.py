@@ -26,14 +26,16 @@ from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
 from .style import COLOURS
 from .text import (
+    MAX_NAME_CHARS,
     attribute_text,
-    dot_escape,
     format_factor,
     format_number,
     format_sum,
     label_dot,
     label_parts,
     label_unicode,
+    plain_dot,
+    shorten,
 )
 from .trace import CURRENT, DONE, PENDING, Trace
 
@@ -87,17 +89,17 @@ def text_width(text: str, size: float) -> float:
 
 
 def _esc(text: str) -> str:
-    """Plain text inside a Graphviz HTML-like label."""
-    return dot_escape(text)
+    """Plain text inside a Graphviz HTML-like label (a unit's label holds several: each is bounded)."""
+    return plain_dot(text, 2_000)
 
 
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
-    return label_dot(label, script_size=SCRIPT_FONT)
+    return label_dot(shorten(label, MAX_NAME_CHARS), script_size=SCRIPT_FONT)
 
 
 def label_width(label: str, size: float) -> float:
-    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in label_parts(label))
+    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in label_parts(shorten(label, MAX_NAME_CHARS)))
 
 
 # -- what each unit and connection says at a frame ---------------------------------

@@ -30,6 +30,7 @@ __all__ = [
     "format_sum",
     "label_dot",
     "op_dot",
+    "plain_dot",
     "label_html",
     "label_parts",
     "label_plain",
@@ -43,6 +44,8 @@ __all__ = [
 MAX_LABEL_CHARS = 15_000
 #: Tooltips and cluster names are shorter still (see `attribute_text`).
 MAX_ATTRIBUTE_CHARS = 1_000
+#: A name inside a sum or a sentence (``∂C/∂a``) is shortened to this.
+MAX_NAME_CHARS = 200
 
 # -- numbers -------------------------------------------------------------------
 
@@ -209,9 +212,14 @@ def _fitted(text: str, markup: Callable[[str], str], most: int = MAX_LABEL_CHARS
         limit //= 2
 
 
+def plain_dot(text: str, most: int = MAX_LABEL_CHARS) -> str:
+    """`dot_escape` of ``text``, shortened so the markup is at most ``most`` characters."""
+    return _fitted(text, dot_escape, most)
+
+
 def op_dot(op: str) -> str:
     """An op's name inside a Graphviz HTML-like label, shortened like a label."""
-    return _fitted(op, dot_escape) if op else "&#160;"  # Graphviz refuses an empty <B></B>
+    return plain_dot(op) if op else "&#160;"  # Graphviz refuses an empty <B></B>
 
 
 def attribute_text(text: str) -> str:
@@ -255,9 +263,10 @@ def label_unicode(label: str) -> str:
     """The label in plain Unicode, for tooltips and printed text: ``a_0^{H1}`` as ``a₀ᴴ¹``.
 
     A script with a character Unicode has no small form is written in parentheses.
+    Names are shortened to `MAX_NAME_CHARS`: they go into sums and sentences.
     """
     out = []
-    for kind, text in label_parts(label):
+    for kind, text in label_parts(shorten(label, MAX_NAME_CHARS)):
         table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
         if table is None:
             out.append(text)

@@ -155,3 +155,22 @@ def test_a_lone_surrogate_in_a_label_or_op_still_writes_a_page(tmp_path):
     w.op = "\udfff"
     save_steps_html(w, tmp_path / "page.html")
     assert "\ufffd" in (tmp_path / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["x" * 20_000, "\\" * 20_000, "<" * 20_000, "_{" * 5_000])
+def test_the_network_view_draws_twenty_thousand_character_labels_and_scopes(renderer, name, tmp_path):
+    from autograd import save_steps_html
+
+    x = Value(0.3, label=name)
+    with scope(name), scope("n"):
+        w = Value(0.5, label=name)
+        a = (x * w).tanh()
+        a.label = name
+    with scope("C"):
+        c = (a - 1.0) ** 2
+    c.label = name
+    c.backward()
+    ET.fromstring(draw(c, view="network").svg())
+    ET.fromstring(to_svg(c, step=1, view="network"))
+    save_steps_html(c, tmp_path / "page.html", view="network")
+    assert "</html>" in (tmp_path / "page.html").read_text(encoding="utf-8")
