@@ -445,14 +445,48 @@ def count_nodes(root: Value, limit: int) -> int:
     return min(len(seen), limit + 1)
 
 
-def check_size(root: Value, max_nodes: int) -> None:
+def check_size(root: Value, max_nodes: int, where: str = "draw", collapse: bool = True) -> None:
     """Refuse a graph of more than ``max_nodes`` nodes before anything is recorded.
 
     The count is a walk that stops early, so a huge graph is refused at once.
+    ``where`` names the caller in the error, and ``collapse`` says whether it
+    takes ``collapse=True`` (only then is it suggested).
     """
     n = count_nodes(root, _walk_limit(max_nodes))
     if n > max_nodes:
-        raise _too_large(n, max_nodes)
+        raise _too_large(n, max_nodes, where, collapse)
+
+
+def check_collapsed_size(root: Value, max_nodes: int) -> None:
+    """Refuse a graph that, collapsed, still has more than ``max_nodes`` boxes and ungrouped Values.
+
+    Grouped Values cost nothing to draw, so the walk only stops early on
+    what is drawn: a million-node graph without scopes is refused at once.
+    """
+    tops: set[str] = set()
+    drawn = 0
+    seen = {id(root)}
+    stack = [root]
+    limit = _walk_limit(max_nodes)
+    while stack and drawn <= limit:
+        node = stack.pop()
+        top = _top(node)
+        if top is None:
+            drawn += 1
+        elif top not in tops:
+            tops.add(top)
+            drawn += 1
+        for parent in node.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    if drawn > max_nodes:
+        more = "more than " if drawn > limit else ""
+        raise GraphTooLargeError(
+            f"draw: collapsed, the graph still has {more}{min(drawn, limit + 1) - (1 if more else 0)} boxes and "
+            f"Values outside any scope, more than max_nodes={max_nodes}; collapse=True only folds "
+            'what was made inside `scope()`. Try view="network", or draw a smaller part of the graph.'
+        )
 
 
 def _walk_limit(max_nodes: int) -> int:
@@ -460,17 +494,17 @@ def _walk_limit(max_nodes: int) -> int:
     return max(10 * max_nodes, 10_000)
 
 
-def _too_large(n: int, max_nodes: int) -> GraphTooLargeError:
+def _too_large(n: int, max_nodes: int, where: str = "draw", collapse: bool = True) -> GraphTooLargeError:
+    fold = "Pass collapse=True to draw each cluster (scope) as one box, or " if collapse else "Pass "
     if n > _walk_limit(max_nodes):
         return GraphTooLargeError(
-            f"draw: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
-            'can show readably. Pass collapse=True to draw each cluster (scope) as one box, or view="network" '
-            "to draw one node per neuron."
+            f"{where}: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
+            f'can show readably. {fold}view="network" to draw one node per neuron.'
         )
     return GraphTooLargeError(
-        f"draw: the graph has {n} Value nodes, more than max_nodes={max_nodes} "
-        "can show readably. Pass collapse=True to draw each cluster (scope) as one box, "
-        f"or max_nodes={n} to draw every node (Graphviz may take a while)."
+        f"{where}: the graph has {n} Value nodes, more than max_nodes={max_nodes} "
+        f"can show readably. {fold}"
+        f"max_nodes={n} to draw every node (Graphviz may take a while)."
     )
 
 
@@ -509,8 +543,11 @@ def draw(
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
-    if trace is None and not collapse:
-        check_size(root, max_nodes)
+    if trace is None:
+        if collapse:
+            check_collapsed_size(root, max_nodes)
+        else:
+            check_size(root, max_nodes)
     trace = trace if trace is not None else Trace(root)
     if len(trace.order) > max_nodes and not collapse:
         raise _too_large(len(trace.order), max_nodes)

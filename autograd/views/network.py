@@ -27,7 +27,16 @@ from ..value import Value
 from .text import format_factor, format_number, format_sum, label_html, label_unicode, node_name
 from .trace import CURRENT, DONE, PENDING, Trace
 
-__all__ = ["Connection", "Network", "NetworkFrame", "NoUnitsError", "Unit"]
+__all__ = [
+    "MAX_NETWORK_VALUES",
+    "MAX_UNITS",
+    "Connection",
+    "Network",
+    "NetworkFrame",
+    "NoUnitsError",
+    "Unit",
+    "network_of",
+]
 
 INPUT, UNIT, COST, TARGET = "input", "unit", "cost", "target"
 
@@ -467,3 +476,34 @@ class Network:
             parts.append(name(self.units[conn.source]))
         parts.append(text("."))
         return "".join(parts)
+
+
+#: The network view lays out at most this many Values, and this many units:
+#: beyond them a layout takes minutes (every unit also gets a detail picture).
+MAX_NETWORK_VALUES = 50_000
+MAX_UNITS = 1_000
+
+
+def network_of(root: Value, parameters: Iterable[Value] = (), trace: Trace | None = None) -> Network:
+    """The `Network` of ``root``'s graph, refusing one too large to lay out before recording it.
+
+    The Values are counted with a walk that stops early, so a graph of a
+    million nodes is refused at once.
+    """
+    from .draw import GraphTooLargeError, count_nodes
+
+    if trace is None:
+        n = count_nodes(root, MAX_NETWORK_VALUES)
+        if n > MAX_NETWORK_VALUES:
+            raise GraphTooLargeError(
+                f"the network view: the graph has more than {MAX_NETWORK_VALUES:,} Values, more than it "
+                "lays out; draw a smaller part of it (one sample's forward pass, say)"
+            )
+        trace = Trace(root)
+    network = Network(trace, parameters)
+    if len(network.units) > MAX_UNITS:
+        raise GraphTooLargeError(
+            f"the network view: the graph has {len(network.units):,} units (neurons, inputs and costs), "
+            f"more than the {MAX_UNITS:,} it lays out; draw a smaller network"
+        )
+    return network

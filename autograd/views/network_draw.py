@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..value import Value
 from .draw import Graph
-from .network import COST, INPUT, TARGET, Network, NetworkFrame
+from .network import COST, INPUT, TARGET, Network, NetworkFrame, network_of
 from .style import COLOURS
 from .text import (
     MAX_NAME_CHARS,
@@ -586,7 +586,7 @@ def draw_network(
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
     if network is None:
-        network = Network(trace if trace is not None else Trace(root), parameters)
+        network = network_of(root, parameters, trace)
     frame = None
     if step is not None:
         if isinstance(step, bool) or not isinstance(step, int):

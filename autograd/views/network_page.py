@@ -8,7 +8,7 @@ the page `steps_html` writes, kept whole inside this one.
     >>> from nn import squared_error, tutorial_network
     >>> net = tutorial_network(seed=0)
     >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
-    >>> data = network_page_data(Network(Trace(C), net.parameters()), net.parameters())
+    >>> data = network_page_data(network_of(C, net.parameters()), net.parameters())
     >>> len(data["frames"]), data["frames"][0]["say"][:40]
     (12, 'Step 1 of 12: <b>C</b> is the cost, wher')
 """
@@ -22,12 +22,11 @@ from typing import Any
 
 from ..value import Value
 from .draw import DEFAULT_MAX_NODES, GraphTooLargeError
-from .network import TARGET, Network
+from .network import TARGET, Network, network_of
 from .network_detail import detail_graph, detail_states, explain_html, param_grads
 from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
 from .stepper import _inline_svg, _json_for_script, _page_file
 from .text import format_number, label_html
-from .trace import Trace
 
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
 
@@ -74,7 +73,8 @@ def network_page_data(
     units, details = [], []
     for u, unit in enumerate(network.units):
         detail = -1
-        if unit.kind != TARGET and unit.values:
+        # a unit's detail is its scalar picture: one over the scalar view's limit is left out
+        if unit.kind != TARGET and unit.values and len(unit.values) <= DEFAULT_MAX_NODES:
             detail = len(details)
             details.append(
                 {
@@ -124,8 +124,7 @@ def network_steps_html(
     from .stepper import steps_html
 
     params = list(parameters)
-    trace = Trace(root)
-    network = Network(trace, params)
+    network = network_of(root, params)
     last = network.frame(len(network) - 1)
     # lay out once, at the last step, where every sum is at its longest
     layout = NetworkLayout(network, last)

@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..value import Value
-from .network import TARGET, Network
+from .network import TARGET, network_of
 from .network_detail import detail_graph, explain_html, param_grads
 from .network_draw import NetworkLayout, label_unicode, network_graph, unit_look
 from .stepper import Stepper, _inline_svg
 from .text import format_number, label_html
-from .trace import Trace
 
 __all__ = ["NetworkStepper"]
 
@@ -39,9 +38,9 @@ class NetworkStepper(Stepper):
                 "save_steps_html(..., view='network') needs nothing extra"
             ) from None
         self.root = root
-        self.trace = Trace(root)
         self.parameters = list(parameters)
-        self.network = Network(self.trace, self.parameters)
+        self.network = network_of(root, self.parameters)
+        self.trace = self.network.trace
         # one layout for every step, so nothing moves while stepping
         self.layout = NetworkLayout(self.network, self.network.frame(len(self.network) - 1))
         self._svgs: dict[int, str] = {}

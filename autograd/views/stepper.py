@@ -116,7 +116,7 @@ def steps_html(
         from .network_page import network_steps_html
 
         return network_steps_html(root, parameters, title, max_nodes)
-    check_size(root, max_nodes)
+    check_size(root, max_nodes, "steps_html", collapse=False)
     trace = Trace(root)
     params = list(parameters)
     # lay out once, at the last step, where every label is at its longest;
@@ -278,7 +278,7 @@ class Stepper:
             ) from None
         self.root = root
         if not draw_options.get("collapse"):
-            check_size(root, draw_options.get("max_nodes", DEFAULT_MAX_NODES))
+            check_size(root, draw_options.get("max_nodes", DEFAULT_MAX_NODES), "Stepper")
         self.trace = Trace(root)
         self.parameters = list(parameters)
         self.draw_options = draw_options

@@ -164,3 +164,70 @@ def test_a_huge_graph_is_refused_before_anything_is_recorded(monkeypatch):
         y = y * 1.0
     with pytest.raises(GraphTooLargeError, match=r"has 600 Value nodes.*max_nodes=600"):
         draw(y)  # under the walk's bound, the exact count
+
+
+def _chain(n, group=None):
+    x = Value(1.0)
+    if group is None:
+        for _ in range(n):
+            x = x * 1.0
+        return x
+    with scope(group):
+        for _ in range(n):
+            x = x * 1.0
+    return x
+
+
+def test_collapse_refuses_at_once_a_huge_graph_that_has_nothing_to_fold(monkeypatch):
+    x = _chain(200_000)
+
+    def no_trace(*args, **kwargs):
+        raise AssertionError("draw recorded the whole graph before refusing it")
+
+    monkeypatch.setattr("autograd.views.draw.Trace", no_trace)
+    with pytest.raises(GraphTooLargeError, match=r"collapsed, the graph still has more than 10000 boxes"):
+        draw(x, collapse=True)
+
+
+def test_the_page_is_not_told_to_collapse_which_it_cannot():
+    from autograd import steps_html
+
+    with pytest.raises(GraphTooLargeError, match=r"^steps_html: .*Pass max_nodes=601") as e:
+        steps_html(_chain(600))
+    assert "collapse" not in str(e.value)
+
+
+def test_the_network_view_refuses_a_huge_graph_before_recording_it(monkeypatch):
+    from autograd import steps_html
+
+    x = _chain(200_000, "layer/neuron 0")
+
+    def no_trace(*args, **kwargs):
+        raise AssertionError("the network view recorded the whole graph before refusing it")
+
+    monkeypatch.setattr("autograd.views.network.Trace", no_trace)
+    for show in (lambda: draw(x, view="network"), lambda: steps_html(x, view="network")):
+        with pytest.raises(GraphTooLargeError, match=r"the network view: the graph has more than 50,000 Values"):
+            show()
+
+
+def test_the_network_view_refuses_more_than_a_thousand_units():
+    xs = [Value(0.1, label="x0"), Value(0.2, label="x1")]
+    outs = []
+    for i in range(1_001):
+        with scope(f"H1/neuron {i}"):
+            outs.append((xs[0] * 0.5).tanh())
+    with pytest.raises(GraphTooLargeError, match=r"1,003 units .* more than the 1,000"):
+        draw(sum(outs), view="network")
+
+
+def test_the_network_page_leaves_out_the_detail_of_a_unit_over_the_scalar_limit():
+    from autograd.views.network import network_of
+    from autograd.views.network_page import network_page_data
+
+    big = _chain(600, "A/n")
+    with scope("C"):
+        c = big * 2.0
+    data = network_page_data(network_of(c))
+    kinds = {u["kind"]: u["detail"] for u in data["units"]}
+    assert kinds["unit"] == -1 and kinds["cost"] >= 0
