@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -56,6 +55,19 @@ def _format_table(results: list[GradcheckResult]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _shifted(evaluate: Callable[[list[float]], Value], values: list[float], i: int, sign: str, eps: float) -> float:
+    """f at the shifted point; an error there says it came from the shift (x - eps may leave f's domain)."""
+    try:
+        return evaluate(values).data
+    except (ValueError, ArithmeticError) as e:
+        message = f"gradcheck: f at input {i} {sign} eps = {values[i]!r} (eps={eps!r}): {e}"
+        try:
+            error = type(e)(message)
+        except TypeError:  # an error type that takes other arguments: keep it as it is
+            raise e from None
+        raise error from e
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -71,8 +83,13 @@ def gradcheck(
     `GradcheckError` with a readable table is raised (or, with
     ``raise_on_mismatch=False``, the results are just returned).
     """
-    if eps <= 0 or not math.isfinite(eps):
+    eps = check_number(eps, "gradcheck: eps")
+    atol = check_number(atol, "gradcheck: atol")
+    rtol = check_number(rtol, "gradcheck: rtol")
+    if eps <= 0:
         raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
+    if atol < 0 or rtol < 0:
+        raise ValueError(f"gradcheck: atol and rtol must not be negative, got atol={atol!r}, rtol={rtol!r}")
     points = [
         x.data if isinstance(x, Value) else check_number(x, f"gradcheck: input {i}", "a Value or a real number")
         for i, x in enumerate(inputs)
@@ -99,7 +116,7 @@ def gradcheck(
             minus = list(points)
             plus[i] += eps
             minus[i] -= eps
-            numeric = (evaluate(plus).data - evaluate(minus).data) / (2 * eps)
+            numeric = (_shifted(evaluate, plus, i, "+", eps) - _shifted(evaluate, minus, i, "-", eps)) / (2 * eps)
             err = abs(leaf.grad - numeric)
             ok = err <= atol + rtol * abs(numeric)
             results.append(GradcheckResult(i, labels[i], leaf.grad, numeric, err, ok))

@@ -132,3 +132,22 @@ def test_gradcheck_rejects_bad_eps_and_non_value_results():
             gradcheck(lambda x: x, [1.0], eps=eps)
     with pytest.raises(TypeError, match="Value"):
         gradcheck(lambda x: 3.0, [1.0])
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"eps": "1"}, TypeError, r"gradcheck: eps: expected a real number"),
+        ({"atol": float("nan")}, ValueError, r"gradcheck: atol: got the non-finite number nan"),
+        ({"rtol": -1}, ValueError, r"atol and rtol must not be negative"),
+    ],
+)
+def test_gradcheck_refuses_bad_tolerances_naming_them(options, error, message):
+    # atol=nan made every comparison false: a mismatch reported where there is none
+    with pytest.raises(error, match=message):
+        gradcheck(lambda x: x * x, [1.0], **options)
+
+
+def test_an_error_at_a_shifted_point_says_it_came_from_the_shift():
+    with pytest.raises(ValueError, match=r"f at input 0 - eps = -9e-07 \(eps=1e-06\): log\(\) needs a positive"):
+        gradcheck(lambda x: x.log(), [1e-7])
