@@ -363,7 +363,7 @@ def identifier(label: str) -> str:
         >>> identifier("w_{01}^{H2}"), identifier("x[0][1]"), identifier("C")
         ('w_01__H2', 'x_0_1', 'C')
     """
-    text = label.replace("^", "__").replace("[", "_")
+    text = label[:60].replace("^", "__").replace("[", "_")  # a 20k-character label: a readable name
     text = _DROPPED.sub("", text)
     text = _OTHER.sub("_", text).strip("_")
     if text and text[0].isdigit():
@@ -789,7 +789,23 @@ def _count_numbers(shape: Any) -> int:
 
 
 def _comment(label: str, name: str) -> str:
-    return f"  # {label}" if label and label != name else ""
+    r"""``  # label`` after a line of the program, or "" when the name says it already.
+
+    A label is user text inside source code: a newline in it would end the
+    comment and make the rest a line of code, and a NUL would stop Python's
+    compile(). Every character that is not printable is written escaped,
+    and a long label is shortened.
+
+        >>> _comment("a\nimport os", "a")
+        '  # a\\nimport os'
+    """
+    if not label or label == name:
+        return ""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in label[:_COMMENT_CHARS])
+    return f"  # {text}{'…' if len(label) > _COMMENT_CHARS else ''}"
+
+
+_COMMENT_CHARS = 120
 
 
 def _wrapped(names: list[str], rest: str) -> list[str]:

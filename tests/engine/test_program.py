@@ -447,3 +447,29 @@ def test_a_parameter_set_to_inf_by_hand_raises_what_eager_raises():
     prog = compile(lambda x: (w * x).relu(), [w], 1.0)  # relu(-inf) would hide it
     w.data = -math.inf
     assert _error(lambda: prog(1.0)) == _error(lambda: (w * Value(1.0, label="x")).relu())
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        'a\n    raise SystemExit("a label ran as code")',
+        "a\rraise SystemExit",
+        "a\r\nraise SystemExit",
+        "nul\x00here",
+        "\u2028x",
+        "x" * 20_000,
+    ],
+)
+def test_a_label_never_becomes_code_in_the_program(label):
+    # labels are written as comments: a newline would end the comment, a NUL stop compile()
+    w = Value(2.0, label="w")
+
+    def f(x):
+        y = w * x
+        y.label = label
+        return y.tanh()
+
+    prog = compile(f, [w], 0.5)
+    assert prog(0.3) == math.tanh(2.0 * 0.3)
+    assert all(len(line) < 400 for line in prog.source.splitlines())
+    assert "raise SystemExit" not in "".join(line.split("#")[0] for line in prog.source.splitlines())
