@@ -417,6 +417,8 @@ def compile(  # the issue's name; Python's own is builtins.compile
         (0.0, 0.0, 0.0)
     """
     started = time.perf_counter()
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise TypeError(f"compile: max_nodes must be a positive int, got {max_nodes!r}")
     if not callable(fn):
         raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
     params = list(params)
@@ -432,7 +434,10 @@ def compile(  # the issue's name; Python's own is builtins.compile
 
     names = _arg_names(fn, len(example_args))
     flat: list[tuple[str, float]] = []
-    shapes = [_flatten_example(x, name, flat, "argument") for x, name in zip(example_args, names, strict=True)]
+    try:
+        shapes = [_flatten_example(x, name, flat, "argument") for x, name in zip(example_args, names, strict=True)]
+    except RecursionError:
+        raise CompileError("compile: an example argument is nested too deeply (lists inside lists)") from None
     arg_values = [Value(x, label=label) for label, x in flat]
     rebuilt = iter(arg_values)
     args = [_rebuild(shape, rebuilt) for shape in shapes]

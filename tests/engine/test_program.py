@@ -473,3 +473,14 @@ def test_a_label_never_becomes_code_in_the_program(label):
     assert prog(0.3) == math.tanh(2.0 * 0.3)
     assert all(len(line) < 400 for line in prog.source.splitlines())
     assert "raise SystemExit" not in "".join(line.split("#")[0] for line in prog.source.splitlines())
+
+
+def test_an_example_nested_too_deeply_or_a_bad_max_nodes_is_a_clear_error():
+    w = Value(2.0, label="w")
+    x = 1.0
+    for _ in range(5_000):
+        x = [x]
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile(lambda a: w * 1.0, [w], x)
+    with pytest.raises(TypeError, match="max_nodes must be a positive int, got '10'"):
+        compile(lambda a: a * w, [w], 1.0, max_nodes="10")
