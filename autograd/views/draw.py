@@ -32,7 +32,7 @@ from .style import COLOURS, edge_look, node_look, op_fill, role
 from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
 from .trace import Frame, Trace
 
-__all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
+__all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_view", "draw", "to_svg"]
 
 DEFAULT_MAX_NODES = 500
 
@@ -463,6 +463,15 @@ def _too_large(n: int, max_nodes: int) -> GraphTooLargeError:
     )
 
 
+def check_view(view: str, where: str) -> str:
+    """``view`` if it is one the views know, else an error that names ``where`` it was passed."""
+    if view not in ("scalar", "network"):
+        raise ValueError(
+            f'{where}: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}'
+        )
+    return view
+
+
 def draw(
     root: Value,
     step: int | None = None,
@@ -488,12 +497,10 @@ def draw(
     ``collapse=True`` draws each top-level group (see `scope`) as one box.
     Drawing never changes any grad.
     """
-    if view == "network":
+    if check_view(view, "draw") == "network":
         from .network_draw import draw_network
 
         return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
-    if view != "scalar":
-        raise ValueError(f'draw: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..value import Value
 from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
-from .style import COLOURS
+from .style import COLOURS, grad_colour
 from .text import (
     attribute_text,
     dot_escape,
@@ -86,11 +86,6 @@ def text_width(text: str, size: float) -> float:
     return total * size / 1000 * 1.06
 
 
-def _esc(text: str) -> str:
-    """Plain text inside a Graphviz HTML-like label."""
-    return dot_escape(text)
-
-
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
     return label_dot(label, script_size=SCRIPT_FONT)
@@ -140,10 +135,6 @@ class UnitLook:
     colour: str
 
 
-def _grad_colour(g: float) -> str:
-    return COLOURS["positive"] if g > 0 else COLOURS["negative"] if g < 0 else COLOURS["muted"]
-
-
 def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
     """Fill, pen width, ∂C/∂a rows and their colour of unit ``u`` at ``frame``."""
     unit = network.units[u]
@@ -165,14 +156,14 @@ def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
         if network.root.grad == 0.0:
             return UnitLook(base, "1", [""], COLOURS["muted"])
         total = network.grad(u)
-        return UnitLook(base, "1", grad_lines(symbol, messages, total, True), _grad_colour(total))
+        return UnitLook(base, "1", grad_lines(symbol, messages, total, True), grad_colour(total))
     status = frame.status[u]
     terms = frame.received[u]
     complete = frame.complete[u]
     total = network.grad(u) if complete else None
     lines = grad_lines(symbol, terms, total, complete)
     width = "3" if status == CURRENT else "1"
-    return UnitLook(COLOURS[status], width, lines, _grad_colour(sum(terms)))
+    return UnitLook(COLOURS[status], width, lines, grad_colour(sum(terms)))
 
 
 @dataclass(frozen=True)
@@ -224,7 +215,7 @@ def _title(network: Network, u: int) -> tuple[str, float]:
     unit = network.units[u]
     value = unit.target if unit.kind == TARGET else unit.output.data if unit.output is not None else 0.0
     rest = f"\u00a0= {format_number(value or 0.0)}"  # a leading plain space is dropped by some SVG viewers
-    markup = f"<B>{label_markup(unit.name)}</B>{_esc(rest)}"
+    markup = f"<B>{label_markup(unit.name)}</B>{dot_escape(rest)}"
     return markup, label_width(unit.name, FONT) * 1.08 + text_width(rest, FONT)
 
 
@@ -368,7 +359,7 @@ def _unit_label(network: Network, u: int, look: UnitLook, rows: int) -> str:
     cells = [f"<TR><TD>{title}</TD></TR>"]
     for line in lines:
         cells.append(
-            f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{_esc(line) or " "}</FONT></TD></TR>'
+            f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{dot_escape(line) or " "}</FONT></TD></TR>'
         )
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
 
@@ -417,7 +408,7 @@ def network_graph(
             continue
         graph.node(
             f"h{x:.0f}",
-            label=f"<<B>{_esc(text)}</B>>",
+            label=f"<<B>{dot_escape(text)}</B>>",
             shape="plaintext",
             pos=_pos(layout, x, y),
             fontsize="11",
@@ -460,7 +451,7 @@ def network_graph(
             box = layout.labels[("m", conn.index)]
             graph.node(
                 f"m{conn.index}",
-                label=_esc(look.message) or " ",
+                label=dot_escape(look.message) or " ",
                 shape="box",
                 style="filled",
                 fillcolor="white",
@@ -516,7 +507,7 @@ def _caption(graph: Graph, network: Network, layout: NetworkLayout, frame: Netwo
     width = text_width(text, 11) + 16
     graph.node(
         "caption",
-        label=f"<{_esc(text)}>",
+        label=f"<{dot_escape(text)}>",
         shape="plaintext",
         fontsize="11",
         margin="0",
@@ -547,7 +538,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
             line = f'<FONT COLOR="{colour}">━</FONT>'
             cells.append(f'<TD>{line}</TD><TD ALIGN="LEFT"><FONT COLOR="{colour}">{words}</FONT></TD>')
         swatches = f"<TR>{''.join(cells)}</TR>"
-    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{_esc(r)}</TD></TR>' for r in rows)
+    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{dot_escape(r)}</TD></TR>' for r in rows)
     label = f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{text}{swatches}</TABLE>>'
     width = max(text_width(r, 9) for r in rows) + 20
     x = 10 + width / 2

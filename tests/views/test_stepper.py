@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from autograd import Trace, Value, save_steps_html, steps_html
-from autograd.views.stepper import html_frames
+from autograd.views.scalar_page import html_frames
 from nn import squared_error, tutorial_network
 
 
