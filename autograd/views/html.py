@@ -40,13 +40,15 @@ def page_file(name: str) -> str:
 
 
 def fill_page(name: str, slots: dict[str, str]) -> str:
-    """``page/<name>.html`` with its stylesheet, its script and each ``<!-- stepgrad:<slot> -->`` filled in.
+    """``page/<name>.html`` with its stylesheet, its scripts and each ``<!-- stepgrad:<slot> -->`` filled in.
 
-    ``page/<name>.css`` goes where ``/* stepgrad:css */`` stands and
-    ``page/<name>.js`` where ``// stepgrad:js`` does.
+    ``page/<name>.css`` goes where ``/* stepgrad:css */`` stands,
+    ``page/<name>.js`` where ``// stepgrad:js`` does, and the controls every
+    page shares (``page/controls.js``) where ``// stepgrad:controls`` does.
     """
     parts = {
         "/* stepgrad:css */": page_file(f"{name}.css"),
+        "// stepgrad:controls": page_file("controls.js"),
         "// stepgrad:js": page_file(f"{name}.js"),
         **{f"<!-- stepgrad:{slot} -->": text for slot, text in slots.items()},
     }

@@ -27,7 +27,7 @@ from .network import TARGET, Network, NetworkFrame
 from .network_detail import detail_graph, detail_states, explain_html, param_grads
 from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
 from .scalar_page import scalar_steps_html
-from .text import format_number, label_html
+from .text import UNIT_STATES, format_number, label_html
 from .trace import Trace
 
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
@@ -103,6 +103,7 @@ def network_page_data(
         "units": units,
         "frames": network_frames(network),
         "details": details,
+        "states": UNIT_STATES,
     }
 
 

@@ -22,7 +22,7 @@ from .network import TARGET, Network
 from .network_detail import detail_graph, explain_html, param_grads
 from .network_draw import NetworkLayout, label_unicode, network_graph, unit_look
 from .stepper import Stepper, import_widgets
-from .text import format_number, label_html
+from .text import UNIT_STATES, format_number, label_html
 from .trace import Trace
 
 __all__ = ["NetworkStepper"]
@@ -94,13 +94,7 @@ class NetworkStepper(Stepper):
         network = self.network
         unit = network.units[u]
         at = network.step_of_unit[u]
-        state = (
-            f"waiting: it is processed at step {at + 1}"
-            if at > k
-            else f"being processed at this step ({at + 1})"
-            if at == k
-            else f"done at step {at + 1}"
-        )
+        state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
         root = label_html(network.units[network.unit_of[network.trace.position[network.root]]].name)
         rows = []

@@ -24,6 +24,7 @@ from ..value import Value
 
 __all__ = [
     "MAX_LABEL_CHARS",
+    "UNIT_STATES",
     "format_factor",
     "format_number",
     "format_sum",
@@ -39,6 +40,15 @@ __all__ = [
 #: Labels longer than this are shortened for display (system dot refuses
 #: HTML-like labels over 16,384 characters, markup included).
 MAX_LABEL_CHARS = 15_000
+
+#: Where a unit of the network view is in the backward pass; ``{step}`` is
+#: the step (counted from 1) it is processed at. The page gets them as data.
+UNIT_STATES = {
+    "target": "a target: a number the cost compares an output with; nothing is sent to it",
+    "waiting": "waiting: it is processed at step {step}",
+    "current": "being processed at this step ({step})",
+    "done": "done at step {step}",
+}
 
 # -- numbers -------------------------------------------------------------------
 
