@@ -8,10 +8,11 @@
     0.940015
 
 The engine is `value.py` (Value and its ops), `backprop.py` (the order and
-the backward loop), `numbers.py` (checks and error wording) and `check.py`
-(gradcheck). The views (drawing, stepping, explaining) live in
-`autograd.views` and load on first use, so ``import autograd`` loads no
-Graphviz or widgets. This package is imported as ``autograd``; it is not
+the backward loop), `recording.py` (no_grad, scope), `numbers.py` (checks
+and error wording) and `check.py` (gradcheck); `program.py` writes the
+backward pass out as a program (`compile`). The views (drawing, stepping,
+explaining) live in `autograd.views`. Views and `compile` load on first use,
+so ``import autograd`` loads no Graphviz or widgets. This package is imported as ``autograd``; it is not
 HIPS/autograd (see README).
 """
 
@@ -31,28 +32,33 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
-from .compile import CheckError, CompileError, Program, compile
 from .recording import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .value import Value
 
-# name -> the module of autograd.views that defines it, imported on first use
-_VIEWS = {
-    "Explanation": "explain",
-    "TooManyPathsError": "explain",
-    "explain": "explain",
-    "Graph": "draw",
-    "GraphTooLargeError": "draw",
-    "draw": "draw",
-    "to_svg": "draw",
-    "GraphvizNotFoundError": "render",
-    "GraphvizTimeoutError": "render",
-    "Stepper": "stepper",
-    "save_steps_html": "stepper",
-    "steps_html": "stepper",
-    "Trace": "trace",
+# name -> the module that defines it, imported on first use: the views, and
+# compile() (a large module a script that only trains eagerly never needs)
+_LAZY = {
+    "CheckError": "program",
+    "CompileError": "program",
+    "Program": "program",
+    "compile": "program",
+    "Explanation": "views.explain",
+    "TooManyPathsError": "views.explain",
+    "explain": "views.explain",
+    "Graph": "views.draw",
+    "GraphTooLargeError": "views.draw",
+    "draw": "views.draw",
+    "to_svg": "views.draw",
+    "GraphvizNotFoundError": "views.render",
+    "GraphvizTimeoutError": "views.render",
+    "Stepper": "views.stepper",
+    "save_steps_html": "views.stepper",
+    "steps_html": "views.stepper",
+    "Trace": "views.trace",
 }
 
 if TYPE_CHECKING:
+    from .program import CheckError, CompileError, Program, compile
     from .views.draw import Graph, GraphTooLargeError, draw, to_svg
     from .views.explain import Explanation, TooManyPathsError, explain
     from .views.render import GraphvizNotFoundError, GraphvizTimeoutError
@@ -61,16 +67,16 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    module = _VIEWS.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'autograd' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".views.{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # later look-ups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_VIEWS))
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

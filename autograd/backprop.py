@@ -3,7 +3,7 @@
 A node sends each parent the message ``local_grad * upstream``, where
 ``upstream`` is the node's own grad: the sum of every message it received.
 A node is ready to send once all of its children have sent theirs, so the
-order is a topological one with the root first.
+pass runs a topological order (leaves first, root last) backwards, root first.
 
     >>> from autograd import Value
     >>> a = Value(2.0, label="a")
@@ -23,13 +23,14 @@ if TYPE_CHECKING:
     from .value import Value
 
 __all__ = [
+    "GradientOverflowError",
     "Message",
     "Step",
     "backward",
     "backward_steps",
+    "messages_of",
     "topological_order",
     "zero_grad",
-    "GradientOverflowError",
 ]
 
 
@@ -68,6 +69,95 @@ def topological_order(root: Value) -> list[Value]:
         ['x', '*', 'tanh']
     """
     return _walk(root, None)
+
+
+def messages_of(node: Value, upstream: float) -> tuple[Message, ...]:
+    """The messages ``node`` sends when its grad is ``upstream``: one per parent.
+
+        >>> from autograd import Value
+        >>> a = Value(3.0, label="a")
+        >>> [m.value for m in messages_of(a * a, 2.0)]
+        [6.0, 6.0]
+    """
+    return tuple(
+        Message(parent, local, local * upstream)
+        for parent, local in zip(node.parents, node.local_grads, strict=True)
+    )
+
+
+def backward_steps(root: Value) -> Iterator[Step]:
+    """The backward pass one node at a time, root first: the reference loop.
+
+    Each `Step` is yielded before its messages are added to the parents, so
+    between steps every grad holds the partial sum received so far. Run to
+    the end it leaves exactly the grads that `backward` leaves.
+
+        >>> from autograd import Value
+        >>> a = Value(2.0, label="a")
+        >>> steps = list(backward_steps(a * a))
+        >>> [(s.node.op or s.node.label, [m.value for m in s.messages]) for s in steps]
+        [('*', [2.0, 2.0]), ('a', [])]
+        >>> a.grad
+        4.0
+    """
+    order, leaves, saved = _prepare(root)
+    for index, node in enumerate(reversed(order)):
+        messages = messages_of(node, node.grad)
+        yield Step(index, node, node.grad, messages)
+        for m in messages:
+            m.parent.grad += m.value
+        if not messages:
+            _check_leaf(node, order, leaves, saved)
+
+
+def backward(root: Value) -> None:
+    """Fill every node's ``grad`` with d(root)/d(node); leaves accumulate.
+
+    Interior grads are reset first, leaves are not: two calls on the same
+    graph leave the interior grads unchanged and double the leaves' grads,
+    as PyTorch does for leaves. (micrograd, which resets nothing, would
+    double the interior grads and triple the leaves'.)
+    """
+    order, leaves, saved = _prepare(root)
+    # `backward_steps` unrolled over the two parent slots; tests pin both to identical grads.
+    for node in reversed(order):
+        p = node._p0
+        if p is None:
+            g = node.grad
+            if g - g != 0.0:
+                _check_leaf(node, order, leaves, saved)
+            continue
+        upstream = node.grad
+        p.grad += node._g0 * upstream
+        p = node._p1
+        if p is not None:
+            p.grad += node._g1 * upstream
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set ``grad = 0`` on each Value (typically the parameters)."""
+    for v in values:
+        v.grad = 0.0
+
+
+# -- the fast path: backward()'s walk, fused with what backward needs ---------------------
+
+
+def _prepare(root: Value) -> tuple[list[Value], list[Value], list[float]]:
+    """The order, with interior grads reset to 0 and the root's grad seeded with 1;
+    the leaves and their grads before this pass (to put back if it overflows).
+
+    A root that is itself a leaf accumulates like every leaf: two
+    ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
+    """
+    leaves: list[Value] = []
+    order = _walk(root, leaves)
+    saved = [v.grad for v in leaves]
+    if root._p0 is None:
+        root.grad += 1.0
+    else:
+        root.grad = 1.0
+    return order, leaves, saved
 
 
 def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
@@ -134,91 +224,11 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
     return order
 
 
-def _prepare(root: Value) -> tuple[list[Value], list[Value], list[float]]:
-    """The order, with interior grads reset to 0 and the root's grad seeded with 1;
-    the leaves and their grads before this pass (to put back if it overflows).
-
-    A root that is itself a leaf accumulates like every leaf: two
-    ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
-    """
-    leaves: list[Value] = []
-    order = _walk(root, leaves)
-    saved = [v.grad for v in leaves]
-    if root._p0 is None:
-        root.grad += 1.0
-    else:
-        root.grad = 1.0
-    return order, leaves, saved
-
-
-def messages_of(node: Value, upstream: float) -> tuple[Message, ...]:
-    """The messages ``node`` sends when its grad is ``upstream``: one per parent.
-
-        >>> from autograd import Value
-        >>> a = Value(3.0, label="a")
-        >>> [m.value for m in messages_of(a * a, 2.0)]
-        [6.0, 6.0]
-    """
-    return tuple(
-        Message(parent, local, local * upstream)
-        for parent, local in zip(node.parents, node.local_grads, strict=True)
-    )
-
-
-def backward_steps(root: Value) -> Iterator[Step]:
-    """The backward pass one node at a time, root first: the reference loop.
-
-    Each `Step` is yielded before its messages are added to the parents, so
-    between steps every grad holds the partial sum received so far. Run to
-    the end it leaves exactly the grads that `backward` leaves.
-
-        >>> from autograd import Value
-        >>> a = Value(2.0, label="a")
-        >>> steps = list(backward_steps(a * a))
-        >>> [(s.node.op or s.node.label, [m.value for m in s.messages]) for s in steps]
-        [('*', [2.0, 2.0]), ('a', [])]
-        >>> a.grad
-        4.0
-    """
-    order, leaves, saved = _prepare(root)
-    for index, node in enumerate(reversed(order)):
-        messages = messages_of(node, node.grad)
-        yield Step(index, node, node.grad, messages)
-        for m in messages:
-            m.parent.grad += m.value
-        if not messages:
-            _check_leaf(node, order, leaves, saved)
-
-
-def backward(root: Value) -> None:
-    """Fill every node's ``grad`` with d(root)/d(node); leaves accumulate.
-
-    Interior grads are reset first, leaves are not: two calls on the same
-    graph leave the interior grads unchanged and double the leaves' grads,
-    as PyTorch does for leaves. (micrograd, which resets nothing, would
-    double the interior grads and triple the leaves'.)
-    """
-    order, leaves, saved = _prepare(root)
-    # `backward_steps` unrolled over the two parent slots; tests pin both to identical grads.
-    for node in reversed(order):
-        p = node._p0
-        if p is None:
-            g = node.grad
-            if g - g != 0.0:
-                _check_leaf(node, order, leaves, saved)
-            continue
-        upstream = node.grad
-        p.grad += node._g0 * upstream
-        p = node._p1
-        if p is not None:
-            p.grad += node._g1 * upstream
-
-
 def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:
     """A leaf's grad is final once the pass reaches it: refuse it if it left the float range.
 
-    On refusal every grad goes back to what it was before the pass, so no
-    leaf is left holding inf or nan.
+    On refusal every leaf's grad goes back to what it was before the pass and
+    every interior grad to 0, so no node is left holding inf or nan.
     """
     g = leaf.grad
     if g - g == 0.0:
@@ -231,11 +241,5 @@ def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: lis
             v.grad = 0.0
     raise GradientOverflowError(
         f"backward: the gradient of leaf {name} left the float range ({g!r}); "
-        "the loss or some local derivative is too large. No grad was changed."
+        "the loss or some local derivative is too large. Leaf grads are as they were before this pass."
     )
-
-
-def zero_grad(values: Iterable[Value]) -> None:
-    """Set ``grad = 0`` on each Value (typically the parameters)."""
-    for v in values:
-        v.grad = 0.0

@@ -18,7 +18,20 @@ import math
 import numbers
 from typing import Any
 
-__all__ = ["check_number", "describe", "is_finite", "is_real_number"]
+__all__ = [
+    "check_inputs",
+    "check_local",
+    "check_number",
+    "describe",
+    "is_finite",
+    "is_real_number",
+    "refuse_non_finite",
+    "refuse_non_finite_input",
+]
+
+# ints beyond this do not fit a float; a module constant, as CPython would
+# otherwise compute 2**1023 on every call
+_INT_LIMIT = 2**1023
 
 
 def is_finite(x: float) -> bool:
@@ -47,7 +60,7 @@ def check_number(x: object, where: str, what: str = "a real number (int or float
     """The finite float behind ``x``, or a TypeError/ValueError/OverflowError naming ``where``."""
     if type(x) is float and x - x == 0.0:  # the common case first, without the ABC check
         return x
-    if type(x) is int and -(2**1023) < x < 2**1023:
+    if type(x) is int and -_INT_LIMIT < x < _INT_LIMIT:
         return float(x)
     if not is_real_number(x):
         raise TypeError(f"{where}: expected {what}, got {type(x).__name__} {_short_repr(x)}")
@@ -69,3 +82,51 @@ def _short_repr(x: object, limit: int = 60) -> str:
     except Exception:  # a broken __repr__ must not hide the real error
         text = f"<{type(x).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- the errors of ops (autograd.value): what went wrong, at which operands --------------
+
+
+def check_local(g: float, op: str, *operands: Any) -> float:
+    """A local derivative, checked: a Value's derivative must be finite too."""
+    if not is_finite(g):
+        raise OverflowError(
+            f"the derivative of {op} overflows a float at {', '.join(describe(x) for x in operands)}"
+        )
+    return g
+
+
+def check_inputs(op: str, *operands: Any) -> None:
+    """Refuse a non-finite ``.data`` written by hand (ops like x / inf would hide it)."""
+    for v in operands:
+        if not is_finite(v.data):
+            refuse_non_finite_input(op, v)
+
+
+def refuse_non_finite_input(op: str, operand: Any) -> None:
+    """A ``.data`` written by hand that is not finite: ops never make one."""
+    raise ValueError(
+        f"{op}: input {describe(operand)} is not a finite number (was .data set by hand?); "
+        "every Value must be finite"
+    )
+
+
+def refuse_non_finite(
+    data: float, op: str, p0: Any, p1: Any, const: float | None, const_left: bool = False
+) -> None:
+    """The error for an op whose result is not finite: which input, or an overflow."""
+    for operand in (p0, p1):
+        if operand is not None and not is_finite(operand.data):
+            refuse_non_finite_input(op, operand)
+    if const is not None and not is_finite(const):
+        # + and * take float constants unchecked (hot path); a non-finite
+        # one always makes a non-finite result and is caught here.
+        raise ValueError(
+            f"{op}: got the non-finite number {const!r} next to {describe(p0)}; every Value must be finite"
+        )
+    operands = [describe(p0)]
+    if p1 is not None:
+        operands.append(describe(p1))
+    if const is not None:
+        operands.insert(0 if const_left else len(operands), repr(const))
+    raise OverflowError(f"{op} overflows a float (gives {data!r}) with operands {', '.join(operands)}")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Union
 
 from . import backprop as _backprop
-from .numbers import check_number
+from .numbers import check_inputs, check_local, check_number, refuse_non_finite
 from .numbers import describe as _describe
 from .recording import _DEFAULT, _open, _state
 
@@ -85,11 +85,8 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
-        where = f"Value({label!r})" if label else "Value()"
-        if type(data) is not float:
-            data = _check_number(data, where)
-        elif data - data != 0.0:
-            raise ValueError(f"{where}: got {data!r}; every Value must hold a finite number")
+        if type(data) is not float or data - data != 0.0:
+            data = _check_number(data, f"Value({label!r})" if label else "Value()")
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -125,16 +122,17 @@ class Value:
     # -- ops: value, parents, local derivatives -------------------------------
 
     def __add__(self, other: Operand) -> Value:
+        # For two Values this is `_binary(a + b, "+", self, 1.0, other, 1.0)`, unrolled:
+        # + and * make most nodes of a network. With a number it is a one-parent op.
         if isinstance(other, Value):
             d = self.data + other.data
             group = None
             if _open:
                 recording, group, _ = _state.get()
                 if not recording:
-                    return _node(d, "+", self, 1.0, other, 1.0)
+                    return _binary(d, "+", self, 1.0, other, 1.0)
             if d - d != 0.0:
-                return _node(d, "+", self, 1.0, other, 1.0)
-            # The most common node of a network, built inline: `_node` unrolled.
+                return _binary(d, "+", self, 1.0, other, 1.0)
             if group is None:
                 out = _new(Value)
             else:
@@ -152,7 +150,11 @@ class Value:
         c = other if type(other) is float else _check_number(other, "+")
         return _unary(self.data + c, "+", self, 1.0, c)
 
+    def __radd__(self, other: Number) -> Value:
+        return self + other
+
     def __mul__(self, other: Operand) -> Value:
+        # For two Values: `_binary(a * b, "*", self, b, other, a)`, unrolled as in __add__.
         if isinstance(other, Value):
             a = self.data
             b = other.data
@@ -161,10 +163,9 @@ class Value:
             if _open:
                 recording, group, _ = _state.get()
                 if not recording:
-                    return _node(d, "*", self, b, other, a)
+                    return _binary(d, "*", self, b, other, a)
             if d - d != 0.0:
-                return _node(d, "*", self, b, other, a)
-            # Inline, as in __add__.
+                return _binary(d, "*", self, b, other, a)
             if group is None:
                 out = _new(Value)
             else:
@@ -182,9 +183,12 @@ class Value:
         c = other if type(other) is float else _check_number(other, "*")
         return _unary(self.data * c, "*", self, c, c)
 
+    def __rmul__(self, other: Number) -> Value:
+        return self * other
+
     def __sub__(self, other: Operand) -> Value:
         if isinstance(other, Value):
-            return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
+            return _binary(self.data - other.data, "-", self, 1.0, other, -1.0)
         c = _check_number(other, "-")
         return _unary(self.data - c, "-", self, 1.0, c)
 
@@ -199,22 +203,24 @@ class Value:
         a = self.data
         if isinstance(other, Value):
             b = other.data
-            _check_inputs("/", self, other)
+            check_inputs("/", self, other)
             if b == 0.0:
                 raise ZeroDivisionError(f"/ by zero: {_describe(self)} / {_describe(other)}")
             q = a / b
             if q - q != 0.0:
-                _refuse_non_finite(q, "/", self, other, None)
+                refuse_non_finite(q, "/", self, other, None)
             # d/da = 1/b and d/db = -(a/b)/b: each one rounding from the
             # exact value (a * b**-2 would underflow where q/b does not)
-            return _node(q, "/", self, _local(1.0 / b, "/", self, other), other, _local(-q / b, "/", self, other))
+            d_a = check_local(1.0 / b, "/", self, other)
+            d_b = check_local(-q / b, "/", self, other)
+            return _binary(q, "/", self, d_a, other, d_b)
         c = _check_number(other, "/")
         if c == 0.0:
             raise ZeroDivisionError(f"/ by zero: {_describe(self)} / 0")
         q = a / c
         if q - q != 0.0:
-            _refuse_non_finite(q, "/", self, None, c)
-        return _unary(q, "/", self, _local(1.0 / c, "/", self, c), c)
+            refuse_non_finite(q, "/", self, None, c)
+        return _unary(q, "/", self, check_local(1.0 / c, "/", self, c), c)
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _check_number(other, "/")
@@ -223,23 +229,23 @@ class Value:
             raise ZeroDivisionError(f"/ by zero: {c!r} / {_describe(self)}")
         q = c / b
         if q - q != 0.0:
-            _refuse_non_finite(q, "/", self, None, c, const_left=True)
-        return _unary(q, "/", self, _local(-q / b, "/", c, self), c, const_left=True)
+            refuse_non_finite(q, "/", self, None, c, const_left=True)
+        return _unary(q, "/", self, check_local(-q / b, "/", c, self), c, const_left=True)
 
     def __pow__(self, exponent: Operand) -> Value:
         x = self.data
         if isinstance(exponent, Value):
             y = exponent.data
-            _check_inputs("**", self, exponent)
+            check_inputs("**", self, exponent)
             if x <= 0.0:
                 raise ValueError(
                     f"x ** y with a Value exponent needs a positive base (d/dy uses log x), "
                     f"got base {_describe(self)} and exponent {_describe(exponent)}"
                 )
             out = _pow(x, y, self, exponent)
-            d_base = _local(y * _pow(x, y - 1.0, self, exponent), "**", self, exponent)
-            d_exp = _local(out * math.log(x), "**", self, exponent)
-            return _node(out, "**", self, d_base, exponent, d_exp)
+            d_base = check_local(y * _pow(x, y - 1.0, self, exponent), "**", self, exponent)
+            d_exp = check_local(out * math.log(x), "**", self, exponent)
+            return _binary(out, "**", self, d_base, exponent, d_exp)
         c = _check_number(exponent, "**")
         if c == 2.0:  # squares make every squared-error cost: skip the general path
             return _unary(x * x, "**", self, 2.0 * x, c)
@@ -250,7 +256,7 @@ class Value:
                 f"{'undefined' if c < 0.0 else 'not differentiable'}: base {_describe(self)}"
             )
         out = _pow(x, c, self, c)
-        local = _local(c * _pow(x, c - 1.0, self, c), "**", self, c) if c != 0.0 else 0.0
+        local = check_local(c * _pow(x, c - 1.0, self, c), "**", self, c) if c != 0.0 else 0.0
         return _unary(out, "**", self, local, c)
 
     def __rpow__(self, base: Number) -> Value:
@@ -261,7 +267,7 @@ class Value:
                 f"got base {b!r} and exponent {_describe(self)}"
             )
         out = _pow(b, self.data, b, self)
-        return _unary(out, "**", self, _local(out * math.log(b), "**", b, self), b, const_left=True)
+        return _unary(out, "**", self, check_local(out * math.log(b), "**", b, self), b, const_left=True)
 
     def exp(self) -> Value:
         """e ** self; raises OverflowError past e ** 709."""
@@ -278,7 +284,7 @@ class Value:
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log() needs a positive input, got {_describe(self)}")
-        return _unary(math.log(x), "log", self, _local(1.0 / x, "log", self))
+        return _unary(math.log(x), "log", self, check_local(1.0 / x, "log", self))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; finite value and derivative for every input."""
@@ -301,14 +307,6 @@ class Value:
         if x > 0.0:
             return _unary(x, "relu", self, 1.0)
         return _unary(0.0, "relu", self, 0.0)
-
-    # -- the same ops with the number on the left ------------------------------
-
-    def __radd__(self, other: Number) -> Value:
-        return self + other
-
-    def __rmul__(self, other: Number) -> Value:
-        return self * other
 
     # -- the backward pass (autograd.backprop holds the algorithm) ---------
 
@@ -357,23 +355,17 @@ def _pow(x: float, y: float, base: Value | float, exponent: Value | float) -> fl
     return out
 
 
-def _local(g: float, op: str, *operands: Value | float) -> float:
-    """A local derivative, checked: a Value's derivative must be finite too."""
-    if g - g != 0.0:
-        raise OverflowError(
-            f"the derivative of {op} overflows a float at {', '.join(_describe(x) for x in operands)}"
-        )
-    return g
-
-
 def _unary(
     data: float, op: str, parent: Value, local: float, const: float | None = None, const_left: bool = False
 ) -> Value:
-    """The output node of an op with one Value parent; ``const`` is its number operand, if any."""
+    """The output node of an op with one Value parent; ``const`` is its number operand, if any.
+
+    `_binary` for one parent, written out: one call less on every op.
+    """
     # the parent too: only a `.data` written by hand is non-finite, and
     # relu, tanh or `c / x` would turn it into a finite number
     if data - data != 0.0 or parent.data - parent.data != 0.0:
-        _refuse_non_finite(data, op, parent, None, const, const_left)
+        refuse_non_finite(data, op, parent, None, const, const_left)
     recording, group, _ = _state.get() if _open else _DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
@@ -394,21 +386,7 @@ def _unary(
     return out
 
 
-def _check_inputs(op: str, *operands: Value) -> None:
-    """Refuse a non-finite ``.data`` written by hand (ops like x / inf would hide it)."""
-    for v in operands:
-        if v.data - v.data != 0.0:
-            _refuse_non_finite_input(op, v)
-
-
-def _refuse_non_finite_input(op: str, operand: Value) -> None:
-    raise ValueError(
-        f"{op}: input {_describe(operand)} is not a finite number (was .data set by hand?); "
-        "every Value must be finite"
-    )
-
-
-def _node(
+def _binary(
     data: float,
     op: str,
     p0: Value,
@@ -418,7 +396,7 @@ def _node(
 ) -> Value:
     """The output node of an op with two Value parents: checks its value, reads the recording state."""
     if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
-        _refuse_non_finite(data, op, p0, p1, None)
+        refuse_non_finite(data, op, p0, p1, None)
     recording, group, _ = _state.get() if _open else _DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
@@ -437,24 +415,3 @@ def _node(
     if group is not None:
         out.group = group
     return out
-
-
-def _refuse_non_finite(
-    data: float, op: str, p0: Value, p1: Value | None, const: float | None, const_left: bool = False
-) -> None:
-    """The error for an op whose result is not finite: which input, or an overflow."""
-    for operand in (p0, p1):
-        if operand is not None and operand.data - operand.data != 0.0:
-            _refuse_non_finite_input(op, operand)
-    if const is not None and const - const != 0.0:
-        # + and * take float constants unchecked (hot path); a non-finite
-        # one always makes a non-finite result and is caught here.
-        raise ValueError(
-            f"{op}: got the non-finite number {const!r} next to {_describe(p0)}; every Value must be finite"
-        )
-    operands = [_describe(p0)]
-    if p1 is not None:
-        operands.append(_describe(p1))
-    if const is not None:
-        operands.insert(0 if const_left else len(operands), repr(const))
-    raise OverflowError(f"{op} overflows a float (gives {data!r}) with operands {', '.join(operands)}")

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from autograd import Value, scope
 
@@ -39,16 +39,25 @@ def _check(name: str, outputs: Sequence[Value], targets: Sequence[Target]) -> No
         raise ValueError(f"{name}: needs at least one output")
 
 
+def _sum(terms: Iterable[Value]) -> Value:
+    """t_0 + t_1 + ... left to right, as the formulas write it (no 0 + in front)."""
+    it = iter(terms)
+    total = next(it)
+    for term in it:
+        total = total + term
+    return total
+
+
 def squared_error(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
     """The tutorial's C = Σ_j (a_j - y_j)²; with several outputs each term is labelled C_j."""
     _check("squared_error", outputs, targets)
     with _COST_SCOPE:
-        total = None
+        terms = []
         for j, (a, y) in enumerate(zip(outputs, targets, strict=True)):
             term = (a - y) ** 2
             term.label = _TERM_LABELS[j] if j < 10 else f"C_{{{j}}}"
-            total = term if total is None else total + term
-        assert total is not None
+            terms.append(term)
+        total = _sum(terms)
         total.label = "C"
         return total
 
@@ -76,14 +85,14 @@ def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[Target]) ->
     each log gets a tiny ``BCE_EPS`` added.
     """
     _check("binary_cross_entropy", outputs, targets)
-    with scope("C"):
-        total: Value | None = None
-        for a, y in zip(outputs, targets, strict=True):
-            if not 0.0 <= a.data <= 1.0:
-                raise ValueError(f"binary_cross_entropy: outputs must be in [0, 1], got {a.data!r} ({a.label})")
-            term = -(y * (a + BCE_EPS).log() + (1 - y) * (1 - a + BCE_EPS).log())
-            total = term if total is None else total + term
-        assert total is not None
+    for a in outputs:
+        if not 0.0 <= a.data <= 1.0:
+            raise ValueError(f"binary_cross_entropy: outputs must be in [0, 1], got {a.data!r} ({a.label})")
+    with _COST_SCOPE:
+        total = _sum(
+            -(y * (a + BCE_EPS).log() + (1 - y) * (1 - a + BCE_EPS).log())
+            for a, y in zip(outputs, targets, strict=True)
+        )
         total.label = "BCE"
         return total
 
@@ -91,13 +100,8 @@ def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[Target]) ->
 def hinge(outputs: Sequence[Value], targets: Sequence[Target]) -> Value:
     """micrograd's max-margin loss: mean of relu(1 - y·s) for targets y = ±1."""
     _check("hinge", outputs, targets)
-    with scope("C"):
-        total: Value | None = None
-        for s, y in zip(outputs, targets, strict=True):
-            term = (1 - y * s).relu()
-            total = term if total is None else total + term
-        assert total is not None
-        out = total * (1.0 / len(outputs))
+    with _COST_SCOPE:
+        out = _sum((1 - y * s).relu() for s, y in zip(outputs, targets, strict=True)) * (1.0 / len(outputs))
         out.label = "hinge"
         return out
 

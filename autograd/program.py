@@ -507,7 +507,7 @@ def _tape(
         op = OPS.get(v.op)
         if op is None:
             raise CompileError(
-                f"compile: no code for op {v.op!r} (node {describe(v)}); OPS in autograd/compile.py knows "
+                f"compile: no code for op {v.op!r} (node {describe(v)}); OPS in autograd/program.py knows "
                 f"{', '.join(repr(k) for k in OPS)}"
             )
         idx = tuple(position[id(p)] for p in parents)

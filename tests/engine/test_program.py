@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import CheckError, CompileError, GradientOverflowError, Value, compile, no_grad, topological_order
-from autograd.compile import OPS, ProgramTooLargeError, identifier
+from autograd.program import OPS, ProgramTooLargeError, identifier
 
 
 def _bits(x: float) -> str:
