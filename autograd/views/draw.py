@@ -271,7 +271,7 @@ class _Drawer:
                 label=f"<<B>{label_dot(box, script_size=8)}</B><BR/>{n} nodes (collapsed)>",
                 shape="box3d",
                 style="filled",
-                fillcolor="#eeeeee",
+                fillcolor=COLOURS["collapsed"],
             )
 
         drawn: set[tuple[str, str]] = set()
@@ -358,8 +358,8 @@ class _Drawer:
                 sub.attr(
                     label=f"<<B>{label_dot(path.split('/')[-1], script_size=8)}</B>>",
                     style="rounded,filled",
-                    fillcolor="#f7f7fb" if depth % 2 == 0 else "#ffffff",
-                    color="#b4b4cc",
+                    fillcolor=COLOURS["cluster"] if depth % 2 == 0 else COLOURS["cluster_inner"],
+                    color=COLOURS["border_cluster"],
                     fontsize="11",
                 )
                 for name, attrs in clusters.get(path, []):
@@ -411,8 +411,8 @@ class _Drawer:
             f'<TR><TD COLSPAN="2"><B>legend</B></TD></TR>{cells}</TABLE>>',
             shape="note",
             style="filled",
-            fillcolor="#fbfbfb",
-            color="#cccccc",
+            fillcolor=COLOURS["legend"],
+            color=COLOURS["border_legend"],
             id="legend",
         )
 

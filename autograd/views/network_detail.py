@@ -27,8 +27,8 @@ from .explain import TooManyPathsError, explain
 from .html import deltas
 from .network import Network
 from .network_draw import label_markup
-from .style import COLOURS, edge_look, grad_colour, grad_text, node_look
-from .text import dot_escape, format_number, label_html
+from .style import COLOURS, edge_look, grad_colour, node_look
+from .text import dot_escape, format_number, grad_text, label_html
 from .trace import Trace
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
@@ -124,7 +124,7 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
             shape="box",
             style="rounded,dashed",
             color=COLOURS["muted"],
-            fontcolor="#555555",
+            fontcolor=COLOURS["secondary_text"],
             id=f"dv{i}",
         )
     for i in own:
@@ -148,7 +148,7 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         )
         if node.parents:
             graph.node(
-                f"do{i}", label=dot_escape(node.op), shape="ellipse", style="filled", fillcolor="#f3f3f3",
+                f"do{i}", label=dot_escape(node.op), shape="ellipse", style="filled", fillcolor=COLOURS["op"],
                 margin="0.02,0.01", height="0.25", id=f"do{i}",
             )  # fmt: skip
             graph.edge(f"do{i}", f"dv{i}", arrowsize="0.5")

@@ -28,12 +28,12 @@ from .style import COLOURS, grad_colour
 from .text import (
     attribute_text,
     dot_escape,
-    format_factor,
     format_number,
-    format_sum,
+    grad_lines,
     label_dot,
     label_parts,
     label_unicode,
+    text_width,
 )
 from .trace import CURRENT, DONE, PENDING, Trace
 
@@ -42,49 +42,8 @@ __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "
 FONT, GRAD_FONT, EDGE_FONT, SCRIPT_FONT = 10.0, 9.0, 9.0, 7.0
 ROW = 13.0  # points per text row in a unit
 PAD = 8.0  # inside a unit's box, left and right
-TERMS_PER_LINE = 3  # longer sums of messages wrap after this many terms
-MAX_TERMS = 9  # a box lists at most this many messages (three rows)
 MAX_GAP_LABELS = 40  # more connections between two columns than this: no edge labels there
 INCOMING = COLOURS["incoming"]  # the messages the current unit adds up
-
-# Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
-_WIDTHS = {
-    **dict.fromkeys("0123456789", 556),
-    " ": 278,
-    "\u00a0": 278,
-    ".": 278,
-    ",": 278,
-    "-": 333,
-    "(": 333,
-    ")": 333,
-    "+": 584,
-    "=": 584,
-    "×": 584,
-    "←": 1000,
-    "…": 1000,
-    "∂": 494,
-    "/": 278,
-    "Σ": 713,
-    "i": 222,
-    "l": 222,
-    "j": 222,
-    "f": 278,
-    "t": 278,
-    "r": 333,
-    "m": 833,
-    "w": 722,
-    "W": 944,
-    "M": 833,
-}
-
-
-def text_width(text: str, size: float) -> float:
-    """A generous estimate of ``text``'s width in points (Helvetica at ``size``)."""
-    total = 0
-    for c in text:
-        total += _WIDTHS.get(c, 667 if c.isupper() else 556)
-    return total * size / 1000 * 1.06
-
 
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
@@ -103,28 +62,6 @@ def _symbol(network: Network, u: int) -> str:
     unit = network.units[u]
     letter = unit.name[0] if unit.name[:1].isalpha() else "a"
     return f"∂{label_unicode(units_root_name(network))}/∂{letter}"
-
-
-def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
-    """``∂C/∂a = 0.1 + 0.2 = 0.3`` (wrapped after `TERMS_PER_LINE` terms), or a partial sum."""
-    if not terms:
-        return [f"{symbol} = …" if not complete else f"{symbol} = 0"]
-    if len(terms) == 1 and complete:
-        return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
-    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
-    chunks = [shown[i : i + TERMS_PER_LINE] for i in range(0, len(shown), TERMS_PER_LINE)]
-    lines = []
-    for i, chunk in enumerate(chunks):
-        text = format_sum(chunk)
-        if i == 0:
-            lines.append(f"{symbol} = {text}")
-        else:
-            lines.append("+ " + " + ".join(format_factor(t) for t in chunk))
-    if len(shown) < len(terms):  # the page's detail and the narration list them all
-        lines[-1] += f" + … ({len(terms) - len(shown)} more)"
-    end = f" = {format_number(sum(terms) if total is None else total)}" if complete else " + …"
-    lines[-1] += end
-    return lines
 
 
 @dataclass(frozen=True)
@@ -181,16 +118,16 @@ def connection_look(network: Network, frame: NetworkFrame | None, j: int) -> Con
         return ConnectionLook(COLOURS["muted"], "1", "dashed", "")
     text = f"← {format_number(network.message(j))}"
     if frame is None:
-        return ConnectionLook("#555555", "1", "solid", text if network.root.grad != 0.0 else "")
+        return ConnectionLook(COLOURS["connection"], "1", "solid", text if network.root.grad != 0.0 else "")
     state = frame.sent[j]
     if state == PENDING:
-        return ConnectionLook("#bbbbbb", "1", "dashed", "")
+        return ConnectionLook(COLOURS["connection_pending"], "1", "dashed", "")
     if state == CURRENT:
         return ConnectionLook(COLOURS["message"], "2.5", "solid", text)
     if frame.summed[j]:
         return ConnectionLook(INCOMING, "2.5", "solid", text)
     assert state == DONE
-    return ConnectionLook("#555555", "1", "solid", text)
+    return ConnectionLook(COLOURS["connection"], "1", "solid", text)
 
 
 # -- where everything goes -----------------------------------------------------------------
@@ -412,7 +349,7 @@ def network_graph(
             shape="plaintext",
             pos=_pos(layout, x, y),
             fontsize="11",
-            fontcolor="#555555",
+            fontcolor=COLOURS["secondary_text"],
             margin="0",
             width="0",
             height="0",
@@ -420,7 +357,7 @@ def network_graph(
     for u, unit in enumerate(units):
         look = unit_look(network, frame, u)
         box = layout.boxes[u]
-        border = {INPUT: COLOURS["border_leaf"], TARGET: COLOURS["border_leaf"], COST: "#333333"}
+        border = {INPUT: COLOURS["border_leaf"], TARGET: COLOURS["border_leaf"], COST: COLOURS["border_cost"]}
         graph.node(
             f"u{u}",
             label=_unit_label(network, u, look, layout.rows[u]),
@@ -475,7 +412,7 @@ def network_graph(
                 fillcolor="white",
                 color="none",
                 fontsize=f"{EDGE_FONT:g}",
-                fontcolor="#7f6000",
+                fontcolor=COLOURS["weight_text"],
                 margin="0.01,0",
                 width="0",
                 height="0",
@@ -548,8 +485,8 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
         label=label,
         shape="note",
         style="filled",
-        fillcolor="#fbfbfb",
-        color="#cccccc",
+        fillcolor=COLOURS["legend"],
+        color=COLOURS["border_legend"],
         fontsize="9",
         pos=_pos(layout, x, y),
         id="legend",

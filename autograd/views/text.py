@@ -1,8 +1,11 @@
-r"""Every word a view prints: numbers, node names, labels as markup.
+r"""The words the views write with: numbers, grads as sums, node names, labels as markup.
 
 Numbers are short (4 significant digits). Labels written like TeX,
 ``w_{01}^{H1}`` or ``z_0^{O}``, are drawn with real subscripts and
-superscripts; any other label is shown exactly as typed.
+superscripts; any other label is shown exactly as typed. The sentences
+are made of these where they describe something: the narration of a step
+in `Trace.narrate` and `Network.narrate`, the legends next to the
+drawings that they explain.
 
     >>> format_sum([0.5, -0.25])
     '0.5 + (-0.25)'
@@ -25,6 +28,9 @@ from ..value import Value
 __all__ = [
     "MAX_LABEL_CHARS",
     "UNIT_STATES",
+    "grad_lines",
+    "grad_text",
+    "text_width",
     "format_factor",
     "format_number",
     "format_sum",
@@ -73,6 +79,60 @@ def format_sum(terms: list[float]) -> str:
         text = format_number(t)
         parts.append(f"({text})" if i and t < 0 else text)
     return " + ".join(parts)
+
+
+# -- grads as sums -----------------------------------------------------------------
+
+# Sums of more terms than this are cut in the scalar view's picture (the
+# narration and `explain` still list every term).
+MAX_TERMS_SHOWN = 12
+TERMS_PER_LINE = 3  # in a unit of the network view, longer sums wrap after this many terms
+MAX_TERMS = 9  # a unit of the network view lists at most this many messages (three rows)
+
+
+def _short_sum(terms: list[float]) -> str:
+    if len(terms) <= MAX_TERMS_SHOWN:
+        return format_sum(terms)
+    head = format_sum(terms[: MAX_TERMS_SHOWN - 1])
+    return f"{head} + … ({len(terms) - MAX_TERMS_SHOWN + 1} more)"
+
+
+def grad_text(terms: list[float], total: float | None, complete: bool) -> str:
+    """``grad 0.3``, ``grad = 0.1 + 0.2 = 0.3``, or a partial ``grad = 0.1 + …``.
+
+    ``complete`` says whether every message has arrived: only then is the
+    sum written with its total, and only before is it followed by "+ …".
+    """
+    if not terms:
+        return "grad 0" if complete else "grad …"
+    if len(terms) == 1 and complete:
+        return f"grad {format_number(terms[0] if total is None else total)}"
+    text = f"grad = {_short_sum(terms)}"
+    if not complete:
+        return text + " + …"
+    return f"{text} = {format_number(sum(terms) if total is None else total)}"
+
+
+def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
+    """``∂C/∂a = 0.1 + 0.2 = 0.3`` (wrapped after `TERMS_PER_LINE` terms), or a partial sum."""
+    if not terms:
+        return [f"{symbol} = …" if not complete else f"{symbol} = 0"]
+    if len(terms) == 1 and complete:
+        return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
+    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
+    chunks = [shown[i : i + TERMS_PER_LINE] for i in range(0, len(shown), TERMS_PER_LINE)]
+    lines = []
+    for i, chunk in enumerate(chunks):
+        text = format_sum(chunk)
+        if i == 0:
+            lines.append(f"{symbol} = {text}")
+        else:
+            lines.append("+ " + " + ".join(format_factor(t) for t in chunk))
+    if len(shown) < len(terms):  # the page's detail and the narration list them all
+        lines[-1] += f" + … ({len(terms) - len(shown)} more)"
+    end = f" = {format_number(sum(terms) if total is None else total)}" if complete else " + …"
+    lines[-1] += end
+    return lines
 
 
 # -- names -----------------------------------------------------------------------
@@ -257,3 +317,44 @@ def label_unicode(label: str) -> str:
         else:
             out.append(f"({text})")
     return "".join(out)
+
+
+# -- how wide a text is -----------------------------------------------------------
+
+# Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
+_WIDTHS = {
+    **dict.fromkeys("0123456789", 556),
+    " ": 278,
+    "\u00a0": 278,
+    ".": 278,
+    ",": 278,
+    "-": 333,
+    "(": 333,
+    ")": 333,
+    "+": 584,
+    "=": 584,
+    "×": 584,
+    "←": 1000,
+    "…": 1000,
+    "∂": 494,
+    "/": 278,
+    "Σ": 713,
+    "i": 222,
+    "l": 222,
+    "j": 222,
+    "f": 278,
+    "t": 278,
+    "r": 333,
+    "m": 833,
+    "w": 722,
+    "W": 944,
+    "M": 833,
+}
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of ``text``'s width in points (Helvetica at ``size``)."""
+    total = 0
+    for c in text:
+        total += _WIDTHS.get(c, 667 if c.isupper() else 556)
+    return total * size / 1000 * 1.06
