@@ -18,6 +18,7 @@ children shows its grad as the sum of what it received:
 from __future__ import annotations
 
 import os
+import re
 import webbrowser
 from collections.abc import Iterable
 from pathlib import Path
@@ -129,8 +130,6 @@ def fit_width(svg: str) -> str:
     if head_end < 0:
         return svg
     head = svg[:head_end]
-    import re
-
     width = re.search(r'\swidth="([0-9.]+)pt"', head)
     if width is None or "viewBox" not in head:
         return svg
