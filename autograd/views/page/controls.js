@@ -1,6 +1,22 @@
 "use strict";
 // What both step-through pages share (page.js and network.js come after this file):
-// an edge restyled, and the controls that move between steps.
+// a box and an edge restyled, and the controls that move between steps.
+
+// A box's fill and pen width, and its last lines.length texts: lines, centred, in a colour.
+function styleBox(g, fill, width, lines, colour) {
+  const shape = g.querySelector("path, polygon");
+  shape.setAttribute("fill", fill);
+  shape.setAttribute("stroke-width", width);
+  const texts = g.querySelectorAll("text");
+  const box = shape.getBBox();
+  lines.forEach((line, i) => {
+    const text = texts[texts.length - lines.length + i];
+    text.setAttribute("text-anchor", "middle");
+    text.setAttribute("x", box.x + box.width / 2);
+    text.textContent = line;
+    text.setAttribute("fill", colour);
+  });
+}
 
 // An edge's lines and arrowhead in a colour, a pen width and a line style (solid or dashed).
 function styleEdge(g, colour, width, style) {

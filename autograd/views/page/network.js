@@ -14,26 +14,11 @@ const rows = data.units.map(() => []); // each unit's ∂C/∂a rows as last sho
 document.title = "stepgrad: the backward pass of " + data.title + ", neuron by neuron";
 document.getElementById("title").innerHTML = "The backward pass of " + data.titleHtml + ", neuron by neuron";
 
-function centre(text, shape) {
-  const box = shape.getBBox();
-  text.setAttribute("text-anchor", "middle");
-  text.setAttribute("x", box.x + box.width / 2);
-}
-
 function setUnit(u) {
   const g = svg.getElementById("u" + u[0]);
   if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", u[1]);
-  shape.setAttribute("stroke-width", u[2]);
-  const texts = g.querySelectorAll("text");
-  const n = data.units[u[0]].rows;
-  for (let i = 0; i < n; i++) {
-    const text = texts[texts.length - n + i];
-    text.textContent = u[3][i] || "";
-    text.setAttribute("fill", u[4]);
-    centre(text, shape);
-  }
+  const lines = Array.from({length: data.units[u[0]].rows}, (_, i) => u[3][i] || "");
+  styleBox(g, u[1], u[2], lines, u[4]);
   rows[u[0]] = u[3];
 }
 
@@ -64,14 +49,7 @@ function paint(k) {
 function setDetailNode(n) {
   const g = document.getElementById("dv" + n[0]);
   if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", n[1]);
-  shape.setAttribute("stroke-width", n[2]);
-  const texts = g.querySelectorAll("text");
-  const grad = texts[texts.length - 1];
-  grad.textContent = n[3];
-  grad.setAttribute("fill", n[4]);
-  centre(grad, shape);
+  styleBox(g, n[1], n[2], [n[3]], n[4]);
 }
 
 function setDetailEdge(e) {

@@ -14,16 +14,7 @@ document.getElementById("title").innerHTML = "The backward pass of " + data.titl
 function setNode(n) {
   const g = svg.getElementById("v" + n[0]);
   if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", n[1]);
-  shape.setAttribute("stroke-width", n[2]);
-  const texts = g.querySelectorAll("text");
-  const grad = texts[texts.length - 1];
-  const box = shape.getBBox();
-  grad.setAttribute("text-anchor", "middle");
-  grad.setAttribute("x", box.x + box.width / 2);
-  grad.textContent = n[3];
-  grad.setAttribute("fill", n[4]);
+  styleBox(g, n[1], n[2], [n[3]], n[4]);
   if (n[5]) {
     const op = svg.getElementById("o" + n[0]);
     const opShape = op && op.querySelector("path, polygon");
