@@ -30,7 +30,16 @@ from ..files import write_bytes_atomic, write_text_atomic
 from ..value import Value
 from .render import render, render_svg
 from .style import COLOURS, edge_look, node_look, op_fill, role
-from .text import attribute_text, checked_label, dot_escape, dot_id, format_number, label_dot, node_name
+from .text import (
+    attribute_text,
+    checked_label,
+    dot_escape,
+    dot_id,
+    format_number,
+    label_dot,
+    label_unicode,
+    node_name,
+)
 from .trace import Frame, Trace
 
 __all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_view", "draw", "to_svg"]
@@ -208,7 +217,8 @@ class _Drawer:
             "color": COLOURS[f"border_{role(node, self.parameters)}"],
             "penwidth": look.width,
             "id": f"v{i}",
-            "tooltip": attribute_text(node_name(node, i) + (f" [{node.group}]" if node.group else "")),
+            # Unicode scripts (w₀₀ᴴ¹), as the network view's tooltips: no TeX brace anywhere in the picture
+            "tooltip": attribute_text(label_unicode(node_name(node, i)) + (f" [{node.group}]" if node.group else "")),
         }
 
     def op_node(self, i: int, node: Value) -> dict[str, str]:

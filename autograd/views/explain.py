@@ -86,6 +86,8 @@ class Path:
 
     nodes: tuple[Value, ...]
     local_grads: tuple[float, ...]
+    #: for each hop, the parent slot it enters (0 or 1): tells apart the two uses in ``d * d``
+    slots: tuple[int, ...] = ()
 
     @property
     def product(self) -> float:
@@ -108,30 +110,44 @@ class Explanation:
     def total(self) -> float:
         return sum(p.product for p in self.paths)
 
-    def _factors(self, path: Path) -> tuple[list[tuple[Value, Value]], list[float]]:
-        """The path cut at its labelled nodes: (upper, lower) pairs and their derivatives.
+    def _factors(self, path: Path) -> tuple[list[tuple[Value, Value, str]], list[float]]:
+        """The path cut at its labelled nodes: (upper, lower, use) triples and their derivatives.
 
         Unlabelled nodes in between are multiplied into one factor, so a
         path reads like the tutorial: ∂C/∂a_0^{O} · ∂a_0^{O}/∂z_0^{O} · ...
+        ``use`` is "[1]" or "[2]" where the hop enters a node that uses its
+        parent twice (``d * d``), "" otherwise.
         """
-        pairs: list[tuple[Value, Value]] = []
+        pairs: list[tuple[Value, Value, str]] = []
         values: list[float] = []
         lower = path.nodes[0]
         factor = 1.0
-        for upper, g in zip(path.nodes[1:], path.local_grads, strict=True):
+        slots = path.slots or (0,) * len(path.local_grads)
+        for upper, g, slot in zip(path.nodes[1:], path.local_grads, slots, strict=True):
             factor *= g
             if upper.label or upper is path.nodes[-1]:
-                pairs.append((upper, lower))
+                parents = upper.parents
+                twice = len(parents) == 2 and parents[0] is parents[1]
+                pairs.append((upper, lower, f"[{slot + 1}]" if twice else ""))
                 values.append(factor)
                 lower, factor = upper, 1.0
         return pairs[::-1], values[::-1]  # root side first, as the chain rule is read
+
+    def _uses_twice(self) -> list[Value]:
+        """The nodes on these paths that take one parent twice (``d * d``), in path order."""
+        seen: list[Value] = []
+        for path in self.paths:
+            for upper, _, use in self._factors(path)[0]:
+                if use and upper not in seen:
+                    seen.append(upper)
+        return seen
 
     def __str__(self) -> str:
         root, node = self.names[self.root], self.names[self.node]
         lines = [f"∂{root}/∂{node} over {len(self.paths)} path{'s' if len(self.paths) != 1 else ''}:"]
         for path in self.paths:
             pairs, values = self._factors(path)
-            symbols = " · ".join(f"∂{self.names[hi]}/∂{self.names[lo]}" for hi, lo in pairs)
+            symbols = " · ".join(f"∂{self.names[hi]}/∂{self.names[lo]}{use}" for hi, lo, use in pairs)
             if len(values) == 1:
                 lines.append(f"  {symbols} = {format_number(values[0])}")
             else:
@@ -139,6 +155,12 @@ class Explanation:
                 lines.append(f"  {symbols} = {numbers} = {format_number(path.product)}")
         products = [p.product for p in self.paths]
         lines.append(f"sum = {format_sum(products)} = {format_number(self.total)}")
+        for v in self._uses_twice():
+            p = self.names[v.parents[0]]
+            lines.append(
+                f"[1], [2]: {self.names[v]} = {p} {v.op} {p} uses {p} twice; each use is its own path "
+                f"and sends its own message"
+            )
         return "\n".join(lines)
 
     def _latex_name(self, v: Value) -> str:
@@ -150,12 +172,12 @@ class Explanation:
         for i, path in enumerate(self.paths):
             pairs, _ = self._factors(path)
             fracs = "".join(
-                rf"\frac{{\partial {self._latex_name(hi)}}}{{\partial {self._latex_name(lo)}}}"
-                for hi, lo in pairs
+                rf"\frac{{\partial {self._latex_name(hi)}}}{{\partial {self._latex_name(lo)}{use}}}"
+                for hi, lo, use in pairs
             )
             lead = rf"\frac{{\partial {root}}}{{\partial {node}}} &= " if i == 0 else r"&\quad + "
             rows.append(f"{lead}{fracs} && = {format_number(path.product)}")
-        products = " + ".join(format_number(p.product) for p in self.paths)
+        products = format_sum([p.product for p in self.paths])
         rows.append(rf"&= {products} = {format_number(self.total)}")
         return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
 
@@ -230,33 +252,36 @@ def explain(
         )
     names = {v: node_name(v, i) for i, v in enumerate(order)}
     # children of every node, with the local derivative of each edge
-    up: dict[int, list[tuple[Value, float]]] = {}
+    up: dict[int, list[tuple[Value, float, int]]] = {}
     for child in order:
-        for parent, g in zip(child.parents, child.local_grads, strict=True):
-            up.setdefault(id(parent), []).append((child, g))
+        for slot, (parent, g) in enumerate(zip(child.parents, child.local_grads, strict=True)):
+            up.setdefault(id(parent), []).append((child, g, slot))
     paths: list[Path] = []
     # Iterative depth-first walk with one shared path (a path can be as long
     # as the graph is deep): `branch[i]` is the next child to try at depth i.
     path_nodes: list[Value] = [node]
     path_grads: list[float] = []
+    path_slots: list[int] = []
     branch = [0]
     while branch:
         last = path_nodes[-1]
         if last is root:
-            paths.append(Path(tuple(path_nodes), tuple(path_grads)))
-            children: list[tuple[Value, float]] = []
+            paths.append(Path(tuple(path_nodes), tuple(path_grads), tuple(path_slots)))
+            children: list[tuple[Value, float, int]] = []
         else:
             children = up.get(id(last), [])
         i = branch[-1]
         if i < len(children):
             branch[-1] = i + 1
-            child, g = children[i]
+            child, g, slot = children[i]
             path_nodes.append(child)
             path_grads.append(g)
+            path_slots.append(slot)
             branch.append(0)
         else:
             branch.pop()
             path_nodes.pop()
             if path_grads:
                 path_grads.pop()
+                path_slots.pop()
     return Explanation(root, node, tuple(paths), names)

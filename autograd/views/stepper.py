@@ -130,7 +130,11 @@ class Stepper:
         """Play (``interval`` ms a step), the slider and the previous / next buttons over ``len(self)`` steps."""
         last = len(self) - 1
         self.play = widgets.Play(min=0, max=last, step=1, interval=interval, description="play")
-        self.slider = widgets.IntSlider(min=0, max=last, value=0, description="step", continuous_update=False)
+        # no readout: the slider counts from 0, as `value` does; the narration says "Step k + 1 of n",
+        # as every picture and page does
+        self.slider = widgets.IntSlider(
+            min=0, max=last, value=0, description="step", readout=False, continuous_update=False
+        )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
         self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))

@@ -34,9 +34,9 @@ def test_demo_prints_c_and_all_35_gradients_and_writes_graph_and_stepper(tmp_pat
         assert abs(float(engine) - float(matrix)) < 1e-12 and abs(float(diff)) < 1e-12
     svg = ET.parse(tmp_path / "graph.svg").getroot()
     texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
-    # labels are drawn with real scripts (issue 9); as typed, they are the nodes' tooltips
+    # labels are drawn with real scripts (issue 9); the nodes' tooltips write them in Unicode, no TeX either
     titles = " ".join(a.get("{http://www.w3.org/1999/xlink}title") or "" for a in svg.iter("{http://www.w3.org/2000/svg}a"))
-    assert "w_{00}^{H1}" in titles and "a_1^{O}" in titles
+    assert "w₀₀ᴴ¹ [H1/neuron 0]" in titles and "a₁ᴼ" in titles and "{" not in titles
     assert "{" not in texts and "w 00 H1" in texts
     page = (tmp_path / "backward.html").read_text()
     assert "<svg" in page and "http" not in re.sub(r'xmlns(:\w+)?="[^"]*"', "", page).split("<svg")[0]

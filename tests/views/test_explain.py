@@ -97,3 +97,26 @@ def test_latex_escapes_labels_that_are_not_math(label, latex):
     out = explain(y, x)._repr_latex_()
     assert rf"\frac{{\partial y}}{{\partial {latex}}}" in out
     assert out.count("{") - out.count(r"\{") == out.count("}") - out.count(r"\}")  # braces balance
+
+
+def test_a_node_that_uses_its_parent_twice_gives_each_use_its_own_marked_path():
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    d = c + a
+    d.label = "d"
+    L = d * d
+    L.label = "L"
+    L.backward()
+    e = explain(L, a)
+    lines = str(e).splitlines()
+    assert lines[1:5] == [
+        "  ∂L/∂d[1] · ∂d/∂c · ∂c/∂a = (-4) × 1 × (-3) = 12",
+        "  ∂L/∂d[2] · ∂d/∂c · ∂c/∂a = (-4) × 1 × (-3) = 12",
+        "  ∂L/∂d[1] · ∂d/∂a = (-4) × 1 = -4",
+        "  ∂L/∂d[2] · ∂d/∂a = (-4) × 1 = -4",
+    ]
+    assert lines[5] == "sum = 12 + 12 + (-4) + (-4) = 16" and e.total == a.grad == 16.0
+    assert "uses d twice" in lines[6]
+    assert r"\partial d[2]" in e._repr_latex_() and "+ (-4)" in e._repr_latex_()

@@ -179,3 +179,15 @@ def test_the_page_refuses_a_huge_graph_before_recording_it(monkeypatch, tmp_path
     with pytest.raises(GraphTooLargeError, match="collapse=True"):
         save_steps_html(x, tmp_path / "b.html")
     assert not (tmp_path / "b.html").exists()
+
+
+def test_both_widgets_number_steps_from_1_as_the_pictures_do():
+    pytest.importorskip("ipywidgets")
+    from autograd import Stepper
+
+    _a, _b, c = small()
+    net, cost = tutorial(backward=False)
+    for stepper, steps in ((Stepper(c), 3), (Stepper(cost, parameters=net.parameters(), view="network"), 12)):
+        stepper.value = 1  # code counts from 0 ...
+        assert f"Step 2 of {steps}" in stepper.narration.value  # ... words from 1
+        assert stepper.slider.readout is False  # so no 0-based number shows beside them
