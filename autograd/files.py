@@ -36,12 +36,17 @@ _NEW_FILE_MODE = 0o666 & ~_read_umask()
 def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> None:
     """Call ``write(f)`` on a temporary file beside ``path``, then move it into place."""
     target = Path(path)
+    if target.is_symlink():  # write where the link points, as open() would, and keep the link
+        target = Path(os.path.realpath(target))
     folder = target.parent
     try:
         mode = os.stat(target).st_mode & 0o7777  # replacing a file keeps its mode
     except OSError:
         mode = _NEW_FILE_MODE
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise _naming(e, path) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
@@ -49,11 +54,13 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError) and tmp in (e.filename, e.filename2):
+            raise _naming(e, path) from None
         raise
     try:  # make the rename itself durable; not every file system allows it
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -65,6 +72,11 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
         pass
     finally:
         os.close(dir_fd)
+
+
+def _naming(error: OSError, path: str | os.PathLike[str]) -> OSError:
+    """The same error about ``path`` itself: the temporary file's name would only confuse."""
+    return type(error)(error.errno, error.strerror, os.fspath(path))
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:

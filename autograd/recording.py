@@ -15,14 +15,59 @@ from typing import Any
 __all__ = ["current_scope", "enable_grad", "is_grad_enabled", "no_grad", "scope"]
 
 # `no_grad()` and `scope()` change what ops record, for the current thread or
-# task only, so the state is a ContextVar holding (recording, group, outer),
-# where `outer` is the state to go back to. Ops run millions of times and a
-# ContextVar look-up costs more than a global, so `_open` holds one entry per
-# block open in any thread (list append and pop are atomic, no lock needed):
-# while it is empty, ops take the default state without looking it up.
-_DEFAULT: tuple[bool, str | None, Any] = (True, None, None)
-_state: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=_DEFAULT)
+# task only, so the state is a ContextVar holding (recording, group, saved).
+# `saved` is (grad stack, scope stack): each block kind undoes only its own
+# change, so blocks closed out of order (a generator that entered no_grad and
+# finishes inside the caller's scope) leave the other kind's state alone.
+#
+# Ops run millions of times and a ContextVar look-up costs more than a
+# global, so `_open` holds one entry per non-default state alive anywhere (in
+# any thread, task or copied context): while it is empty, every context holds
+# the default and ops skip the look-up. Counting live states rather than open
+# blocks matters: a task created inside `no_grad()` keeps its state after the
+# block that made it has closed. (list append and pop are atomic: no lock.)
+_DEFAULT: tuple[bool, str | None, Any] = (True, None, (None, None))
 _open: list[None] = []
+
+
+class _State(tuple):  # type: ignore[type-arg]
+    """A non-default (recording, group, saved), counted in `_open` while it lives.
+
+    Whoever makes one appends to `_open` first (inline: a `__new__` in
+    Python would double the cost of entering a scope).
+    """
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        try:
+            _open.pop()
+        except Exception:  # at interpreter exit the list may be gone
+            pass
+
+
+_state: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=_DEFAULT)
+
+
+def _set(recording: bool, group: str | None, grads: Any, groups: Any) -> None:
+    if recording and group is None and grads is None and groups is None:
+        _state.set(_DEFAULT)
+    else:
+        _open.append(None)
+        _state.set(_State((recording, group, (grads, groups))))
+
+
+def _push_recording(recording: bool) -> None:
+    was, group, (grads, groups) = _state.get()
+    _set(recording, group, (was, grads), groups)
+
+
+def _pop_recording(block: str) -> None:
+    _, group, (grads, groups) = _state.get()
+    if grads is None:
+        raise RuntimeError(f"{block}: __exit__ without a matching __enter__ in this thread or task")
+    was, grads = grads
+    _set(was, group, grads, groups)
 
 
 class no_grad:
@@ -41,13 +86,10 @@ class no_grad:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        outer = _state.get()
-        _state.set((False, outer[1], outer))
-        _open.append(None)
+        _push_recording(False)
 
     def __exit__(self, *exc: object) -> None:
-        _state.set(_state.get()[2])
-        _open.pop()
+        _pop_recording("no_grad()")
 
 
 class enable_grad:
@@ -64,13 +106,10 @@ class enable_grad:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        outer = _state.get()
-        _state.set((True, outer[1], outer))
-        _open.append(None)
+        _push_recording(True)
 
     def __exit__(self, *exc: object) -> None:
-        _state.set(_state.get()[2])
-        _open.pop()
+        _pop_recording("enable_grad()")
 
 
 def is_grad_enabled() -> bool:
@@ -102,15 +141,24 @@ class scope:
         self.name = name
 
     def __enter__(self) -> str:
-        outer = _state.get()
-        group = self.name if outer[1] is None else f"{outer[1]}/{self.name}"
-        _state.set((outer[0], group, outer))
+        recording, outer, (grads, groups) = _state.get()
+        group = self.name if outer is None else f"{outer}/{self.name}"
         _open.append(None)
+        _state.set(_State((recording, group, (grads, (outer, groups)))))
         return group
 
     def __exit__(self, *exc: object) -> None:
-        _state.set(_state.get()[2])
-        _open.pop()
+        recording, _, (grads, groups) = _state.get()
+        if groups is None:
+            raise RuntimeError(
+                f"scope({self.name!r}): __exit__ without a matching __enter__ in this thread or task"
+            )
+        outer, groups = groups
+        if recording and outer is None and grads is None and groups is None:
+            _state.set(_DEFAULT)
+        else:
+            _open.append(None)
+            _state.set(_State((recording, outer, (grads, groups))))
 
 
 def current_scope() -> str | None:

@@ -232,6 +232,7 @@ def run_train(args: argparse.Namespace) -> int:
             raise UsageError(f"--data: {args.data!r} is neither moons, xor, circles nor an existing CSV file")
         data = load_csv(path, args.inputs)  # ValueError names file and line
     n_out = len(data[0][1])
+    _check_size(len(data[0][0]), [*args.layers, n_out])
     net = MLP(
         len(data[0][0]),
         [*args.layers, n_out],
@@ -269,6 +270,20 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_size(n_inputs: int, sizes: list[int]) -> None:
+    """Refuse a network that `MLP.load` would refuse (before building it: 10^10 weights never finish)."""
+    from .serialize import DEFAULT_LIMITS, Config
+
+    limits = DEFAULT_LIMITS
+    n = Config(n_inputs, sizes, [], True).n_parameters
+    if len(sizes) > limits.max_layers or n > limits.max_parameters:
+        raise UsageError(
+            f"--layers: {n_inputs} inputs, layers of {','.join(map(str, sizes[:8]))}{',…' if len(sizes) > 8 else ''} "
+            f"({len(sizes)} layers, the last one a column per target) make {n:,} parameters; "
+            f"a model file holds at most {limits.max_parameters:,} parameters in {limits.max_layers:,} layers"
+        )
+
+
 def _no_progress(
     losses: Sequence[float], accuracies: Sequence[float], data: Sequence[Sample], lr: float
 ) -> str | None:
@@ -288,7 +303,7 @@ def _no_progress(
         for _, y in data:
             counts[tuple(y)] = counts.get(tuple(y), 0) + 1
         chance = max(counts.values()) / len(data)
-        if accuracies[-1] <= chance:
+        if accuracies[-1] <= chance < 1.0:  # one class only: always right is not "no better than chance"
             return (
                 f"accuracy {accuracies[-1]:.1%} is no better than chance ({chance:.1%}); "
                 f"try a smaller --lr than {lr:g}, or more --epochs"

@@ -83,12 +83,14 @@ def load_csv(path: str | Path, n_inputs: int) -> Dataset:
     n_columns: int | None = None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
+        start = reader.line_num + 1  # a quoted field may run over lines: name where the row began
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as e:  # a field over csv.field_size_limit(), a stray quote, ...
-            raise ValueError(f"{path}, line {reader.line_num}: not a CSV row ({e})") from None
+            where = f"line {start}" if reader.line_num <= start else f"lines {start}-{reader.line_num}"
+            raise ValueError(f"{path}, {where}: not a CSV row ({e})") from None
         line_no = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue

@@ -24,7 +24,7 @@ from typing import Any
 from autograd import Value, scope
 
 from .module import Module
-from .serialize import DEFAULT_LIMITS, Limits, assign, layer_values, load_file, mlp_state, read_config
+from .serialize import DEFAULT_LIMITS, Limits, _short, assign, layer_values, load_file, mlp_state, read_config
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
 
@@ -297,7 +297,7 @@ class MLP(Module):
         theirs = (config.n_inputs, config.layer_sizes, config.activations, config.bias)
         for key, a, b in zip(("n_inputs", "layer_sizes", "activations", "bias"), mine, theirs, strict=True):
             if a != b:
-                raise ValueError(f"state_dict[{key!r}]: this network has {a!r}, got {b!r}")
+                raise ValueError(f"state_dict[{key!r}]: this network has {_short(a)}, got {_short(b)}")
         assert isinstance(state, dict)
         assign(self.parameters(), layer_values(config, state))
 

@@ -26,6 +26,7 @@ what `MLP.save` writes. Reading a model file is always these steps:
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +70,15 @@ class Limits:
     """How large a model file may be; checked before anything is built.
 
     The defaults hold every network this project trains with room to spare
-    (a million parameters is over 100 MB of Values). Pass your own to
+    (a million parameters is over 100 MB of Values; a thousand layers). Pass your own to
     load something larger: ``MLP.load(path, limits=Limits(max_parameters=10**7))``.
     """
 
     max_parameters: int = 1_000_000
     max_file_bytes: int = 64 * 2**20
+    # each layer costs kilobytes beyond its parameters: a 40 MB file of a
+    # million one-weight layers would take gigabytes
+    max_layers: int = 1_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -134,6 +138,8 @@ def save_json(path: str | Path, state: dict[str, Any]) -> None:
 
 def read_json(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Parse a model file of at most ``limits.max_file_bytes``, with errors that name the file."""
+    if not isinstance(path, (str, os.PathLike)):  # open(0) would read stdin, and close it
+        raise TypeError(f"a model file's path must be a str or a Path, got {type(path).__name__} {_short(path)}")
     try:
         with open(path, "rb") as f:
             raw = f.read(limits.max_file_bytes + 1)
@@ -215,11 +221,16 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
     bias = state.get("bias", True)
     if not isinstance(bias, bool):
         raise ValueError(f"state_dict['bias']: expected true or false, got {_short(bias)}")
+    if limits is not None and len(sizes) > limits.max_layers:
+        raise ValueError(
+            f"state_dict['layer_sizes']: {len(sizes):,} layers, over the limit of {limits.max_layers:,} "
+            "(pass limits=Limits(max_layers=...) to load it anyway)"
+        )
     n_parameters = Config(n_inputs, sizes, [], bias).n_parameters
     if limits is not None and n_parameters > limits.max_parameters:
         raise ValueError(
-            f"state_dict['layer_sizes']: {n_inputs} inputs and layers of {_short(sizes)} make "
-            f"{n_parameters:,} parameters, over the limit of {limits.max_parameters:,} "
+            f"state_dict['layer_sizes']: n_inputs {_short(n_inputs)} and layers of {_short(sizes)} make "
+            f"{_count(n_parameters)} parameters, over the limit of {limits.max_parameters:,} "
             "(pass limits=Limits(max_parameters=...) to load it anyway)"
         )
     for key in ("activations", "layers"):
@@ -254,9 +265,12 @@ def layer_values(config: Config, state: dict[str, Any]) -> list[float]:
     if not isinstance(layers, dict):
         raise ValueError(f"state_dict['layers']: expected an object, got {type(layers).__name__}")
     names = layer_names(len(config.layer_sizes))
+    known = set(names)  # a list would make a file of 10^5 one-neuron layers take minutes
     for name in layers:
-        if name not in names:
-            raise ValueError(f"state_dict['layers']: unknown layer {_short(name)}; this network has {names}")
+        if name not in known:
+            raise ValueError(
+                f"state_dict['layers']: unknown layer {_short(name)}; this network has {_short(names)}"
+            )
     parts = ("weights", "biases") if config.bias else ("weights",)
     fan_in = [config.n_inputs, *config.layer_sizes[:-1]]
     values: list[float] = []
@@ -322,6 +336,11 @@ def _require_list(x: object, length: int, key: str) -> list[Any]:
     if len(x) != length:
         raise ValueError(f"state_dict{key}: expected {length} entries, got {len(x)}")
     return x
+
+
+def _count(n: int) -> str:
+    """``1,234,567``, or ``about 10^300`` for a count too long to read."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
 
 
 def _short(x: object, limit: int = 80) -> str:

@@ -39,6 +39,7 @@ from .text import (
     label_dot,
     label_unicode,
     node_name,
+    op_dot,
 )
 from .trace import Frame, Trace
 
@@ -231,7 +232,7 @@ class _Drawer:
         op = node.op
         if not isinstance(op, str):
             raise TypeError(f"draw: the op of node #{i} is a {type(op).__name__}, not a str")
-        rows = [f'<TR><TD><B>{dot_escape(op)}</B></TD></TR>']
+        rows = [f"<TR><TD><B>{op_dot(op)}</B></TD></TR>"]
         for slot in range(len(node.parents)):
             e = self.trace.edge_of[(i, slot)]
             look = edge_look(self.trace, self.frame, e)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..backprop import topological_order
 from ..value import Value
-from .text import format_factor, format_number, format_sum, label_parts, node_name
+from .text import format_factor, format_number, format_sum, label_parts, label_plain, node_name, shorten
 
 __all__ = [
     "DEFAULT_MAX_HOPS",
@@ -44,6 +44,8 @@ __all__ = [
 DEFAULT_MAX_PATHS = 1000
 #: The most hops (edges, summed over all paths) `explain` lists: its memory and time.
 DEFAULT_MAX_HOPS = 1_000_000
+#: Names longer than this are shortened: the text grows with hops times name length.
+MAX_NAME_CHARS = 80
 
 # what each LaTeX special character becomes in text
 _LATEX_TEXT = {
@@ -69,6 +71,7 @@ def latex_label(label: str) -> str:
         >>> latex_label("50% & $x_{")
         '\\text{50\\% \\& \\$x\\_\\{}'
     """
+    label = label_plain(label)  # a newline or NUL as a visible stand-in: a blank line ends LaTeX math
     parts = label_parts(label)
     if all(_MATH_TEXT.fullmatch(text) for _, text in parts):
         return label  # TeX-like already: the scripts are the label's own
@@ -182,6 +185,15 @@ class Explanation:
         return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
 
 
+def _short_name(v: Value, otherwise: str) -> str:
+    label = v.label if isinstance(v.label, str) else ""
+    return repr(shorten(label, MAX_NAME_CHARS)) if label else otherwise
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**15 else f"about 10^{len(str(n)) - 1}"
+
+
 def count_paths(root: Value, node: Value, order: list[Value] | None = None) -> int:
     """How many paths lead from ``node`` up to ``root`` (0 if it is not in the graph).
 
@@ -234,23 +246,26 @@ def explain(
         raise TypeError("explain(root, node) takes two Values")
     order = topological_order(root)
     n = count_paths(root, node, order)
+    node_says = _short_name(node, "the node")
+    root_says = _short_name(root, "the root")
     if n == 0:
-        raise ValueError(
-            f"explain: {node.label or repr(node)} is not in the graph of {root.label or repr(root)}"
-        )
+        raise ValueError(f"explain: {node_says} is not in the graph of {root_says}")
     if n > max_paths:
         raise TooManyPathsError(
-            f"explain: there are {n} paths from {node.label or 'the node'} to {root.label or 'the root'}, "
+            f"explain: there are {_count(n)} paths from {node_says} to {root_says}, "
             f"more than max_paths={max_paths}; pass max_paths={n} to list them all"
+            if n < 10**15
+            else f"explain: there are {_count(n)} paths from {node_says} to {root_says}, "
+            f"more than max_paths={max_paths}: too many to list"
         )
     hops = count_hops(root, node, order)
     if hops > max_hops:
         raise TooManyPathsError(
-            f"explain: the {n} path{'s' if n != 1 else ''} from {node.label or 'the node'} to "
-            f"{root.label or 'the root'} have {hops} edges in all, more than max_hops={max_hops}; "
+            f"explain: the {n} path{'s' if n != 1 else ''} from {node_says} to "
+            f"{root_says} have {hops} edges in all, more than max_hops={max_hops}; "
             f"pass max_hops={hops} to list them anyway"
         )
-    names = {v: node_name(v, i) for i, v in enumerate(order)}
+    names = {v: shorten(node_name(v, i), MAX_NAME_CHARS) for i, v in enumerate(order)}
     # children of every node, with the local derivative of each edge
     up: dict[int, list[tuple[Value, float, int]]] = {}
     for child in order:

@@ -31,7 +31,9 @@ def inline_svg(svg: str) -> str:
 def json_for_script(data: object) -> str:
     """``data`` as compact JSON that can sit inside a ``<script>`` element."""
     # `</script>` or `<!--` inside a label must not end the script element
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    # (and a lone surrogate in an op's name could not be written as UTF-8)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def page_file(name: str) -> str:

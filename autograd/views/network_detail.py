@@ -28,7 +28,7 @@ from .html import deltas
 from .network import Network
 from .network_draw import label_markup
 from .style import COLOURS, edge_look, grad_colour, node_look
-from .text import dot_escape, format_number, grad_text, label_html
+from .text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
 from .trace import Trace
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
@@ -148,8 +148,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         )
         if node.parents:
             graph.node(
-                f"do{i}", label=dot_escape(node.op), shape="ellipse", style="filled", fillcolor=COLOURS["op"],
-                margin="0.02,0.01", height="0.25", id=f"do{i}",
+                f"do{i}", label=plain_dot(node.op, MAX_ATTRIBUTE_CHARS), shape="ellipse", style="filled",
+                fillcolor=COLOURS["op"], margin="0.02,0.01", height="0.25", id=f"do{i}",
             )  # fmt: skip
             graph.edge(f"do{i}", f"dv{i}", arrowsize="0.5")
     for e in edges:
@@ -198,8 +198,9 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
     try:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
-        return dot_escape(str(e))
-    labels = sorted({v.label for v in network.trace.order if v.label}, key=len, reverse=True)
+        return plain_dot(str(e), MAX_ATTRIBUTE_CHARS)
+    # explain shortens longer names, so only these can appear whole (and the pattern stays small)
+    labels = sorted({v.label for v in network.trace.order if 0 < len(v.label) <= MAX_NAME_CHARS}, key=len, reverse=True)
     if not labels:
         return dot_escape(text)
     pattern = re.compile("|".join(re.escape(label) for label in labels))

@@ -26,13 +26,15 @@ from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame
 from .style import COLOURS, grad_colour
 from .text import (
+    MAX_NAME_CHARS,
     attribute_text,
-    dot_escape,
     format_number,
     grad_lines,
     label_dot,
     label_parts,
     label_unicode,
+    plain_dot,
+    shorten,
     text_width,
 )
 from .trace import CURRENT, DONE, PENDING, Trace
@@ -44,14 +46,15 @@ ROW = 13.0  # points per text row in a unit
 PAD = 8.0  # inside a unit's box, left and right
 MAX_GAP_LABELS = 40  # more connections between two columns than this: no edge labels there
 INCOMING = COLOURS["incoming"]  # the messages the current unit adds up
+UNIT_TEXT_CHARS = 2_000  # a unit's label holds several texts: each is bounded, so dot takes the whole
 
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
-    return label_dot(label, script_size=SCRIPT_FONT)
+    return label_dot(shorten(label, MAX_NAME_CHARS), script_size=SCRIPT_FONT)
 
 
 def label_width(label: str, size: float) -> float:
-    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in label_parts(label))
+    return sum(text_width(t, SCRIPT_FONT if k else size) for k, t in label_parts(shorten(label, MAX_NAME_CHARS)))
 
 
 # -- what each unit and connection says at a frame ---------------------------------
@@ -152,7 +155,7 @@ def _title(network: Network, u: int) -> tuple[str, float]:
     unit = network.units[u]
     value = unit.target if unit.kind == TARGET else unit.output.data if unit.output is not None else 0.0
     rest = f"\u00a0= {format_number(value or 0.0)}"  # a leading plain space is dropped by some SVG viewers
-    markup = f"<B>{label_markup(unit.name)}</B>{dot_escape(rest)}"
+    markup = f"<B>{label_markup(unit.name)}</B>{plain_dot(rest, UNIT_TEXT_CHARS)}"
     return markup, label_width(unit.name, FONT) * 1.08 + text_width(rest, FONT)
 
 
@@ -295,9 +298,8 @@ def _unit_label(network: Network, u: int, look: UnitLook, rows: int) -> str:
     lines = look.lines + [""] * (rows - len(look.lines))
     cells = [f"<TR><TD>{title}</TD></TR>"]
     for line in lines:
-        cells.append(
-            f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{dot_escape(line) or " "}</FONT></TD></TR>'
-        )
+        text = plain_dot(line, UNIT_TEXT_CHARS) or " "
+        cells.append(f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{text}</FONT></TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
 
 
@@ -345,7 +347,7 @@ def network_graph(
             continue
         graph.node(
             f"h{x:.0f}",
-            label=f"<<B>{dot_escape(text)}</B>>",
+            label=f"<<B>{plain_dot(text, UNIT_TEXT_CHARS)}</B>>",
             shape="plaintext",
             pos=_pos(layout, x, y),
             fontsize="11",
@@ -388,7 +390,7 @@ def network_graph(
             box = layout.labels[("m", conn.index)]
             graph.node(
                 f"m{conn.index}",
-                label=dot_escape(look.message) or " ",
+                label=plain_dot(look.message, UNIT_TEXT_CHARS) or " ",
                 shape="box",
                 style="filled",
                 fillcolor="white",
@@ -444,7 +446,7 @@ def _caption(graph: Graph, network: Network, layout: NetworkLayout, frame: Netwo
     width = text_width(text, 11) + 16
     graph.node(
         "caption",
-        label=f"<{dot_escape(text)}>",
+        label=f"<{plain_dot(text, UNIT_TEXT_CHARS)}>",
         shape="plaintext",
         fontsize="11",
         margin="0",
@@ -475,7 +477,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
             line = f'<FONT COLOR="{colour}">━</FONT>'
             cells.append(f'<TD>{line}</TD><TD ALIGN="LEFT"><FONT COLOR="{colour}">{words}</FONT></TD>')
         swatches = f"<TR>{''.join(cells)}</TR>"
-    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{dot_escape(r)}</TD></TR>' for r in rows)
+    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{plain_dot(r, UNIT_TEXT_CHARS)}</TD></TR>' for r in rows)
     label = f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{text}{swatches}</TABLE>>'
     width = max(text_width(r, 9) for r in rows) + 20
     x = 10 + width / 2

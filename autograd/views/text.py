@@ -19,6 +19,7 @@ drawings that they explain.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -35,6 +36,8 @@ __all__ = [
     "format_number",
     "format_sum",
     "label_dot",
+    "op_dot",
+    "plain_dot",
     "label_html",
     "label_parts",
     "label_plain",
@@ -46,6 +49,10 @@ __all__ = [
 #: Labels longer than this are shortened for display (system dot refuses
 #: HTML-like labels over 16,384 characters, markup included).
 MAX_LABEL_CHARS = 15_000
+#: Tooltips and cluster names are shorter still (see `attribute_text`).
+MAX_ATTRIBUTE_CHARS = 1_000
+#: A name inside a sum or a sentence (``∂C/∂a``) is shortened to this.
+MAX_NAME_CHARS = 200
 
 #: Where a unit of the network view is in the backward pass; ``{step}`` is
 #: the step (counted from 1) it is processed at. The page gets them as data.
@@ -145,9 +152,8 @@ def node_name(node: Value, number: int) -> str:
     unlabelled nodes, so the narration's ``#7`` can be found in the picture.
     """
     label = checked_label(node)
-    if label:
-        return label
-    return f"#{number} ({node.op})" if node.op else f"#{number}"
+    name = label or (f"#{number} ({node.op})" if node.op else f"#{number}")
+    return _SURROGATE.sub("\ufffd", name)  # a lone surrogate cannot be written as UTF-8
 
 
 def checked_label(node: Value) -> str:
@@ -166,7 +172,7 @@ def checked_label(node: Value) -> str:
 # one script: _ or ^, then {text without braces or scripts} or one letter/digit
 _SCRIPT = re.compile(r"([_^])(?:\{([^{}_^]+)\}|([A-Za-z0-9]))")
 # characters no drawing can carry: shown as the Unicode "control pictures"
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")  # a newline too: Graphviz drops a label of newlines alone
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -263,30 +269,51 @@ def label_dot(label: str, script_size: float | None = None) -> str:
     return _fitted(label, markup)
 
 
-def _fitted(text: str, markup: Callable[[str], str]) -> str:
-    """``markup(text)``, with ``text`` shortened until the markup fits dot's limit.
+def _fitted(text: str, markup: Callable[[str], str], most: int = MAX_LABEL_CHARS) -> str:
+    """``markup(text)``, with ``text`` shortened until the markup fits in ``most`` characters.
 
     Escaping can make markup several times longer than the text.
     """
-    limit = MAX_LABEL_CHARS
+    limit = most
     while True:
         out = markup(shorten(text, limit))
-        if len(out) <= MAX_LABEL_CHARS or limit < 64:
+        if len(out) <= most or limit < 64:
             return out
         limit //= 2
+
+
+def plain_dot(text: str, most: int = MAX_LABEL_CHARS) -> str:
+    """`dot_escape` of ``text``, shortened so the markup is at most ``most`` characters."""
+    return _fitted(text, dot_escape, most)
+
+
+def op_dot(op: str) -> str:
+    """An op's name inside a Graphviz HTML-like label, shortened like a label."""
+    return plain_dot(op) if op else "&#160;"  # Graphviz refuses an empty <B></B>
 
 
 def attribute_text(text: str) -> str:
     """Plain text for a quoted Graphviz attribute such as ``tooltip``.
 
     Quotes become ``&quot;`` and backslashes are doubled, so no string can
-    end the attribute or be read as an escape like ``\\N``.
+    end the attribute or be read as an escape like ``\\N``. A tooltip is
+    shortened to 1,000 characters: the graphviz package checks quoted
+    strings with a regex that takes quadratic time on runs of backslashes.
     """
-    return _fitted(text, dot_escape)
+    return _fitted(text, dot_escape, MAX_ATTRIBUTE_CHARS)
 
 
 def dot_id(text: str) -> str:
-    """User text (a scope name) inside a DOT identifier: quotes and backslashes escaped."""
+    """User text (a scope name) inside a DOT identifier: quotes and backslashes escaped.
+
+    A long one is shortened and made unique again with a hash of the whole.
+
+        >>> len(dot_id("x" * 20_000))
+        217
+    """
+    if len(text) > MAX_ATTRIBUTE_CHARS // 5:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        text = f"{shorten(text, MAX_ATTRIBUTE_CHARS // 5)} {digest}"
     return _visible(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -306,9 +333,10 @@ def label_unicode(label: str) -> str:
     """The label in plain Unicode, for tooltips and printed text: ``a_0^{H1}`` as ``a₀ᴴ¹``.
 
     A script with a character Unicode has no small form is written in parentheses.
+    Names are shortened to `MAX_NAME_CHARS`: they go into sums and sentences.
     """
     out = []
-    for kind, text in label_parts(label):
+    for kind, text in label_parts(shorten(label, MAX_NAME_CHARS)):
         table = _SUB if kind == "sub" else _SUP if kind == "sup" else None
         if table is None:
             out.append(text)

@@ -41,3 +41,23 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_whole(tmp_path):
         write_atomic(path, half_then_fail)
     assert path.read_text() == "old contents"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def test_writing_through_a_symlink_replaces_the_file_it_points_to_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_an_error_names_the_file_asked_for_not_the_temporary_one(tmp_path):
+    missing = tmp_path / "no such folder" / "model.json"
+    with pytest.raises(FileNotFoundError) as e:
+        write_text_atomic(missing, "x")
+    assert e.value.filename == str(missing) and ".tmp" not in str(e.value)
+    with pytest.raises(IsADirectoryError) as e:
+        write_text_atomic(tmp_path, "x")
+    assert e.value.filename == str(tmp_path) and ".tmp" not in str(e.value)
+    assert list(tmp_path.iterdir()) == []

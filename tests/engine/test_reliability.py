@@ -1,6 +1,7 @@
 """The engine faults an adversarial pass found (issue 11), each pinned by the attack itself."""
 
 import asyncio
+import contextvars
 import math
 import threading
 
@@ -116,6 +117,55 @@ def test_a_scope_object_reused_inside_itself_restores_each_level():
             assert current_scope() == "L/L"
         assert current_scope() == "L"
     assert current_scope() is None
+
+
+def test_a_task_started_inside_no_grad_and_scope_keeps_them_after_the_block_closes():
+    # the task copies the context it was created in; its ops must follow
+    # is_grad_enabled() even once no block is open anywhere
+    async def child():
+        await asyncio.sleep(0)
+        x = Value(2.0)
+        y = x * x + 1
+        return is_grad_enabled(), current_scope(), y.parents, y.group
+
+    async def main():
+        with no_grad(), scope("S"):
+            task = asyncio.create_task(child())
+        return await task
+
+    assert asyncio.run(main()) == (False, "S", (), "S")
+    assert (Value(1.0) * Value(2.0)).op == "*"
+
+
+def test_a_copied_context_runs_ops_in_the_state_it_was_copied_in():
+    with no_grad(), scope("G"):
+        ctx = contextvars.copy_context()
+    y = ctx.run(lambda: Value(3.0) * Value(2.0) * 2)
+    assert y.parents == () and y.group == "G"
+    y = Value(3.0) * Value(2.0)
+    assert y.op == "*" and y.group is None
+
+
+def test_a_generator_leaving_no_grad_inside_the_callers_scope_undoes_only_its_own_block():
+    def quiet():
+        with no_grad():
+            yield
+
+    gen = quiet()
+    next(gen)
+    with scope("outer"):
+        next(gen, None)  # the generator's no_grad closes here
+        assert (current_scope(), is_grad_enabled()) == ("outer", True)
+        assert (Value(1.0) * Value(2.0)).group == "outer"
+    assert (current_scope(), is_grad_enabled()) == (None, True)
+
+
+@pytest.mark.parametrize("block", [no_grad(), scope("s")], ids=["no_grad", "scope"])
+def test_leaving_a_block_never_entered_is_refused_and_changes_nothing(block):
+    with pytest.raises(RuntimeError, match="without a matching __enter__"):
+        block.__exit__(None, None, None)
+    x = Value(2.0)
+    assert is_grad_enabled() and current_scope() is None and (x * x).parents == (x, x)
 
 
 # -- 5. / and - are one op each -------------------------------------------------------

@@ -278,3 +278,33 @@ def test_accuracy_no_better_than_always_answering_the_commonest_class_is_a_warni
         "the loss did not go down (0.5 in the first epoch, 0.5 in the last); try a smaller --lr than 2"
     )
     assert _no_progress([0.5], [], [([0.0], [0.3])], 0.1) is None  # one epoch of regression: nothing to compare
+
+
+def test_a_perfect_run_on_data_of_one_class_gives_no_chance_warning():
+    from nn.cli import _no_progress
+
+    data = [([0.0], [1.0]), ([1.0], [1.0])]  # chance is 100%: being right is not "no better"
+    assert _no_progress([0.5, 0.4], [1.0, 1.0], data, 0.1) is None
+
+
+@pytest.mark.parametrize(
+    "layers, csv_columns, message",
+    [
+        ("100000,100000", 3, r"make 10,000,500,001 parameters; a model file holds at most 1,000,000"),
+        ("16,16", 300_000, r"layers of 16,16,299998 .* make 5,100,286 parameters"),
+        (",".join(["1"] * 1000), 3, r"\(1001 layers, .* in 1,000 layers"),
+    ],
+    ids=["huge layers", "a CSV of 300,000 columns", "1,001 layers"],
+)
+def test_a_network_no_model_file_could_hold_is_refused_before_it_is_built(
+    tmp_path, capsys, layers, csv_columns, message
+):
+    data = tmp_path / "wide.csv"
+    data.write_text(",".join(["0.5"] * csv_columns) + "\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "--data", str(data), "--layers", layers, "--out", str(tmp_path / "out"), "--quiet"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("stepgrad train: error: --layers: ")
+    assert re.search(message, err)
+    assert not (tmp_path / "out").exists()

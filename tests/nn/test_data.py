@@ -91,3 +91,10 @@ def test_load_csv_of_a_file_that_is_not_utf8_names_file_and_line(tmp_path):
     path.write_bytes(b"0.1,0.2,1\n0.3,\xff,0\n")
     with pytest.raises(ValueError, match=r"d\.csv, line 2: not UTF-8"):
         load_csv(path, 2)
+
+
+def test_an_unclosed_quote_names_the_line_where_its_row_began(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('0.1,0.2,1\n0.3,"0.4,0\n0.5,0.6,1\n')
+    with pytest.raises(ValueError, match=r"quote\.csv, lines 2-3: not a CSV row"):
+        load_csv(path, 2)

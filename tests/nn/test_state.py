@@ -235,3 +235,47 @@ def test_a_huge_network_is_refused_for_its_size_whatever_else_the_file_lacks(tmp
     path.write_text('{"format":"stepgrad.MLP","n_inputs":2,"layer_sizes":[100000,100000,1],"layers":{}}')
     with pytest.raises(ValueError, match=r"bomb\.json: state_dict\['layer_sizes'\]: .* over the limit"):
         MLP.load(path)
+
+
+def test_a_file_of_a_thousand_and_one_one_weight_layers_is_refused_before_anything_is_built(tmp_path):
+    # 40 MB of one-weight layers would be under the parameter limit and take gigabytes
+    from nn.layers import layer_names
+    from nn.serialize import DEFAULT_LIMITS, Limits
+
+    n = DEFAULT_LIMITS.max_layers + 1
+    state = {
+        "format": "stepgrad.MLP",
+        "n_inputs": 1,
+        "layer_sizes": [1] * n,
+        "activations": ["linear"] * n,
+        "bias": False,
+        "layers": {name: {"weights": [[0.5]]} for name in layer_names(n)},
+    }
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(state))
+    with pytest.raises(ValueError, match=r"deep\.json: .*: 1,001 layers, over the limit of 1,000"):
+        MLP.load(path)
+    net = MLP.load(path, limits=Limits(max_layers=n))
+    assert len(net.layers) == n and net.parameters()[-1].data == 0.5
+
+
+def test_a_huge_size_is_named_in_a_short_message(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text('{"format":"stepgrad.MLP","n_inputs":' + "9" * 300 + ',"layer_sizes":[1]}')
+    with pytest.raises(ValueError, match=r"huge\.json: state_dict\['layer_sizes'\]: .*about 10\^300 parameters") as e:
+        MLP.load(path)
+    assert len(str(e.value)) < 300
+    net = tutorial_network()
+    state = net.state_dict()
+    state["n_inputs"] = 10**300
+    with pytest.raises(ValueError, match=r"state_dict\['n_inputs'\]: this network has 2, got an integer of") as e:
+        net.load_state_dict(state)
+    assert len(str(e.value)) < 200
+
+
+@pytest.mark.parametrize("path", [0, 3, None, b"model.json"])
+def test_a_model_path_that_is_not_a_path_is_refused_without_touching_a_file_descriptor(path):
+    with pytest.raises(TypeError, match="a model file's path must be a str or a Path"):
+        MLP.load(path)
+    with pytest.raises(TypeError, match="a model file's path must be a str or a Path"):
+        tutorial_network().load_weights(path)

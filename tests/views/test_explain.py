@@ -99,6 +99,28 @@ def test_latex_escapes_labels_that_are_not_math(label, latex):
     assert out.count("{") - out.count(r"\{") == out.count("}") - out.count(r"\}")  # braces balance
 
 
+def test_long_labels_are_shortened_so_the_text_grows_with_the_hops_only():
+    from autograd.views.explain import MAX_NAME_CHARS
+
+    x = Value(0.5, label="x" * 20_000)
+    y = x
+    for _ in range(50):
+        y = y * 1.5
+        y.label = "L" * 20_000
+    e = explain(y, x)
+    assert len(str(e)) < 50 * 4 * MAX_NAME_CHARS and len(e._repr_latex_()) < 50 * 4 * MAX_NAME_CHARS
+    assert e.total == 1.5**50
+    with pytest.raises(TooManyPathsError) as too_many:
+        explain(y, x, max_hops=10)
+    assert len(str(too_many.value)) < 400
+
+
+def test_explain_latex_shows_a_newline_in_a_label_as_a_visible_stand_in():
+    from autograd.views.explain import latex_label
+
+    assert latex_label("a\n\nb") == "\\text{a\u240a\u240ab}"
+
+
 def test_a_node_that_uses_its_parent_twice_gives_each_use_its_own_marked_path():
     a = Value(2.0, label="a")
     b = Value(-3.0, label="b")

@@ -100,3 +100,75 @@ def test_page_and_narration_show_labels_with_real_scripts():
     assert "a\\u003csub>1\\u003c/sub>\\u003csup>H1\\u003c/sup>" in frames  # the narration as HTML
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert "{" not in "".join(re.findall(r">([^<]*)</text>", svg))
+
+
+@pytest.mark.parametrize("label", ["\n", "\n\n", "a\nb"])
+def test_a_label_of_newlines_draws_with_visible_stand_ins(renderer, label):
+    v = Value(1.0, label=label)
+    w = v * 2
+    w.label = "w"
+    assert label.replace("\n", "\u240a") in texts(to_svg(w))
+
+
+def test_a_scope_name_of_twenty_thousand_characters_draws_shortened(renderer):
+    for name in ("s" * 20_000, "<" * 20_000, "\\" * 20_000):
+        with scope(name):
+            w = Value(1.0, label="v") * 2
+        w.label = "w"
+        drawn = texts(to_svg(w))
+        assert any(t.startswith(name[:100]) and t.endswith("…") for t in drawn)
+    with scope("a" * 300), scope("b"):  # two long paths that share their first 200 characters
+        u = Value(1.0, label="u") * 2
+    with scope("a" * 300), scope("c"):
+        v = Value(1.0, label="v") * 2
+    svg = to_svg(u + v)
+    assert len(re.findall(r'<g id="clust\d+" class="cluster">', svg)) == 3
+
+
+@pytest.mark.parametrize("op", ["o" * 20_000, ""])
+def test_an_op_name_of_any_length_draws(renderer, op):
+    w = Value(1.0, label="v") * 2
+    w.op = op
+    w.label = "w"
+    drawn = texts(to_svg(w))
+    assert any(t.startswith("ooo") and t.endswith("…") for t in drawn) if op else "w" in drawn
+
+
+def test_a_tooltip_is_at_most_a_thousand_characters_however_many_backslashes():
+    from autograd.views.text import MAX_ATTRIBUTE_CHARS, attribute_text
+
+    # the graphviz package's quoting regex is quadratic in a run of backslashes
+    assert MAX_ATTRIBUTE_CHARS == 1_000
+    assert len(attribute_text("\\" * 20_000)) <= 1_000
+    v = Value(1.0, label="\\" * 20_000)
+    tooltip = re.search(r'tooltip="([^"]*)"', draw(v * 2).source).group(1)
+    assert len(tooltip) <= 1_000 and tooltip.endswith("…")
+
+
+def test_a_lone_surrogate_in_a_label_or_op_still_writes_a_page(tmp_path):
+    from autograd import save_steps_html
+
+    v = Value(1.0, label="\ud800")
+    w = v * 2
+    w.op = "\udfff"
+    save_steps_html(w, tmp_path / "page.html")
+    assert "\ufffd" in (tmp_path / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["x" * 20_000, "\\" * 20_000, "<" * 20_000, "_{" * 5_000])
+def test_the_network_view_draws_twenty_thousand_character_labels_and_scopes(renderer, name, tmp_path):
+    from autograd import save_steps_html
+
+    x = Value(0.3, label=name)
+    with scope(name), scope("n"):
+        w = Value(0.5, label=name)
+        a = (x * w).tanh()
+        a.label = name
+    with scope("C"):
+        c = (a - 1.0) ** 2
+    c.label = name
+    c.backward()
+    ET.fromstring(draw(c, view="network").svg())
+    ET.fromstring(to_svg(c, step=1, view="network"))
+    save_steps_html(c, tmp_path / "page.html", view="network")
+    assert "</html>" in (tmp_path / "page.html").read_text(encoding="utf-8")
