@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..value import Value
-from .text import format_factor, format_number, grad_text
+from .text import format_number, grad_text, product_text
 from .trace import CURRENT, PENDING, Frame, Trace
 
 __all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "node_look", "op_fill", "role"]
@@ -131,7 +131,7 @@ def message_text(trace: Trace, e: int) -> str:
     """``local × upstream = message`` of edge ``e``."""
     edge = trace.edges[e]
     upstream = trace.steps[trace.step_of[trace.position[edge.child]]].upstream
-    return f"{format_factor(edge.local)} × {format_factor(upstream)} = {format_number(trace.message[e])}"
+    return product_text([edge.local, upstream], trace.message[e])
 
 
 def edge_look(trace: Trace, frame: Frame | None, e: int) -> EdgeLook:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from ..value import Value
 
@@ -66,26 +68,78 @@ UNIT_STATES = {
 # -- numbers -------------------------------------------------------------------
 
 
-def format_number(x: float) -> str:
+def format_number(x: float, digits: int = 4) -> str:
     """Short, readable: 4 significant digits, no exponent for everyday sizes."""
     if x == 0:
         return "0"
-    return f"{x:.4g}"
+    return f"{x:.{digits}g}"
 
 
-def format_factor(x: float) -> str:
+def format_factor(x: float, digits: int = 4) -> str:
     """A number inside a product: negative ones in parentheses."""
-    text = format_number(x)
+    text = format_number(x, digits)
     return f"({text})" if x < 0 else text
 
 
-def format_sum(terms: list[float]) -> str:
+def format_sum(terms: list[float], digits: int = 4) -> str:
     """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
     parts = []
     for i, t in enumerate(terms):
-        text = format_number(t)
+        text = format_number(t, digits)
         parts.append(f"({text})" if i and t < 0 else text)
     return " + ".join(parts)
+
+
+def _agrees(shown: list[float], result: float, digits: int, combine: Callable[[list[Decimal]], Decimal]) -> bool:
+    """Does the arithmetic of the numbers as shown give the result as shown?"""
+    if result == 0 or any(not math.isfinite(x) for x in [*shown, result]):
+        return True
+    exact = combine([Decimal(format_number(x, digits)) for x in shown])
+    return format_number(float(exact), digits) == format_number(result, digits)
+
+
+def _sum(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _product(values: list[Decimal]) -> Decimal:
+    out = Decimal(1)
+    for v in values:
+        out *= v
+    return out
+
+
+def digits_for(shown: list[float], result: float, product: bool = False) -> int | None:
+    """4 or 5: the fewest significant digits at which ``shown`` visibly add (or multiply) to ``result``.
+
+    A learner checks the sums by hand: ``0.1729 + (-0.01137) + 0.1306``
+    must not read ``= 0.2922``, which rounding the exact total alone gives.
+    None where 5 digits do not agree either: the caller writes ``≈``.
+
+        >>> digits_for([0.17291, -0.011372, 0.13063], 0.292169), digits_for([0.5, 0.25], 0.75)
+        (5, 4)
+    """
+    combine = _product if product else _sum
+    for digits in (4, 5):
+        if _agrees(shown, result, digits, combine):
+            return digits
+    return None
+
+
+def sum_text(terms: list[float], total: float) -> str:
+    """``0.1 + (-0.2) = -0.1``, with a fifth digit where four would not add up as shown (else ``≈``)."""
+    digits = digits_for(terms, total)
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    return f"{format_sum(terms, digits)} {equals} {format_number(total, digits)}"
+
+
+def product_text(factors: list[float], result: float) -> str:
+    """``(-3) × 2 = -6``, with a fifth digit where four would not multiply out as shown (else ``≈``)."""
+    digits = digits_for(factors, result, product=True)
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    return " × ".join(format_factor(f, digits) for f in factors) + f" {equals} {format_number(result, digits)}"
 
 
 # -- grads as sums -----------------------------------------------------------------
@@ -114,10 +168,12 @@ def grad_text(terms: list[float], total: float | None, complete: bool) -> str:
         return "grad 0" if complete else "grad …"
     if len(terms) == 1 and complete:
         return f"grad {format_number(terms[0] if total is None else total)}"
-    text = f"grad = {_short_sum(terms)}"
     if not complete:
-        return text + " + …"
-    return f"{text} = {format_number(sum(terms) if total is None else total)}"
+        return f"grad = {_short_sum(terms)} + …"
+    total = sum(terms) if total is None else total
+    if len(terms) <= MAX_TERMS_SHOWN:
+        return f"grad = {sum_text(terms, total)}"
+    return f"grad = {_short_sum(terms)} = {format_number(total)}"
 
 
 def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
@@ -127,17 +183,21 @@ def grad_lines(symbol: str, terms: list[float], total: float | None, complete: b
     if len(terms) == 1 and complete:
         return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
     shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
-    chunks = [shown[i : i + TERMS_PER_LINE] for i in range(0, len(shown), TERMS_PER_LINE)]
+    total = sum(terms) if total is None else total
+    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else 4
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    per_line = TERMS_PER_LINE if digits == 4 else TERMS_PER_LINE - 1  # longer numbers: fewer a line
+    chunks = [shown[i : i + per_line] for i in range(0, len(shown), per_line)]
     lines = []
     for i, chunk in enumerate(chunks):
-        text = format_sum(chunk)
         if i == 0:
-            lines.append(f"{symbol} = {text}")
+            lines.append(f"{symbol} = {format_sum(chunk, digits)}")
         else:
-            lines.append("+ " + " + ".join(format_factor(t) for t in chunk))
+            lines.append("+ " + " + ".join(format_factor(t, digits) for t in chunk))
     if len(shown) < len(terms):  # the page's detail and the narration list them all
         lines[-1] += f" + … ({len(terms) - len(shown)} more)"
-    end = f" = {format_number(sum(terms) if total is None else total)}" if complete else " + …"
+    end = f" {equals} {format_number(total, digits)}" if complete else " + …"
     lines[-1] += end
     return lines
 
