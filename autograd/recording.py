@@ -19,12 +19,20 @@ __all__ = ["current_scope", "enable_grad", "is_grad_enabled", "no_grad", "scope"
 # `saved` is (grad stack, scope stack): each block kind undoes only its own
 # change, so blocks closed out of order (a generator that entered no_grad and
 # finishes inside the caller's scope) leave the other kind's state alone.
-# Every op reads it (`STATE.get()`, about 20 ns): value.py imports it.
+#
+# Every op reads the state, and a ContextVar look-up from Python costs about
+# a quarter of making a node. Until the first block is entered (in any
+# thread), every context holds DEFAULT, so ops skip the look-up while
+# `EVER_ENTERED` is empty; it is never emptied again, since a task or a
+# copied context may keep a block's state after the block has closed.
 DEFAULT: tuple[bool, str | None, Any] = (True, None, (None, None))
 STATE: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=DEFAULT)
+EVER_ENTERED: list[None] = []
 
 
 def _set(recording: bool, group: str | None, grads: Any, groups: Any) -> None:
+    if not EVER_ENTERED:
+        EVER_ENTERED.append(None)
     if recording and group is None and grads is None and groups is None:
         STATE.set(DEFAULT)
     else:
@@ -117,6 +125,8 @@ class scope:
     def __enter__(self) -> str:
         recording, outer, (grads, groups) = STATE.get()
         group = self.name if outer is None else f"{outer}/{self.name}"
+        if not EVER_ENTERED:
+            EVER_ENTERED.append(None)
         STATE.set((recording, group, (grads, (outer, groups))))
         return group
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Union
 from . import backprop as _backprop
 from .numbers import check_inputs, check_local, check_number, refuse_non_finite
 from .numbers import describe as _describe
-from .recording import STATE
+from .recording import DEFAULT, EVER_ENTERED, STATE
 
 if TYPE_CHECKING:
     from .backprop import Step
@@ -74,7 +74,7 @@ class Value:
     op: str
 
     def __new__(cls, *args: object, **kwargs: object) -> Value:
-        group = STATE.get()[1]
+        group = STATE.get()[1] if EVER_ENTERED else None
         if group is not None and cls is Value:
             cls = _Grouped
         self = _new(cls)
@@ -126,8 +126,12 @@ class Value:
         # + and * make most nodes of a network. With a number it is a one-parent op.
         if isinstance(other, Value):
             d = self.data + other.data
-            recording, group, _ = STATE.get()
-            if not recording or d - d != 0.0:
+            group = None
+            if EVER_ENTERED:
+                recording, group, _ = STATE.get()
+                if not recording:
+                    return _binary(d, "+", self, 1.0, other, 1.0)
+            if d - d != 0.0:
                 return _binary(d, "+", self, 1.0, other, 1.0)
             if group is None:
                 out = _new(Value)
@@ -155,8 +159,12 @@ class Value:
             a = self.data
             b = other.data
             d = a * b
-            recording, group, _ = STATE.get()
-            if not recording or d - d != 0.0:
+            group = None
+            if EVER_ENTERED:
+                recording, group, _ = STATE.get()
+                if not recording:
+                    return _binary(d, "*", self, b, other, a)
+            if d - d != 0.0:
                 return _binary(d, "*", self, b, other, a)
             if group is None:
                 out = _new(Value)
@@ -358,7 +366,7 @@ def _unary(
     # relu, tanh or `c / x` would turn it into a finite number
     if data - data != 0.0 or parent.data - parent.data != 0.0:
         refuse_non_finite(data, op, parent, None, const, const_left)
-    recording, group, _ = STATE.get()
+    recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
     out.grad = 0.0
@@ -389,7 +397,7 @@ def _binary(
     """The output node of an op with two Value parents: checks its value, reads the recording state."""
     if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
         refuse_non_finite(data, op, p0, p1, None)
-    recording, group, _ = STATE.get()
+    recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
     out.grad = 0.0
