@@ -20,50 +20,32 @@ __all__ = ["current_scope", "enable_grad", "is_grad_enabled", "no_grad", "scope"
 # change, so blocks closed out of order (a generator that entered no_grad and
 # finishes inside the caller's scope) leave the other kind's state alone.
 #
-# Ops run millions of times and a ContextVar look-up costs more than a
-# global, so `_open` holds one entry per non-default state alive anywhere (in
-# any thread, task or copied context): while it is empty, every context holds
-# the default and ops skip the look-up. Counting live states rather than open
-# blocks matters: a task created inside `no_grad()` keeps its state after the
-# block that made it has closed. (list append and pop are atomic: no lock.)
-_DEFAULT: tuple[bool, str | None, Any] = (True, None, (None, None))
-_open: list[None] = []
-
-
-class _State(tuple):  # type: ignore[type-arg]
-    """A non-default (recording, group, saved), counted in `_open` while it lives.
-
-    Whoever makes one appends to `_open` first (inline: a `__new__` in
-    Python would double the cost of entering a scope).
-    """
-
-    __slots__ = ()
-
-    def __del__(self) -> None:
-        try:
-            _open.pop()
-        except Exception:  # at interpreter exit the list may be gone
-            pass
-
-
-_state: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=_DEFAULT)
+# Every op reads the state, and a ContextVar look-up from Python costs about
+# a quarter of making a node. Until the first block is entered (in any
+# thread), every context holds DEFAULT, so ops skip the look-up while
+# `EVER_ENTERED` is empty; it is never emptied again, since a task or a
+# copied context may keep a block's state after the block has closed.
+DEFAULT: tuple[bool, str | None, Any] = (True, None, (None, None))
+STATE: ContextVar[tuple[bool, str | None, Any]] = ContextVar("stepgrad_state", default=DEFAULT)
+EVER_ENTERED: list[None] = []
 
 
 def _set(recording: bool, group: str | None, grads: Any, groups: Any) -> None:
+    if not EVER_ENTERED:
+        EVER_ENTERED.append(None)
     if recording and group is None and grads is None and groups is None:
-        _state.set(_DEFAULT)
+        STATE.set(DEFAULT)
     else:
-        _open.append(None)
-        _state.set(_State((recording, group, (grads, groups))))
+        STATE.set((recording, group, (grads, groups)))
 
 
 def _push_recording(recording: bool) -> None:
-    was, group, (grads, groups) = _state.get()
+    was, group, (grads, groups) = STATE.get()
     _set(recording, group, (was, grads), groups)
 
 
 def _pop_recording(block: str) -> None:
-    _, group, (grads, groups) = _state.get()
+    _, group, (grads, groups) = STATE.get()
     if grads is None:
         raise RuntimeError(f"{block}: __exit__ without a matching __enter__ in this thread or task")
     was, grads = grads
@@ -114,7 +96,7 @@ class enable_grad:
 
 def is_grad_enabled() -> bool:
     """False inside `no_grad()` (in this thread or task)."""
-    return _state.get()[0]
+    return STATE.get()[0]
 
 
 class scope:
@@ -141,26 +123,23 @@ class scope:
         self.name = name
 
     def __enter__(self) -> str:
-        recording, outer, (grads, groups) = _state.get()
+        recording, outer, (grads, groups) = STATE.get()
         group = self.name if outer is None else f"{outer}/{self.name}"
-        _open.append(None)
-        _state.set(_State((recording, group, (grads, (outer, groups)))))
+        if not EVER_ENTERED:
+            EVER_ENTERED.append(None)
+        STATE.set((recording, group, (grads, (outer, groups))))
         return group
 
     def __exit__(self, *exc: object) -> None:
-        recording, _, (grads, groups) = _state.get()
+        recording, _, (grads, groups) = STATE.get()
         if groups is None:
             raise RuntimeError(
                 f"scope({self.name!r}): __exit__ without a matching __enter__ in this thread or task"
             )
         outer, groups = groups
-        if recording and outer is None and grads is None and groups is None:
-            _state.set(_DEFAULT)
-        else:
-            _open.append(None)
-            _state.set(_State((recording, outer, (grads, groups))))
+        _set(recording, outer, grads, groups)
 
 
 def current_scope() -> str | None:
     """The group new Values get, or None outside any `scope()`."""
-    return _state.get()[1]
+    return STATE.get()[1]

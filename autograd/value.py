@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Union
 from . import backprop as _backprop
 from .numbers import check_inputs, check_local, check_number, refuse_non_finite
 from .numbers import describe as _describe
-from .recording import _DEFAULT, _open, _state
+from .recording import DEFAULT, EVER_ENTERED, STATE
 
 if TYPE_CHECKING:
     from .backprop import Step
@@ -74,7 +74,7 @@ class Value:
     op: str
 
     def __new__(cls, *args: object, **kwargs: object) -> Value:
-        group = _state.get()[1] if _open else None
+        group = STATE.get()[1] if EVER_ENTERED else None
         if group is not None and cls is Value:
             cls = _Grouped
         self = _new(cls)
@@ -127,8 +127,8 @@ class Value:
         if isinstance(other, Value):
             d = self.data + other.data
             group = None
-            if _open:
-                recording, group, _ = _state.get()
+            if EVER_ENTERED:
+                recording, group, _ = STATE.get()
                 if not recording:
                     return _binary(d, "+", self, 1.0, other, 1.0)
             if d - d != 0.0:
@@ -160,8 +160,8 @@ class Value:
             b = other.data
             d = a * b
             group = None
-            if _open:
-                recording, group, _ = _state.get()
+            if EVER_ENTERED:
+                recording, group, _ = STATE.get()
                 if not recording:
                     return _binary(d, "*", self, b, other, a)
             if d - d != 0.0:
@@ -366,7 +366,7 @@ def _unary(
     # relu, tanh or `c / x` would turn it into a finite number
     if data - data != 0.0 or parent.data - parent.data != 0.0:
         refuse_non_finite(data, op, parent, None, const, const_left)
-    recording, group, _ = _state.get() if _open else _DEFAULT
+    recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
     out.grad = 0.0
@@ -397,7 +397,7 @@ def _binary(
     """The output node of an op with two Value parents: checks its value, reads the recording state."""
     if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
         refuse_non_finite(data, op, p0, p1, None)
-    recording, group, _ = _state.get() if _open else _DEFAULT
+    recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
     out.data = data
     out.grad = 0.0

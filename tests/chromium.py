@@ -13,6 +13,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 FLAGS = [
@@ -116,3 +119,18 @@ class Chromium:
         os.close(self._read)
         os.close(self._write)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@contextmanager
+def open_page(path: Path) -> Iterator[Chromium]:
+    """A browser showing the step page at ``path``, once its counter is written; closed afterwards."""
+    binary = find_chromium()
+    if binary is None:
+        raise RuntimeError("open_page: no chromium on PATH (skip the test when find_chromium() is None)")
+    browser = Chromium(binary)
+    try:
+        browser.open(path.as_uri())
+        browser.wait_for("document.getElementById('counter') && document.getElementById('counter').textContent")
+        yield browser
+    finally:
+        browser.close()

@@ -18,6 +18,7 @@ children shows its grad as the sum of what it received:
 from __future__ import annotations
 
 import os
+import re
 import webbrowser
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,7 +43,7 @@ from .text import (
 )
 from .trace import Frame, Trace
 
-__all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "draw", "to_svg"]
+__all__ = ["COLOURS", "DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_view", "draw", "to_svg"]
 
 DEFAULT_MAX_NODES = 500
 
@@ -139,8 +140,6 @@ def fit_width(svg: str) -> str:
     if head_end < 0:
         return svg
     head = svg[:head_end]
-    import re
-
     width = re.search(r'\swidth="([0-9.]+)pt"', head)
     if width is None or "viewBox" not in head:
         return svg
@@ -282,7 +281,7 @@ class _Drawer:
                 label=f"<<B>{label_dot(box, script_size=8)}</B><BR/>{n} nodes (collapsed)>",
                 shape="box3d",
                 style="filled",
-                fillcolor="#eeeeee",
+                fillcolor=COLOURS["collapsed"],
             )
 
         drawn: set[tuple[str, str]] = set()
@@ -369,8 +368,8 @@ class _Drawer:
                 sub.attr(
                     label=f"<<B>{label_dot(path.split('/')[-1], script_size=8)}</B>>",
                     style="rounded,filled",
-                    fillcolor="#f7f7fb" if depth % 2 == 0 else "#ffffff",
-                    color="#b4b4cc",
+                    fillcolor=COLOURS["cluster"] if depth % 2 == 0 else COLOURS["cluster_inner"],
+                    color=COLOURS["border_cluster"],
                     fontsize="11",
                 )
                 for name, attrs in clusters.get(path, []):
@@ -422,8 +421,8 @@ class _Drawer:
             f'<TR><TD COLSPAN="2"><B>legend</B></TD></TR>{cells}</TABLE>>',
             shape="note",
             style="filled",
-            fillcolor="#fbfbfb",
-            color="#cccccc",
+            fillcolor=COLOURS["legend"],
+            color=COLOURS["border_legend"],
             id="legend",
         )
 
@@ -508,6 +507,15 @@ def _too_large(n: int, max_nodes: int, where: str = "draw", collapse: bool = Tru
     )
 
 
+def check_view(view: str, where: str) -> str:
+    """``view`` if it is one the views know, else an error that names ``where`` it was passed."""
+    if view not in ("scalar", "network"):
+        raise ValueError(
+            f'{where}: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}'
+        )
+    return view
+
+
 def draw(
     root: Value,
     step: int | None = None,
@@ -533,12 +541,10 @@ def draw(
     ``collapse=True`` draws each top-level group (see `scope`) as one box.
     Drawing never changes any grad.
     """
-    if view == "network":
+    if check_view(view, "draw") == "network":
         from .network_draw import draw_network
 
         return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
-    if view != "scalar":
-        raise ValueError(f'draw: view must be "scalar" (every Value) or "network" (one box per neuron), got {view!r}')
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     if not isinstance(root, Value):

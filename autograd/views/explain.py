@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..backprop import topological_order
 from ..value import Value
-from .text import format_factor, format_number, format_sum, label_parts, label_plain, node_name, shorten
+from .text import format_number, format_sum, label_parts, label_plain, node_name, product_text, shorten, sum_text
 
 __all__ = [
     "DEFAULT_MAX_HOPS",
@@ -154,10 +154,9 @@ class Explanation:
             if len(values) == 1:
                 lines.append(f"  {symbols} = {format_number(values[0])}")
             else:
-                numbers = " × ".join(format_factor(v) for v in values)
-                lines.append(f"  {symbols} = {numbers} = {format_number(path.product)}")
+                lines.append(f"  {symbols} = {product_text(values, path.product)}")
         products = [p.product for p in self.paths]
-        lines.append(f"sum = {format_sum(products)} = {format_number(self.total)}")
+        lines.append(f"sum = {sum_text(products, self.total)}")
         for v in self._uses_twice():
             p = self.names[v.parents[0]]
             lines.append(

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..value import Value
-from .text import format_factor, format_number, format_sum, label_html, label_unicode, node_name
+from .text import format_number, label_html, label_unicode, node_name, product_text, sum_text
 from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
@@ -447,15 +447,15 @@ class Network:
             ]
         else:
             terms = [m for _, m in self.messages(unit.index)]
-            total = format_number(self.grad(unit.index))
             if len(terms) == 1:
+                total = format_number(self.grad(unit.index))
                 parts += [name(unit), text(" has received its one message: ∂"), r, text(f"/∂a = {total}.")]
             else:
                 parts += [
                     name(unit),
                     text(
                         f" has received all {len(terms)} of its messages and adds them up: "
-                        f"{format_sum(terms)} = {total}."
+                        f"{sum_text(terms, self.grad(unit.index))}."
                     ),
                 ]
         senders = [
@@ -471,8 +471,7 @@ class Network:
         for i, conn in enumerate(senders):
             if i:
                 parts.append(text("; "))
-            product = f"{format_factor(upstream)} × {format_factor(conn.local)}"
-            parts.append(text(f"{product} = {format_number(self.message(conn.index))} to "))
+            parts.append(text(f"{product_text([upstream, conn.local], self.message(conn.index))} to "))
             parts.append(name(self.units[conn.source]))
         parts.append(text("."))
         return "".join(parts)

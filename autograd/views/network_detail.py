@@ -24,10 +24,11 @@ from typing import Any
 from ..value import Value
 from .draw import Graph
 from .explain import TooManyPathsError, explain
+from .html import deltas
 from .network import Network
 from .network_draw import label_markup
-from .style import COLOURS, edge_look, node_look
-from .text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, format_sum, label_html, plain_dot
+from .style import COLOURS, edge_look, grad_colour, node_look
+from .text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
 from .trace import Trace
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
@@ -87,18 +88,14 @@ def _unit_looks(network: Network, u: int, k: int, parameters: set[Value]) -> tup
         return node_style, edge_style
     frame = network.frame(k)
     at = trace.position[output]
-    text = _grad_text(frame.received[u], frame.complete[u], network.grad(u))
-    colour = _colour(sum(frame.received[u]))
+    text = grad_text(frame.received[u], network.grad(u), frame.complete[u])
+    colour = grad_colour(sum(frame.received[u]))
 
     def waiting_style(i: int) -> tuple[str, str, str, str]:
         fill, width, own_text, own_colour = node_style(i)
         return (fill, width, text, colour) if i == at else (fill, width, own_text, own_colour)
 
     return waiting_style, edge_style
-
-
-def _esc(text: str) -> str:
-    return dot_escape(text)
 
 
 def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] = ()) -> Graph:
@@ -123,18 +120,19 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         graph.node(
             f"dv{i}",
             label='<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-            f"<TR><TD><B>{name}</B></TD></TR><TR><TD>{_esc(format_number(node.data))}</TD></TR></TABLE>>",
+            f"<TR><TD><B>{name}</B></TD></TR><TR><TD>{dot_escape(format_number(node.data))}</TD></TR></TABLE>>",
             shape="box",
             style="rounded,dashed",
             color=COLOURS["muted"],
-            fontcolor="#555555",
+            fontcolor=COLOURS["secondary_text"],
             id=f"dv{i}",
         )
     for i in own:
         node = trace.order[i]
         fill, width, text, colour = node_style(i)
         name = f"<B>{label_markup(node.label)}</B>" if node.label else f'<FONT COLOR="{COLOURS["muted"]}">#{i}</FONT>'
-        rows = [name, f"data {_esc(format_number(node.data))}", f'<FONT COLOR="{colour}">{_esc(text)}</FONT>']
+        data = dot_escape(format_number(node.data))
+        rows = [name, f"data {data}", f'<FONT COLOR="{colour}">{dot_escape(text)}</FONT>']
         role = "computed" if node.parents else "parameter" if node in params or not params else "leaf"
         graph.node(
             f"dv{i}",
@@ -151,14 +149,14 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         if node.parents:
             graph.node(
                 f"do{i}", label=plain_dot(node.op, MAX_ATTRIBUTE_CHARS), shape="ellipse", style="filled",
-                fillcolor="#f3f3f3", margin="0.02,0.01", height="0.25", id=f"do{i}",
+                fillcolor=COLOURS["op"], margin="0.02,0.01", height="0.25", id=f"do{i}",
             )  # fmt: skip
             graph.edge(f"do{i}", f"dv{i}", arrowsize="0.5")
     for e in edges:
         edge = trace.edges[e]
         label, colour, style, width = edge_style(e)
         graph.edge(
-            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}", label=_esc(label),
+            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}", label=dot_escape(label),
             color=colour, fontcolor=colour, style=style, penwidth=width,
         )  # fmt: skip
     return graph
@@ -172,40 +170,12 @@ def detail_states(network: Network, u: int, parameters: Iterable[Value] = ()) ->
     """
     params = set(parameters)
     own, _, edges = detail_nodes(network, u)
-    states = []
-    previous: tuple[list[list[Any]], list[list[Any]]] | None = None
-    for k in range(len(network)):
+
+    def looks(k: int) -> tuple[list[list[Any]], list[list[Any]]]:
         node_style, edge_style = _unit_looks(network, u, k, params)
-        nodes = [[i, *node_style(i)] for i in own]
-        links = [[e, *edge_style(e)] for e in edges]
-        if previous is None:
-            states.append({"n": nodes, "e": links})
-        else:
-            states.append(
-                {
-                    "n": [n for n, old in zip(nodes, previous[0], strict=True) if n != old],
-                    "e": [x for x, old in zip(links, previous[1], strict=True) if x != old],
-                }
-            )
-        previous = nodes, links
-    return states
+        return [[i, *node_style(i)] for i in own], [[e, *edge_style(e)] for e in edges]
 
-
-def _grad_text(terms: list[float], complete: bool, total: float) -> str:
-    """A grad as the scalar view writes it: ``grad …``, ``grad = 0.1 + …``, ``grad = 0.1 + 0.2 = 0.3``."""
-    if not terms:
-        return "grad …"
-    if complete:
-        return (
-            f"grad {format_number(total)}"
-            if len(terms) == 1
-            else f"grad = {format_sum(terms)} = {format_number(total)}"
-        )
-    return f"grad = {format_sum(terms)} + …"
-
-
-def _colour(g: float) -> str:
-    return COLOURS["positive"] if g > 0 else COLOURS["negative"] if g < 0 else COLOURS["muted"]
+    return [{"n": nodes, "e": links} for nodes, links in deltas(looks(k) for k in range(len(network)))]
 
 
 def param_grads(network: Network, u: int) -> list[tuple[Value, float]]:
@@ -228,16 +198,16 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
     try:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
-        return _esc(str(e))
+        return plain_dot(str(e), MAX_ATTRIBUTE_CHARS)
     # explain shortens longer names, so only these can appear whole (and the pattern stays small)
     labels = sorted({v.label for v in network.trace.order if 0 < len(v.label) <= MAX_NAME_CHARS}, key=len, reverse=True)
     if not labels:
-        return _esc(text)
+        return dot_escape(text)
     pattern = re.compile("|".join(re.escape(label) for label in labels))
     out, last = [], 0
     for m in pattern.finditer(text):
-        out.append(_esc(text[last : m.start()]))
+        out.append(dot_escape(text[last : m.start()]))
         out.append(label_html(m.group()))
         last = m.end()
-    out.append(_esc(text[last:]))
+    out.append(dot_escape(text[last:]))
     return "".join(out)

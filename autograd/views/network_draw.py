@@ -24,18 +24,18 @@ from dataclasses import dataclass
 from ..value import Value
 from .draw import Graph
 from .network import COST, INPUT, TARGET, Network, NetworkFrame, network_of
-from .style import COLOURS
+from .style import COLOURS, grad_colour
 from .text import (
     MAX_NAME_CHARS,
     attribute_text,
-    format_factor,
     format_number,
-    format_sum,
+    grad_lines,
     label_dot,
     label_parts,
     label_unicode,
     plain_dot,
     shorten,
+    text_width,
 )
 from .trace import CURRENT, DONE, PENDING, Trace
 
@@ -44,54 +44,9 @@ __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "
 FONT, GRAD_FONT, EDGE_FONT, SCRIPT_FONT = 10.0, 9.0, 9.0, 7.0
 ROW = 13.0  # points per text row in a unit
 PAD = 8.0  # inside a unit's box, left and right
-TERMS_PER_LINE = 3  # longer sums of messages wrap after this many terms
-MAX_TERMS = 9  # a box lists at most this many messages (three rows)
 MAX_GAP_LABELS = 40  # more connections between two columns than this: no edge labels there
 INCOMING = COLOURS["incoming"]  # the messages the current unit adds up
-
-# Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
-_WIDTHS = {
-    **dict.fromkeys("0123456789", 556),
-    " ": 278,
-    "\u00a0": 278,
-    ".": 278,
-    ",": 278,
-    "-": 333,
-    "(": 333,
-    ")": 333,
-    "+": 584,
-    "=": 584,
-    "×": 584,
-    "←": 1000,
-    "…": 1000,
-    "∂": 494,
-    "/": 278,
-    "Σ": 713,
-    "i": 222,
-    "l": 222,
-    "j": 222,
-    "f": 278,
-    "t": 278,
-    "r": 333,
-    "m": 833,
-    "w": 722,
-    "W": 944,
-    "M": 833,
-}
-
-
-def text_width(text: str, size: float) -> float:
-    """A generous estimate of ``text``'s width in points (Helvetica at ``size``)."""
-    total = 0
-    for c in text:
-        total += _WIDTHS.get(c, 667 if c.isupper() else 556)
-    return total * size / 1000 * 1.06
-
-
-def _esc(text: str) -> str:
-    """Plain text inside a Graphviz HTML-like label (a unit's label holds several: each is bounded)."""
-    return plain_dot(text, 2_000)
-
+UNIT_TEXT_CHARS = 2_000  # a unit's label holds several texts: each is bounded, so dot takes the whole
 
 def label_markup(label: str) -> str:
     """A label inside a Graphviz HTML-like label, with real (smaller) sub- and superscripts."""
@@ -112,38 +67,12 @@ def _symbol(network: Network, u: int) -> str:
     return f"∂{label_unicode(units_root_name(network))}/∂{letter}"
 
 
-def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
-    """``∂C/∂a = 0.1 + 0.2 = 0.3`` (wrapped after `TERMS_PER_LINE` terms), or a partial sum."""
-    if not terms:
-        return [f"{symbol} = …" if not complete else f"{symbol} = 0"]
-    if len(terms) == 1 and complete:
-        return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
-    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
-    chunks = [shown[i : i + TERMS_PER_LINE] for i in range(0, len(shown), TERMS_PER_LINE)]
-    lines = []
-    for i, chunk in enumerate(chunks):
-        text = format_sum(chunk)
-        if i == 0:
-            lines.append(f"{symbol} = {text}")
-        else:
-            lines.append("+ " + " + ".join(format_factor(t) for t in chunk))
-    if len(shown) < len(terms):  # the page's detail and the narration list them all
-        lines[-1] += f" + … ({len(terms) - len(shown)} more)"
-    end = f" = {format_number(sum(terms) if total is None else total)}" if complete else " + …"
-    lines[-1] += end
-    return lines
-
-
 @dataclass(frozen=True)
 class UnitLook:
     fill: str
     width: str
     lines: list[str]  # the ∂C/∂a rows
     colour: str
-
-
-def _grad_colour(g: float) -> str:
-    return COLOURS["positive"] if g > 0 else COLOURS["negative"] if g < 0 else COLOURS["muted"]
 
 
 def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
@@ -167,14 +96,14 @@ def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
         if network.root.grad == 0.0:
             return UnitLook(base, "1", [""], COLOURS["muted"])
         total = network.grad(u)
-        return UnitLook(base, "1", grad_lines(symbol, messages, total, True), _grad_colour(total))
+        return UnitLook(base, "1", grad_lines(symbol, messages, total, True), grad_colour(total))
     status = frame.status[u]
     terms = frame.received[u]
     complete = frame.complete[u]
     total = network.grad(u) if complete else None
     lines = grad_lines(symbol, terms, total, complete)
     width = "3" if status == CURRENT else "1"
-    return UnitLook(COLOURS[status], width, lines, _grad_colour(sum(terms)))
+    return UnitLook(COLOURS[status], width, lines, grad_colour(sum(terms)))
 
 
 @dataclass(frozen=True)
@@ -192,16 +121,16 @@ def connection_look(network: Network, frame: NetworkFrame | None, j: int) -> Con
         return ConnectionLook(COLOURS["muted"], "1", "dashed", "")
     text = f"← {format_number(network.message(j))}"
     if frame is None:
-        return ConnectionLook("#555555", "1", "solid", text if network.root.grad != 0.0 else "")
+        return ConnectionLook(COLOURS["connection"], "1", "solid", text if network.root.grad != 0.0 else "")
     state = frame.sent[j]
     if state == PENDING:
-        return ConnectionLook("#bbbbbb", "1", "dashed", "")
+        return ConnectionLook(COLOURS["connection_pending"], "1", "dashed", "")
     if state == CURRENT:
         return ConnectionLook(COLOURS["message"], "2.5", "solid", text)
     if frame.summed[j]:
         return ConnectionLook(INCOMING, "2.5", "solid", text)
     assert state == DONE
-    return ConnectionLook("#555555", "1", "solid", text)
+    return ConnectionLook(COLOURS["connection"], "1", "solid", text)
 
 
 # -- where everything goes -----------------------------------------------------------------
@@ -226,7 +155,7 @@ def _title(network: Network, u: int) -> tuple[str, float]:
     unit = network.units[u]
     value = unit.target if unit.kind == TARGET else unit.output.data if unit.output is not None else 0.0
     rest = f"\u00a0= {format_number(value or 0.0)}"  # a leading plain space is dropped by some SVG viewers
-    markup = f"<B>{label_markup(unit.name)}</B>{_esc(rest)}"
+    markup = f"<B>{label_markup(unit.name)}</B>{plain_dot(rest, UNIT_TEXT_CHARS)}"
     return markup, label_width(unit.name, FONT) * 1.08 + text_width(rest, FONT)
 
 
@@ -369,9 +298,8 @@ def _unit_label(network: Network, u: int, look: UnitLook, rows: int) -> str:
     lines = look.lines + [""] * (rows - len(look.lines))
     cells = [f"<TR><TD>{title}</TD></TR>"]
     for line in lines:
-        cells.append(
-            f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{_esc(line) or " "}</FONT></TD></TR>'
-        )
+        text = plain_dot(line, UNIT_TEXT_CHARS) or " "
+        cells.append(f'<TR><TD><FONT COLOR="{look.colour}" POINT-SIZE="{GRAD_FONT:g}">{text}</FONT></TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(cells) + "</TABLE>>"
 
 
@@ -419,11 +347,11 @@ def network_graph(
             continue
         graph.node(
             f"h{x:.0f}",
-            label=f"<<B>{_esc(text)}</B>>",
+            label=f"<<B>{plain_dot(text, UNIT_TEXT_CHARS)}</B>>",
             shape="plaintext",
             pos=_pos(layout, x, y),
             fontsize="11",
-            fontcolor="#555555",
+            fontcolor=COLOURS["secondary_text"],
             margin="0",
             width="0",
             height="0",
@@ -431,7 +359,7 @@ def network_graph(
     for u, unit in enumerate(units):
         look = unit_look(network, frame, u)
         box = layout.boxes[u]
-        border = {INPUT: COLOURS["border_leaf"], TARGET: COLOURS["border_leaf"], COST: "#333333"}
+        border = {INPUT: COLOURS["border_leaf"], TARGET: COLOURS["border_leaf"], COST: COLOURS["border_cost"]}
         graph.node(
             f"u{u}",
             label=_unit_label(network, u, look, layout.rows[u]),
@@ -462,7 +390,7 @@ def network_graph(
             box = layout.labels[("m", conn.index)]
             graph.node(
                 f"m{conn.index}",
-                label=_esc(look.message) or " ",
+                label=plain_dot(look.message, UNIT_TEXT_CHARS) or " ",
                 shape="box",
                 style="filled",
                 fillcolor="white",
@@ -486,7 +414,7 @@ def network_graph(
                 fillcolor="white",
                 color="none",
                 fontsize=f"{EDGE_FONT:g}",
-                fontcolor="#7f6000",
+                fontcolor=COLOURS["weight_text"],
                 margin="0.01,0",
                 width="0",
                 height="0",
@@ -518,7 +446,7 @@ def _caption(graph: Graph, network: Network, layout: NetworkLayout, frame: Netwo
     width = text_width(text, 11) + 16
     graph.node(
         "caption",
-        label=f"<{_esc(text)}>",
+        label=f"<{plain_dot(text, UNIT_TEXT_CHARS)}>",
         shape="plaintext",
         fontsize="11",
         margin="0",
@@ -549,7 +477,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
             line = f'<FONT COLOR="{colour}">━</FONT>'
             cells.append(f'<TD>{line}</TD><TD ALIGN="LEFT"><FONT COLOR="{colour}">{words}</FONT></TD>')
         swatches = f"<TR>{''.join(cells)}</TR>"
-    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{_esc(r)}</TD></TR>' for r in rows)
+    text = "".join(f'<TR><TD COLSPAN="10" ALIGN="LEFT">{plain_dot(r, UNIT_TEXT_CHARS)}</TD></TR>' for r in rows)
     label = f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{text}{swatches}</TABLE>>'
     width = max(text_width(r, 9) for r in rows) + 20
     x = 10 + width / 2
@@ -559,8 +487,8 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
         label=label,
         shape="note",
         style="filled",
-        fillcolor="#fbfbfb",
-        color="#cccccc",
+        fillcolor=COLOURS["legend"],
+        color=COLOURS["border_legend"],
         fontsize="9",
         pos=_pos(layout, x, y),
         id="legend",

@@ -22,46 +22,44 @@ from typing import Any
 
 from ..value import Value
 from .draw import DEFAULT_MAX_NODES, GraphTooLargeError
-from .network import TARGET, Network, network_of
+from .html import deltas, fill_page, inline_svg, json_for_script
+from .network import TARGET, Network, NetworkFrame, network_of
 from .network_detail import detail_graph, detail_states, explain_html, param_grads
 from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
-from .stepper import _inline_svg, _json_for_script, _page_file
-from .text import format_number, label_html
+from .scalar_page import scalar_steps_html
+from .text import UNIT_STATES, format_number, label_html
 
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
 
 
 def _slim_svg(svg: str) -> str:
     """An inline SVG without Graphviz's comments and node-name titles (the page is smaller)."""
-    svg = re.sub(r"<!--.*?-->\n?", "", _inline_svg(svg), flags=re.DOTALL)
+    svg = re.sub(r"<!--.*?-->\n?", "", inline_svg(svg), flags=re.DOTALL)
     svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
     # every text is Helvetica: the page's stylesheet says so once (network.css)
     return svg.replace(' font-family="Helvetica,sans-Serif"', "")
 
 
+def _looks(network: Network, frame: NetworkFrame) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Every unit's and connection's look at ``frame``, as `network_graph` draws them."""
+    units = []
+    for u in range(len(network.units)):
+        look = unit_look(network, frame, u)
+        units.append([u, look.fill, look.width, look.lines, look.colour])
+    links = []
+    for j in range(len(network.connections)):
+        c = connection_look(network, frame, j)
+        links.append([j, c.colour, c.width, c.style, c.message])
+    return units, links
+
+
 def network_frames(network: Network) -> list[dict[str, Any]]:
     """Every network step: frame 0 in full, then only the units and connections that change."""
-    frames = []
-    previous: tuple[list[list[Any]], list[list[Any]]] | None = None
-    for k in range(len(network)):
-        frame = network.frame(k)
-        units = []
-        for u in range(len(network.units)):
-            look = unit_look(network, frame, u)
-            units.append([u, look.fill, look.width, look.lines, look.colour])
-        links = []
-        for j in range(len(network.connections)):
-            c = connection_look(network, frame, j)
-            links.append([j, c.colour, c.width, c.style, c.message])
-        if previous is None:
-            changed_units, changed_links = units, links
-        else:
-            changed_units = [x for x, old in zip(units, previous[0], strict=True) if x != old]
-            changed_links = [x for x, old in zip(links, previous[1], strict=True) if x != old]
-        say = network.narrate(k, markup="html")
-        frames.append({"c": frame.current, "say": say, "u": changed_units, "k": changed_links})
-        previous = units, links
-    return frames
+    steps = [network.frame(k) for k in range(len(network))]
+    return [
+        {"c": frame.current, "say": network.narrate(k, markup="html"), "u": units, "k": links}
+        for k, (frame, (units, links)) in enumerate(zip(steps, deltas(_looks(network, f) for f in steps), strict=True))
+    ]
 
 
 def network_page_data(
@@ -105,6 +103,7 @@ def network_page_data(
         "units": units,
         "frames": network_frames(network),
         "details": details,
+        "states": UNIT_STATES,
     }
 
 
@@ -121,8 +120,6 @@ def network_steps_html(
     switches to it) when the graph has at most ``max_nodes`` Values;
     ``scalar=False`` leaves it out, for a smaller page beside a scalar picture.
     """
-    from .stepper import steps_html
-
     params = list(parameters)
     network = network_of(root, params)
     last = network.frame(len(network) - 1)
@@ -133,17 +130,7 @@ def network_steps_html(
     scalar_page = ""  # without it, the page hides its scalar-view button
     if scalar:
         try:
-            scalar_page = _json_for_script(steps_html(root, params, title, max_nodes))
+            scalar_page = json_for_script(scalar_steps_html(root, params, title, max_nodes))
         except GraphTooLargeError:
             pass
-    page = _page_file("network.html")
-    parts = {
-        "/* stepgrad:css */": _page_file("network.css"),
-        "// stepgrad:js": _page_file("network.js"),
-        "<!-- stepgrad:svg -->": svg,
-        "<!-- stepgrad:data -->": _json_for_script(data),
-        "<!-- stepgrad:scalar -->": scalar_page,
-    }
-    # one pass, so a marker that happens to be inside a filled part is left alone
-    pattern = re.compile("|".join(re.escape(marker) for marker in parts))
-    return pattern.sub(lambda m: parts[m.group()], page)
+    return fill_page("network", {"svg": svg, "data": json_for_script(data), "scalar": scalar_page})

@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..value import Value
+from .html import inline_svg
 from .network import TARGET, network_of
 from .network_detail import detail_graph, explain_html, param_grads
 from .network_draw import NetworkLayout, label_unicode, network_graph, unit_look
-from .stepper import Stepper, _inline_svg
-from .text import format_number, label_html
+from .stepper import Stepper, import_widgets
+from .text import UNIT_STATES, format_number, label_html
 
 __all__ = ["NetworkStepper"]
 
@@ -30,13 +31,7 @@ class NetworkStepper(Stepper):
     """The widget of `Stepper` for ``view="network"`` (made by ``Stepper(..., view="network")``)."""
 
     def __init__(self, root: Value, parameters: Iterable[Value] = (), view: str = "network", **_: Any) -> None:
-        try:
-            import ipywidgets as widgets
-        except ImportError:
-            raise ImportError(
-                "Stepper needs ipywidgets: pip install 'stepgrad[jupyter]' (or pip install ipywidgets); "
-                "save_steps_html(..., view='network') needs nothing extra"
-            ) from None
+        widgets = import_widgets("save_steps_html(..., view='network')")
         self.root = root
         self.parameters = list(parameters)
         self.network = network_of(root, self.parameters)
@@ -45,18 +40,7 @@ class NetworkStepper(Stepper):
         self.layout = NetworkLayout(self.network, self.network.frame(len(self.network) - 1))
         self._svgs: dict[int, str] = {}
         self._details: dict[tuple[int, int], str] = {}
-        last = len(self.network) - 1
-        self.play = widgets.Play(min=0, max=last, step=1, interval=1200, description="play")
-        # no readout: the slider counts from 0, as `value` does; the narration says "Step k + 1 of n",
-        # as every picture and page does
-        self.slider = widgets.IntSlider(
-            min=0, max=last, value=0, description="step", readout=False, continuous_update=False
-        )
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
-        self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
-        self.previous_button.on_click(lambda _: self._move(-1))
-        self.next_button.on_click(lambda _: self._move(+1))
+        self._controls(widgets, interval=1200)
         units = self.network.units
         order = sorted(range(len(units)), key=lambda u: (units[u].column, units[u].row))
         choices = [("—", -1)] + [
@@ -69,27 +53,12 @@ class NetworkStepper(Stepper):
         self.narration = widgets.HTML()
         self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         self.detail = widgets.HTML(layout=widgets.Layout(overflow="auto"))
-        self.slider.observe(lambda change: self._show(change["new"]), names="value")
         controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider, self.unit_picker])
         self.widget = widgets.VBox([controls, self.narration, self.picture, self.detail])
         self._show(0)
 
     def __len__(self) -> int:
         return len(self.network)
-
-    @property
-    def value(self) -> int:
-        """The step shown (0 is the cost)."""
-        return int(self.slider.value)
-
-    @value.setter
-    def value(self, k: int) -> None:
-        if not 0 <= k < len(self.network):
-            raise IndexError(f"Stepper: step {k} is out of range 0..{len(self.network) - 1}")
-        self.slider.value = k
-
-    def _move(self, delta: int) -> None:
-        self.slider.value = max(0, min(len(self.network) - 1, self.slider.value + delta))
 
     def select(self, name: str | None) -> None:
         """Show the detail of the unit labelled ``name`` (None: no detail)."""
@@ -107,7 +76,7 @@ class NetworkStepper(Stepper):
         """The SVG of network step k (rendered once, then cached)."""
         if k not in self._svgs:
             graph = network_graph(self.network, self.network.frame(k), self.layout)
-            self._svgs[k] = _inline_svg(graph.svg())
+            self._svgs[k] = inline_svg(graph.svg())
         return self._svgs[k]
 
     def _show(self, k: int) -> None:
@@ -124,13 +93,7 @@ class NetworkStepper(Stepper):
         network = self.network
         unit = network.units[u]
         at = network.step_of_unit[u]
-        state = (
-            f"waiting: it is processed at step {at + 1}"
-            if at > k
-            else f"being processed at this step ({at + 1})"
-            if at == k
-            else f"done at step {at + 1}"
-        )
+        state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
         root = label_html(network.units[network.unit_of[network.trace.position[network.root]]].name)
         rows = []
@@ -138,7 +101,7 @@ class NetworkStepper(Stepper):
             name = label_html(p.label) if p.label else "a parameter"
             shown = f"∂{root}/∂{name} = {html.escape(format_number(grad))}" if at <= k else "its grad arrives then"
             rows.append(f"<tr><td>{name} = {html.escape(format_number(p.data))}</td><td>{shown}</td></tr>")
-        svg = _inline_svg(detail_graph(network, u, k, self.parameters).svg())
+        svg = inline_svg(detail_graph(network, u, k, self.parameters).svg())
         text = (
             f"<h4 style='margin:6px 0'>{label_html(unit.name)} <small>({html.escape(unit.group or unit.kind)})"
             f"</small>: {state}</h4><p>{html.escape(lines)}</p><table>{''.join(rows)}</table>"

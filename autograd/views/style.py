@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..value import Value
-from .text import format_factor, format_number, format_sum
+from .text import format_number, grad_text, product_text
 from .trace import CURRENT, PENDING, Frame, Trace
 
-__all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "grad_text", "node_look", "op_fill", "role"]
+__all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "node_look", "op_fill", "role"]
 
 #: What each colour means; the legend is drawn from this table.
 COLOURS = {
@@ -41,12 +41,20 @@ COLOURS = {
     "muted": "#999999",
     "op": "#f3f3f3",
     "current_op": "#fce5cd",  # the op of the node being processed: light, so its orange messages read
+    # the frame around the graph: clusters (nested ones alternate), collapsed groups, the legend
+    "cluster": "#f7f7fb",
+    "cluster_inner": "#ffffff",
+    "border_cluster": "#b4b4cc",
+    "collapsed": "#eeeeee",
+    "legend": "#fbfbfb",
+    "border_legend": "#cccccc",
+    # the network view
+    "border_cost": "#333333",
+    "connection": "#555555",  # a connection whose message was sent (or is not being stepped)
+    "connection_pending": "#bbbbbb",
+    "secondary_text": "#555555",  # column headers, the units that feed a unit's detail
+    "weight_text": "#7f6000",  # a weight's name on its connection
 }
-
-# Sums of more terms than this are cut in the picture (the narration and
-# `explain` still list every term).
-MAX_TERMS_SHOWN = 12
-
 
 @dataclass(frozen=True)
 class NodeLook:
@@ -81,29 +89,6 @@ def grad_colour(g: float) -> str:
     if g < 0:
         return COLOURS["negative"]
     return COLOURS["muted"]
-
-
-def _short_sum(terms: list[float]) -> str:
-    if len(terms) <= MAX_TERMS_SHOWN:
-        return format_sum(terms)
-    head = format_sum(terms[: MAX_TERMS_SHOWN - 1])
-    return f"{head} + … ({len(terms) - MAX_TERMS_SHOWN + 1} more)"
-
-
-def grad_text(terms: list[float], total: float | None, complete: bool) -> str:
-    """``grad 0.3``, ``grad = 0.1 + 0.2 = 0.3``, or a partial ``grad = 0.1 + …``.
-
-    ``complete`` says whether every message has arrived: only then is the
-    sum written with its total, and only before is it followed by "+ …".
-    """
-    if not terms:
-        return "grad 0" if complete else "grad …"
-    if len(terms) == 1 and complete:
-        return f"grad {format_number(terms[0] if total is None else total)}"
-    text = f"grad = {_short_sum(terms)}"
-    if not complete:
-        return text + " + …"
-    return f"{text} = {format_number(sum(terms) if total is None else total)}"
 
 
 def node_look(trace: Trace, frame: Frame | None, i: int, parameters: set[Value]) -> NodeLook:
@@ -146,7 +131,7 @@ def message_text(trace: Trace, e: int) -> str:
     """``local × upstream = message`` of edge ``e``."""
     edge = trace.edges[e]
     upstream = trace.steps[trace.step_of[trace.position[edge.child]]].upstream
-    return f"{format_factor(edge.local)} × {format_factor(upstream)} = {format_number(trace.message[e])}"
+    return product_text([edge.local, upstream], trace.message[e])
 
 
 def edge_look(trace: Trace, frame: Frame | None, e: int) -> EdgeLook:

@@ -1,8 +1,11 @@
-r"""Every word a view prints: numbers, node names, labels as markup.
+r"""The words the views write with: numbers, grads as sums, node names, labels as markup.
 
 Numbers are short (4 significant digits). Labels written like TeX,
 ``w_{01}^{H1}`` or ``z_0^{O}``, are drawn with real subscripts and
-superscripts; any other label is shown exactly as typed.
+superscripts; any other label is shown exactly as typed. The sentences
+are made of these where they describe something: the narration of a step
+in `Trace.narrate` and `Network.narrate`, the legends next to the
+drawings that they explain.
 
     >>> format_sum([0.5, -0.25])
     '0.5 + (-0.25)'
@@ -18,13 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from ..value import Value
 
 __all__ = [
     "MAX_LABEL_CHARS",
+    "UNIT_STATES",
+    "grad_lines",
+    "grad_text",
+    "text_width",
     "format_factor",
     "format_number",
     "format_sum",
@@ -47,29 +56,150 @@ MAX_ATTRIBUTE_CHARS = 1_000
 #: A name inside a sum or a sentence (``∂C/∂a``) is shortened to this.
 MAX_NAME_CHARS = 200
 
+#: Where a unit of the network view is in the backward pass; ``{step}`` is
+#: the step (counted from 1) it is processed at. The page gets them as data.
+UNIT_STATES = {
+    "target": "a target: a number the cost compares an output with; nothing is sent to it",
+    "waiting": "waiting: it is processed at step {step}",
+    "current": "being processed at this step ({step})",
+    "done": "done at step {step}",
+}
+
 # -- numbers -------------------------------------------------------------------
 
 
-def format_number(x: float) -> str:
+def format_number(x: float, digits: int = 4) -> str:
     """Short, readable: 4 significant digits, no exponent for everyday sizes."""
     if x == 0:
         return "0"
-    return f"{x:.4g}"
+    return f"{x:.{digits}g}"
 
 
-def format_factor(x: float) -> str:
+def format_factor(x: float, digits: int = 4) -> str:
     """A number inside a product: negative ones in parentheses."""
-    text = format_number(x)
+    text = format_number(x, digits)
     return f"({text})" if x < 0 else text
 
 
-def format_sum(terms: list[float]) -> str:
+def format_sum(terms: list[float], digits: int = 4) -> str:
     """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
     parts = []
     for i, t in enumerate(terms):
-        text = format_number(t)
+        text = format_number(t, digits)
         parts.append(f"({text})" if i and t < 0 else text)
     return " + ".join(parts)
+
+
+def _agrees(shown: list[float], result: float, digits: int, combine: Callable[[list[Decimal]], Decimal]) -> bool:
+    """Does the arithmetic of the numbers as shown give the result as shown?"""
+    if result == 0 or any(not math.isfinite(x) for x in [*shown, result]):
+        return True
+    exact = combine([Decimal(format_number(x, digits)) for x in shown])
+    return format_number(float(exact), digits) == format_number(result, digits)
+
+
+def _sum(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _product(values: list[Decimal]) -> Decimal:
+    out = Decimal(1)
+    for v in values:
+        out *= v
+    return out
+
+
+def digits_for(shown: list[float], result: float, product: bool = False) -> int | None:
+    """4 or 5: the fewest significant digits at which ``shown`` visibly add (or multiply) to ``result``.
+
+    A learner checks the sums by hand: ``0.1729 + (-0.01137) + 0.1306``
+    must not read ``= 0.2922``, which rounding the exact total alone gives.
+    None where 5 digits do not agree either: the caller writes ``≈``.
+
+        >>> digits_for([0.17291, -0.011372, 0.13063], 0.292169), digits_for([0.5, 0.25], 0.75)
+        (5, 4)
+    """
+    combine = _product if product else _sum
+    for digits in (4, 5):
+        if _agrees(shown, result, digits, combine):
+            return digits
+    return None
+
+
+def sum_text(terms: list[float], total: float) -> str:
+    """``0.1 + (-0.2) = -0.1``, with a fifth digit where four would not add up as shown (else ``≈``)."""
+    digits = digits_for(terms, total)
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    return f"{format_sum(terms, digits)} {equals} {format_number(total, digits)}"
+
+
+def product_text(factors: list[float], result: float) -> str:
+    """``(-3) × 2 = -6``, with a fifth digit where four would not multiply out as shown (else ``≈``)."""
+    digits = digits_for(factors, result, product=True)
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    return " × ".join(format_factor(f, digits) for f in factors) + f" {equals} {format_number(result, digits)}"
+
+
+# -- grads as sums -----------------------------------------------------------------
+
+# Sums of more terms than this are cut in the scalar view's picture (the
+# narration and `explain` still list every term).
+MAX_TERMS_SHOWN = 12
+TERMS_PER_LINE = 3  # in a unit of the network view, longer sums wrap after this many terms
+MAX_TERMS = 9  # a unit of the network view lists at most this many messages (three rows)
+
+
+def _short_sum(terms: list[float]) -> str:
+    if len(terms) <= MAX_TERMS_SHOWN:
+        return format_sum(terms)
+    head = format_sum(terms[: MAX_TERMS_SHOWN - 1])
+    return f"{head} + … ({len(terms) - MAX_TERMS_SHOWN + 1} more)"
+
+
+def grad_text(terms: list[float], total: float | None, complete: bool) -> str:
+    """``grad 0.3``, ``grad = 0.1 + 0.2 = 0.3``, or a partial ``grad = 0.1 + …``.
+
+    ``complete`` says whether every message has arrived: only then is the
+    sum written with its total, and only before is it followed by "+ …".
+    """
+    if not terms:
+        return "grad 0" if complete else "grad …"
+    if len(terms) == 1 and complete:
+        return f"grad {format_number(terms[0] if total is None else total)}"
+    if not complete:
+        return f"grad = {_short_sum(terms)} + …"
+    total = sum(terms) if total is None else total
+    if len(terms) <= MAX_TERMS_SHOWN:
+        return f"grad = {sum_text(terms, total)}"
+    return f"grad = {_short_sum(terms)} = {format_number(total)}"
+
+
+def grad_lines(symbol: str, terms: list[float], total: float | None, complete: bool) -> list[str]:
+    """``∂C/∂a = 0.1 + 0.2 = 0.3`` (wrapped after `TERMS_PER_LINE` terms), or a partial sum."""
+    if not terms:
+        return [f"{symbol} = …" if not complete else f"{symbol} = 0"]
+    if len(terms) == 1 and complete:
+        return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
+    shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
+    total = sum(terms) if total is None else total
+    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else 4
+    equals = "=" if digits else "≈"
+    digits = digits or 4
+    per_line = TERMS_PER_LINE if digits == 4 else TERMS_PER_LINE - 1  # longer numbers: fewer a line
+    chunks = [shown[i : i + per_line] for i in range(0, len(shown), per_line)]
+    lines = []
+    for i, chunk in enumerate(chunks):
+        if i == 0:
+            lines.append(f"{symbol} = {format_sum(chunk, digits)}")
+        else:
+            lines.append("+ " + " + ".join(format_factor(t, digits) for t in chunk))
+    if len(shown) < len(terms):  # the page's detail and the narration list them all
+        lines[-1] += f" + … ({len(terms) - len(shown)} more)"
+    end = f" {equals} {format_number(total, digits)}" if complete else " + …"
+    lines[-1] += end
+    return lines
 
 
 # -- names -----------------------------------------------------------------------
@@ -275,3 +405,44 @@ def label_unicode(label: str) -> str:
         else:
             out.append(f"({text})")
     return "".join(out)
+
+
+# -- how wide a text is -----------------------------------------------------------
+
+# Helvetica advance widths in 1/1000 em (the font Graphviz is asked to use).
+_WIDTHS = {
+    **dict.fromkeys("0123456789", 556),
+    " ": 278,
+    "\u00a0": 278,
+    ".": 278,
+    ",": 278,
+    "-": 333,
+    "(": 333,
+    ")": 333,
+    "+": 584,
+    "=": 584,
+    "×": 584,
+    "←": 1000,
+    "…": 1000,
+    "∂": 494,
+    "/": 278,
+    "Σ": 713,
+    "i": 222,
+    "l": 222,
+    "j": 222,
+    "f": 278,
+    "t": 278,
+    "r": 333,
+    "m": 833,
+    "w": 722,
+    "W": 944,
+    "M": 833,
+}
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of ``text``'s width in points (Helvetica at ``size``)."""
+    total = 0
+    for c in text:
+        total += _WIDTHS.get(c, 667 if c.isupper() else 556)
+    return total * size / 1000 * 1.06

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..backprop import Step, backward_steps, topological_order
 from ..value import Value
-from .text import format_factor, format_number, format_sum, label_html, node_name
+from .text import format_number, label_html, node_name, product_text, sum_text
 
 __all__ = ["Edge", "Frame", "Trace"]
 
@@ -137,7 +137,7 @@ class Trace:
             if len(terms) > 1:
                 head += (
                     f"{me} has received all {len(terms)} of its messages; they add up: "
-                    f"grad = {format_sum(terms)} = {format_number(step.upstream)}."
+                    f"grad = {sum_text(terms, step.upstream)}."
                 )
             else:
                 head += f"{me} has grad {format_number(step.upstream)}."
@@ -145,8 +145,7 @@ class Trace:
             total = format_number(step.upstream)
             return head + f" It is a leaf: nothing to send; ∂{root}/∂{me} = {total}."
         sends = [
-            f"{format_factor(m.local_grad)} × {format_factor(step.upstream)} = {format_number(m.value)} "
-            f"to {name(m.parent)}"
+            f"{product_text([m.local_grad, step.upstream], m.value)} to {name(m.parent)}"
             for m in step.messages
         ]
         return head + " It sends " + "; ".join(sends) + "."

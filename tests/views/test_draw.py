@@ -4,9 +4,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from tutorial import tutorial
 
 from autograd import GraphTooLargeError, Value, draw, scope, to_svg
-from nn import squared_error, tutorial_network
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -107,8 +107,7 @@ def test_labels_are_escaped_for_dot_svg_and_html():
 
 
 def test_tutorial_network_is_clustered_by_layer_and_neuron():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     root = ET.fromstring(to_svg(cost, parameters=net.parameters()))
     clusters = [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("class") == "cluster"]
     assert {"cluster_H1", "cluster_H1/neuron 0", "cluster_H2/neuron 2", "cluster_O/neuron 1", "cluster_C"} <= set(

@@ -1,9 +1,9 @@
 """explain(): the paths of the chain rule add up to the engine's grad."""
 
 import pytest
+from tutorial import tutorial
 
 from autograd import TooManyPathsError, Value, explain
-from nn import squared_error, tutorial_network
 
 
 def test_paths_and_their_sum_for_a_small_fan_out():
@@ -20,9 +20,7 @@ def test_paths_and_their_sum_for_a_small_fan_out():
 
 
 def test_tutorial_first_layer_weight_has_six_paths_summing_to_its_grad():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
-    cost.backward()
+    net, cost = tutorial()
     w = net.layers[0].neurons[0].w[0]
     e = explain(cost, w)
     assert len(e.paths) == 6
@@ -37,8 +35,7 @@ def test_tutorial_first_layer_weight_has_six_paths_summing_to_its_grad():
 
 
 def test_latex_uses_partial_notation():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     latex = explain(cost, net.layers[2].neurons[0].b)._repr_latex_()
     assert latex.startswith("$$") and r"\frac{\partial C}{\partial b_0^{O}}" in latex
 

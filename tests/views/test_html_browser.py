@@ -1,10 +1,10 @@
 """The step-through page in a real headless browser: next changes frame and narration."""
 
 import pytest
-from chromium import Chromium, find_chromium
+from chromium import find_chromium, open_page
+from tutorial import tutorial
 
 from autograd import save_steps_html
-from nn import squared_error, tutorial_network
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
@@ -12,16 +12,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 
 @pytest.fixture
 def page(tmp_path):
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
-    path = save_steps_html(cost, tmp_path / "backward.html", parameters=net.parameters())
-    browser = Chromium(CHROMIUM)
-    try:
-        browser.open(path.as_uri())
-        browser.wait_for("document.getElementById('counter') && document.getElementById('counter').textContent")
+    net, cost = tutorial(backward=False)
+    with open_page(save_steps_html(cost, tmp_path / "backward.html", parameters=net.parameters())) as browser:
         yield browser
-    finally:
-        browser.close()
 
 
 def fill(browser, node_id):

@@ -1,11 +1,11 @@
 """The network page in a real headless browser: next moves the highlighted neuron, a click opens its detail."""
 
 import pytest
-from chromium import Chromium, find_chromium
+from chromium import find_chromium, open_page
+from tutorial import tutorial
 
 from autograd import save_steps_html
 from autograd.views.style import COLOURS
-from nn import squared_error, tutorial_network
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
@@ -16,18 +16,12 @@ UNIT_OF = """(name) => data.units.findIndex(u => u.name === name)"""
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     path = save_steps_html(
         cost, tmp_path_factory.mktemp("page") / "network.html", parameters=net.parameters(), view="network"
     )
-    browser = Chromium(CHROMIUM)
-    try:
-        browser.open(path.as_uri())
-        browser.wait_for("document.getElementById('counter') && document.getElementById('counter').textContent")
+    with open_page(path) as browser:
         yield browser
-    finally:
-        browser.close()
 
 
 def unit(browser, name):

@@ -8,21 +8,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tutorial import tutorial
 
 from autograd import Stepper, Trace, Value, draw, scope, steps_html, to_svg
 from autograd.views.network import Network, NoUnitsError
 from autograd.views.network_draw import NetworkLayout
 from autograd.views.trace import CURRENT, DONE, PENDING
-from nn import MLP, squared_error, tutorial_network
+from nn import MLP, squared_error
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def tutorial():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
-    cost.backward()
-    return net, cost
 
 
 def unit_named(network, name):
@@ -236,8 +230,7 @@ def test_columns_are_layers_and_neurons_go_top_to_bottom_in_index_order():
 
 
 def test_before_backward_the_picture_has_activations_but_no_messages():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     source = draw(cost, view="network", parameters=net.parameters()).source
     assert "0.7145" in source and not re.search(r"← -?\d", source) and not re.search(r"∂C/∂a = -?\d", source)
 
@@ -368,8 +361,7 @@ def test_a_picture_at_a_step_says_which_step_it_is_1_based():
 
 
 def test_a_root_labelled_like_tex_is_written_with_scripts_in_the_sums_and_words():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     cost.label = "C_{tot}"
     cost.backward()
     texts = svg_texts(to_svg(cost, 0, view="network", parameters=net.parameters()))

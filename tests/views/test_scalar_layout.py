@@ -4,17 +4,11 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 
+from tutorial import tutorial
+
 from autograd import Trace, Value, draw, to_svg
-from nn import squared_error, tutorial_network
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def tutorial():
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
-    cost.backward()
-    return net, cost
 
 
 def cluster_boxes(svg: str) -> dict[str, tuple[float, float, float, float]]:

@@ -5,10 +5,10 @@ import re
 import textwrap
 
 import pytest
+from tutorial import tutorial
 
 from autograd import Trace, Value, save_steps_html, steps_html
-from autograd.views.stepper import html_frames
-from nn import squared_error, tutorial_network
+from autograd.views.scalar_page import html_frames
 
 
 def small():
@@ -51,8 +51,7 @@ def frames_of(page: str) -> dict:
 
 
 def test_html_page_is_self_contained_and_has_one_frame_per_step(tmp_path):
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     path = save_steps_html(cost, tmp_path / "b.html", parameters=net.parameters())
     page = path.read_text()
     assert "<svg" in page and "<script src" not in page and "<link" not in page
@@ -188,8 +187,7 @@ def test_both_widgets_number_steps_from_1_as_the_pictures_do():
     from autograd import Stepper
 
     _a, _b, c = small()
-    net = tutorial_network(seed=0)
-    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    net, cost = tutorial(backward=False)
     for stepper, steps in ((Stepper(c), 3), (Stepper(cost, parameters=net.parameters(), view="network"), 12)):
         stepper.value = 1  # code counts from 0 ...
         assert f"Step 2 of {steps}" in stepper.narration.value  # ... words from 1

@@ -1,4 +1,3 @@
-"use strict";
 // The network page: one laid-out picture of the units, recoloured and relabelled per step.
 // data.frames[0] holds every unit and connection; each later frame only what changed.
 // unit: [index, fill, pen width, [∂C/∂a rows], colour]; connection: [index, colour, pen width, style, message]
@@ -7,56 +6,25 @@
 const data = JSON.parse(document.getElementById("data").textContent);
 const frames = data.frames;
 const svg = document.querySelector("#network svg");
-const slider = document.getElementById("slider");
-const counter = document.getElementById("counter");
 const narration = document.getElementById("narration");
-const playButton = document.getElementById("play");
 const panel = document.getElementById("detail");
-let current = 0;
-let timer = null;
 let selected = -1;
 const rows = data.units.map(() => []); // each unit's ∂C/∂a rows as last shown
 
 document.title = "stepgrad: the backward pass of " + data.title + ", neuron by neuron";
 document.getElementById("title").innerHTML = "The backward pass of " + data.titleHtml + ", neuron by neuron";
-slider.max = frames.length - 1;
-
-function centre(text, shape) {
-  const box = shape.getBBox();
-  text.setAttribute("text-anchor", "middle");
-  text.setAttribute("x", box.x + box.width / 2);
-}
 
 function setUnit(u) {
   const g = svg.getElementById("u" + u[0]);
   if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", u[1]);
-  shape.setAttribute("stroke-width", u[2]);
-  const texts = g.querySelectorAll("text");
-  const n = data.units[u[0]].rows;
-  for (let i = 0; i < n; i++) {
-    const text = texts[texts.length - n + i];
-    text.textContent = u[3][i] || "";
-    text.setAttribute("fill", u[4]);
-    centre(text, shape);
-  }
+  const lines = Array.from({length: data.units[u[0]].rows}, (_, i) => u[3][i] || "");
+  styleBox(g, u[1], u[2], lines, u[4]);
   rows[u[0]] = u[3];
 }
 
 function setConnection(c) {
   const edge = svg.getElementById("c" + c[0]);
-  if (edge) {
-    for (const shape of edge.querySelectorAll("path, polygon")) {
-      shape.setAttribute("stroke", c[1]);
-      shape.setAttribute("stroke-width", c[2]);
-      if (shape.tagName === "polygon") shape.setAttribute("fill", c[1]);
-      if (shape.tagName === "path") {
-        if (c[3] === "dashed") shape.setAttribute("stroke-dasharray", "5,2");
-        else shape.removeAttribute("stroke-dasharray");
-      }
-    }
-  }
+  if (edge) styleEdge(edge, c[1], c[2], c[3]);
   const label = svg.getElementById("m" + c[0]);
   if (label) {
     const text = label.querySelector("text");
@@ -66,16 +34,12 @@ function setConnection(c) {
   }
 }
 
-function show(k) {
-  k = Math.max(0, Math.min(frames.length - 1, k));
+function paint(k) {
   // frame 0 holds the whole state, every later one only its changes
   for (let i = 0; i <= k; i++) {
     frames[i].u.forEach(setUnit);
     frames[i].k.forEach(setConnection);
   }
-  current = k;
-  slider.value = k;
-  counter.textContent = "step " + (k + 1) + " of " + frames.length;
   narration.innerHTML = frames[k].say;
   if (selected >= 0) fillDetail(selected);
 }
@@ -85,28 +49,13 @@ function show(k) {
 function setDetailNode(n) {
   const g = document.getElementById("dv" + n[0]);
   if (!g) return;
-  const shape = g.querySelector("path, polygon");
-  shape.setAttribute("fill", n[1]);
-  shape.setAttribute("stroke-width", n[2]);
-  const texts = g.querySelectorAll("text");
-  const grad = texts[texts.length - 1];
-  grad.textContent = n[3];
-  grad.setAttribute("fill", n[4]);
-  centre(grad, shape);
+  styleBox(g, n[1], n[2], [n[3]], n[4]);
 }
 
 function setDetailEdge(e) {
   const g = document.getElementById("de" + e[0]);
   if (!g) return;
-  for (const shape of g.querySelectorAll("path, polygon")) {
-    shape.setAttribute("stroke", e[2]);
-    shape.setAttribute("stroke-width", e[4]);
-    if (shape.tagName === "polygon") shape.setAttribute("fill", e[2]);
-    if (shape.tagName === "path") {
-      if (e[3] === "dashed") shape.setAttribute("stroke-dasharray", "5,2");
-      else shape.removeAttribute("stroke-dasharray");
-    }
-  }
+  styleEdge(g, e[2], e[4], e[3]);
   const label = g.querySelector("text");
   if (label) { label.textContent = e[1]; label.setAttribute("fill", e[2]); }
 }
@@ -114,12 +63,10 @@ function setDetailEdge(e) {
 function fillDetail(u) {
   const unit = data.units[u];
   document.getElementById("detail-title").innerHTML = unit.name + (unit.group ? " <small>(" + unit.group + ")</small>" : "");
-  let state;
-  if (unit.step < 0) state = "A target: a number the cost compares an output with; nothing is sent to it.";
-  else if (unit.step > current) state = "Waiting: it is processed at step " + (unit.step + 1) + ".";
-  else if (unit.step === current) state = "Being processed at this step (" + (unit.step + 1) + ").";
-  else state = "Done at step " + (unit.step + 1) + ".";
-  document.getElementById("detail-state").textContent = state;
+  const current = steps.current;
+  const state = unit.step < 0 ? "target" : unit.step > current ? "waiting" : unit.step === current ? "current" : "done";
+  const words = data.states[state].replace("{step}", unit.step + 1);
+  document.getElementById("detail-state").textContent = words[0].toUpperCase() + words.slice(1) + ".";
   document.getElementById("detail-grad").textContent = rows[u].join(" ");
   const table = document.getElementById("detail-params");
   table.innerHTML = "";
@@ -178,7 +125,7 @@ function showView(name) {
   document.getElementById("show-scalar").classList.toggle("on", !network);
   if (!network) {
     closeDetail();
-    if (timer) play();
+    steps.pause();
     const box = document.getElementById("scalar");
     if (!box.firstChild) {
       const frame = document.createElement("iframe");
@@ -194,37 +141,12 @@ if (!document.getElementById("scalar-page").textContent.trim()) document.querySe
 
 // -- stepping ----------------------------------------------------------------------------
 
-function play() {
-  if (timer) { clearInterval(timer); timer = null; playButton.innerHTML = "&#9654; play"; return; }
-  if (current >= frames.length - 1) show(0);
-  playButton.innerHTML = "&#10074;&#10074; pause";
-  timer = setInterval(() => {
-    if (current >= frames.length - 1) { play(); return; }
-    show(current + 1);
-  }, 1200);
-}
-
-document.getElementById("first").onclick = () => show(0);
-document.getElementById("prev").onclick = () => show(current - 1);
-document.getElementById("next").onclick = () => show(current + 1);
-document.getElementById("last").onclick = () => show(frames.length - 1);
-playButton.onclick = play;
-slider.oninput = () => show(parseInt(slider.value, 10));
-document.addEventListener("keydown", (event) => {
-  if (event.target === slider || document.getElementById("network").hidden) return;
-  if (event.key === "ArrowRight") show(current + 1);
-  else if (event.key === "ArrowLeft") show(current - 1);
-  else if (event.key === "Home") show(0);
-  else if (event.key === "End") show(frames.length - 1);
-  else if (event.key === " ") play();
-  else if (event.key === "Escape") closeDetail();
-  else return;
-  event.preventDefault();
+const steps = stepControls(frames.length, paint, {
+  interval: 1200,
+  keys: {Escape: closeDetail},
+  active: () => !document.getElementById("network").hidden,
 });
-// A link can open a step: backward.html#step=7 (counted from 1, as the page counts).
-function stepFromLink() {
-  const match = /step=(\d+)/.exec(location.hash);
-  return match ? Math.min(Math.max(parseInt(match[1], 10) - 1, 0), frames.length - 1) : 0;
-}
-window.addEventListener("hashchange", () => show(stepFromLink()));
-show(stepFromLink());
+// step k, as the buttons, the slider and the keys show it
+function show(k) { steps.go(k); }
+
+steps.start();
