@@ -372,7 +372,7 @@ def identifier(label: str) -> str:
 
 
 class _Names:
-    """Unique names: one for each value, and its gradient's, never clashing."""
+    """Unique names: one for each value, its gradient's and (a parameter's) its Value's, never clashing."""
 
     def __init__(self) -> None:
         self.used = set(_RESERVED) | set(keyword.kwlist) | set(dir(builtins))
@@ -380,9 +380,9 @@ class _Names:
 
     def take(self, base: str) -> str:
         name, k = base, 2
-        while name in self.used or "g_" + name in self.used or "G_" + name in self.used:
+        while any(n in self.used for n in (name, "g_" + name, "G_" + name, "P_" + name)):
             name, k = f"{base}_{k}", k + 1
-        self.used.update((name, "g_" + name, "G_" + name))
+        self.used.update((name, "g_" + name, "G_" + name, "P_" + name))
         return name
 
     def temp(self) -> str:
@@ -606,6 +606,8 @@ class _Writer:
             head.append("    # every message of every sample is added, in the order backward() adds them")
             head += _wrapped(values, " = map(data, P)")
             head += _wrapped(grads, " = map(grad, P)")
+            # the Values themselves as locals too: the grads are written back without indexing P
+            head += _wrapped(["P_" + v if v != "_" else "_" for v in values], " = P")
         head.append("    total = -0.0  # x + -0.0 is x for every x (-0.0 too): one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
         head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
@@ -625,7 +627,7 @@ class _Writer:
             tail.append("    # a gradient that left the float range: replay eagerly, which raises")
             tail += _sum_check([self.grad[i] for i in param_entries], "    ")
             for i in param_entries:
-                tail.append(f"    P[{tape[i].index}].grad = {self.grad[i]}")
+                tail.append(f"    P_{self.expr[i]}.grad = {self.grad[i]}")
         tail.append("    return total")
         return "\n".join([*head, *("        " + line if line else "" for line in body), *tail]) + "\n"
 
