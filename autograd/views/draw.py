@@ -398,8 +398,7 @@ class _Drawer:
             for text, colour in rows
         )
         cells += (
-            f'<TR><TD><FONT COLOR="{COLOURS["positive"]}">+</FONT></TD>'
-            f'<TD ALIGN="LEFT"><FONT COLOR="{COLOURS["positive"]}">grad &gt; 0</FONT>, '
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{COLOURS["positive"]}">grad &gt; 0</FONT>, '
             f'<FONT COLOR="{COLOURS["negative"]}">grad &lt; 0</FONT></TD></TR>'
         )
         if self.frame is not None:
