@@ -601,13 +601,14 @@ class _Writer:
             for i in param_entries:
                 self.grad[i] = "G_" + self.expr[i]
             values = [self.expr[by_index[j]] if j in by_index else "_" for j in range(len(self.params))]
-            grads = [self.grad[by_index[j]] if j in by_index else "_" for j in range(len(self.params))]
+            used = [v for v in values if v != "_"]
             head.append("    # the parameters (P), read afresh at every call, and their .grad, into which")
             head.append("    # every message of every sample is added, in the order backward() adds them")
-            head += _wrapped(values, " = map(data, P)")
-            head += _wrapped(grads, " = map(grad, P)")
-            # the Values themselves as locals too: the grads are written back without indexing P
             head += _wrapped(["P_" + v if v != "_" else "_" for v in values], " = P")
+            # one attribute read per local: about three times faster than map(attrgetter, P)
+            head += _wrapped(used, " = (") + _wrapped([f"P_{v}.data" for v in used], "", "        ", opener="")
+            head += _wrapped(["G_" + v for v in used], " = (")
+            head += _wrapped([f"P_{v}.grad" for v in used], "", "        ", opener="")
         head.append("    total = -0.0  # x + -0.0 is x for every x (-0.0 too): one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
         head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
@@ -815,14 +816,17 @@ def _comment(label: str, name: str) -> str:
 _COMMENT_CHARS = 120
 
 
-def _wrapped(names: list[str], rest: str) -> list[str]:
-    """``(a, b, ...) = rest`` over lines of at most about 110 characters."""
-    lines, line = [], "    ("
+def _wrapped(names: list[str], rest: str, indent: str = "    ", opener: str = "(") -> list[str]:
+    """``(a, b, ...) = rest`` over lines of at most about 110 characters.
+
+    With ``opener=""`` it continues a tuple the line before opened: ``a, b, ...)``.
+    """
+    lines, line = [], indent + opener
     for k, name in enumerate(names):
         piece = name + (", " if k < len(names) - 1 else ",)" if len(names) == 1 else ")")
-        if len(line) + len(piece) > 110 and line.strip() != "(":
+        if len(line) + len(piece) > 110 and line.strip() != opener:
             lines.append(line.rstrip())
-            line = "     "
+            line = indent + " " * len(opener)
         line += piece
     return [*lines, line + rest]
 
@@ -881,8 +885,7 @@ class Program:
         filename = f"<stepgrad program {next(_programs)}>"
         code = builtins.compile(self.source, filename, "exec")
         namespace: dict[str, Any] = {
-            "P": self.params, "data": operator.attrgetter("data"), "grad": operator.attrgetter("grad"),
-            "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
+            "P": self.params, "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
             "number": _number, "Recheck": _Recheck,
         }  # fmt: skip
         exec(code, namespace)
