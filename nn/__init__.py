@@ -22,6 +22,7 @@ __all__ = [
     "LOSSES",
     "MLP",
     "SGD",
+    "BatchProgram",
     "Comparison",
     "Dataset",
     "History",
@@ -31,6 +32,7 @@ __all__ = [
     "Neuron",
     "accuracy",
     "batch_gradient",
+    "batch_program",
     "binary_cross_entropy",
     "circles",
     "compare_with_engine",
@@ -47,3 +49,12 @@ __all__ = [
     "tutorial_samples",
     "xor",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # the batch program needs numpy: loaded on first use, so `import nn` stays light
+    if name in ("BatchProgram", "batch_program"):
+        from . import batched as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

@@ -9,11 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from autograd import Value, scope
 
 __all__ = [
     "LOSSES",
+    "MATRIX_FORMS",
+    "MatrixForm",
     "binary_cross_entropy",
     "half_squared_error",
     "hinge",
@@ -112,4 +115,41 @@ LOSSES = {
     "half_squared_error": half_squared_error,
     "binary_cross_entropy": binary_cross_entropy,
     "hinge": hinge,
+}
+
+
+@dataclass(frozen=True)
+class MatrixForm:
+    """A loss over a batch, as numpy expressions next to its Value version above.
+
+    ``cost`` is each sample's C (one per row of ``a``, the outputs, and ``Y``,
+    the targets); ``grad`` is ∂C/∂a, row by row; ``shared`` a line both use;
+    ``refuse`` is true where the Value version raises (the batch is then
+    replayed eagerly, which says why). ``n`` is the number of outputs.
+    `nn.batch_program` writes them into its source.
+    """
+
+    formula: str
+    cost: str
+    grad: str
+    shared: str = ""
+    refuse: str | None = None
+
+
+#: Loss name -> its batch form; a loss missing here trains through the per-sample program.
+MATRIX_FORMS: dict[str, MatrixForm] = {
+    "squared_error": MatrixForm("C = Σ (a - y)²", "(d * d).sum(axis=1)", "2.0 * d", shared="d = a - Y"),
+    "mse": MatrixForm("C = Σ (a - y)² / n", "(d * d).sum(axis=1) * (1.0 / n)", "2.0 * d * (1.0 / n)", "d = a - Y"),
+    "half_squared_error": MatrixForm("E = ½ Σ (a - y)²", "(d * d).sum(axis=1) * 0.5", "2.0 * d * 0.5", "d = a - Y"),
+    "binary_cross_entropy": MatrixForm(
+        "C = -Σ [y log a + (1 - y) log(1 - a)]",
+        "-(Y * log(a + BCE_EPS) + (1.0 - Y) * log(1.0 - a + BCE_EPS)).sum(axis=1)",
+        "(1.0 - Y) / (1.0 - a + BCE_EPS) - Y / (a + BCE_EPS)",
+        refuse="((a < 0.0) | (a > 1.0)).any()",
+    ),
+    "hinge": MatrixForm(
+        "C = Σ relu(1 - y·s) / n",
+        "relu(1.0 - Y * a).sum(axis=1) * (1.0 / n)",
+        "-Y * (1.0 - Y * a > 0.0) * (1.0 / n)",
+    ),
 }

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from autograd import Value, zero_grad
 
-from .compiled import compiled_gradient, sample_program
+from .compiled import CompiledGradient
 from .data import Dataset
 from .layers import MLP
 from .losses import LOSSES
@@ -154,6 +154,10 @@ def fit(
     ``compile=True`` traces one sample's loss once (`autograd.compile`) and
     runs that program for every sample: the same floats, several times
     faster. Where tracing cannot apply it warns in one line and trains eagerly.
+    Batches big enough to pay numpy's cost per call (an nn.MLP with a loss
+    from ``LOSSES``) go through `nn.batch_program`, the tutorial's matrix
+    formulas over the whole batch: the same gradient to about 1e-15, so the
+    weights then match eager's to many digits but not bit for bit.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
@@ -175,11 +179,12 @@ def fit(
     correct = _classifier(data)
     history = History()
     show = not quiet and sys.stderr.isatty()
-    program = None
+    compiled = None
     if compile:
-        program, why = sample_program(net, loss_fn, data, opt.params)
-        if program is None:
-            warnings.warn(f"fit(compile=True): {why}; training eagerly instead", stacklevel=2)
+        compiled = CompiledGradient(net, loss_fn, data, opt.params, size)
+        if not compiled.works:
+            warnings.warn(f"fit(compile=True): {compiled.why}; training eagerly instead", stacklevel=2)
+            compiled = None
 
     from tqdm.auto import tqdm
 
@@ -191,23 +196,25 @@ def fit(
     gc.disable()
     try:
         for _ in bar:
-            if shuffle:
+            if shuffle and size < len(order):  # a full batch is the same batch in any order
                 rng.shuffle(order)
             epoch_loss = 0.0
             hits = 0
             for start in range(0, len(order), size):
-                batch = [data[i] for i in order[start : start + size]]
+                indices = order[start : start + size]
+                batch = [data[i] for i in indices]
                 outputs: list[list[float]] | None = [] if correct is not None else None
-                if program is not None:  # compile=True: the same sums, by the compiled program
-                    epoch_loss += compiled_gradient(program, batch, opt.params, outputs)
+                average = mean and len(batch) > 1
+                if compiled is not None:  # compile=True: the same sums, by a generated program
+                    epoch_loss += compiled(indices, batch, outputs, average)
                 else:
                     epoch_loss += batch_gradient(net, batch, loss_fn, params=opt.params, outputs=outputs)
+                    if average:
+                        scale = 1.0 / len(batch)
+                        for p in opt.params:
+                            p.grad *= scale
                 if outputs is not None and correct is not None:
                     hits += sum(correct(a, y) for a, (_, y) in zip(outputs, batch, strict=True))
-                if mean and len(batch) > 1:
-                    scale = 1.0 / len(batch)
-                    for p in opt.params:
-                        p.grad *= scale
                 opt.step()
             history.losses.append(epoch_loss / len(data))
             if correct is not None:

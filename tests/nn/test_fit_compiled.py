@@ -2,11 +2,11 @@
 
 import pytest
 
-from nn import MLP, SGD, fit, moons, tutorial_network, tutorial_samples
+from nn import MLP, SGD, fit, moons, squared_error, tutorial_network, tutorial_samples
+from nn.compiled import CompiledGradient
 
 
-@pytest.mark.parametrize("batch_size, mean", [(1, True), (10, True), (None, True), (7, False)])
-def test_compiled_training_takes_the_same_steps_as_eager(batch_size, mean):
+def _train_twice(batch_size, mean):
     data = moons(40, seed=1)
     nets = [MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=2) for _ in range(2)]
     histories = [
@@ -15,9 +15,29 @@ def test_compiled_training_takes_the_same_steps_as_eager(batch_size, mean):
         for net, compiled in zip(nets, (False, True), strict=True)
     ]  # fmt: skip
     eager, compiled = ([p.data for p in net.parameters()] for net in nets)
+    return eager, compiled, histories
+
+
+@pytest.mark.parametrize("batch_size, mean", [(1, True), (3, True), (7, False)])
+def test_compiled_training_of_small_batches_takes_the_same_steps_as_eager(batch_size, mean):
+    net = MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=2)
+    grad = CompiledGradient(net, squared_error, moons(40, seed=1), net.parameters(), batch_size)
+    assert grad.batch_program is None  # these batches go through the per-sample program
+    eager, compiled, histories = _train_twice(batch_size, mean)
     assert compiled == eager  # every step the same floats
     assert histories[1].accuracies == histories[0].accuracies
     assert histories[1].losses == pytest.approx(histories[0].losses, rel=1e-14)  # summed in another order
+
+
+@pytest.mark.parametrize("batch_size, mean", [(20, True), (None, True), (None, False)])
+def test_compiled_training_of_big_batches_matches_eager_to_many_digits(batch_size, mean):
+    net = MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=2)
+    grad = CompiledGradient(net, squared_error, moons(40, seed=1), net.parameters(), batch_size or 40)
+    assert grad.batch_program is not None  # the matrix formulas over the batch
+    eager, compiled, histories = _train_twice(batch_size, mean)
+    assert compiled == pytest.approx(eager, rel=1e-12, abs=1e-13)
+    assert histories[1].accuracies == histories[0].accuracies
+    assert histories[1].losses == pytest.approx(histories[0].losses, rel=1e-12)
 
 
 def test_compiled_training_of_the_tutorial_net_matches_eager():
