@@ -98,14 +98,15 @@ def _write(net: MLP, loss: str) -> str:
         start += n * width
     if bias:
         lines.append("    ones = ONES[: len(X)]  # the 1 that multiplies each bias")
-    lines.append("    # forward, every layer for every sample at once: z = [a 1] [W b]^T, a = σ(z)")
-    below = "X"
+    product = "[a 1] [W b]^T" if bias else "a W^T"
+    lines.append(f"    # forward, every layer for every sample at once: z = {product}, a = σ(z)")
+    below, augmented = "X", "A_I"  # [a 1] of the layer below; I: the inputs, as the tutorial names them
     for name, act in zip(names, acts, strict=True):
         if bias:
-            lines.append(f"    A_{below} = hstack(({below}, ones))")
-        lines.append(f"    z_{name} = {'A_' if bias else ''}{below} @ L_{name}.T")
+            lines.append(f"    {augmented} = hstack(({below}, ones))")
+        lines.append(f"    z_{name} = {augmented if bias else below} @ L_{name}.T")
         lines.append(f"    a_{name} = {ACTIVATION_FORMS[act][0].format(z=f'z_{name}')}")
-        below = f"a_{name}"
+        below, augmented = f"a_{name}", f"A_{name}"
     lines.append(f"    a = {below}")
     if form.refuse:
         lines.append(f"    if {form.refuse}: raise Replay  # the loss refuses these outputs; eager says why")
@@ -127,9 +128,11 @@ def _write(net: MLP, loss: str) -> str:
             lines.append(f"    M_{name} = {upstream}")
         else:
             lines.append(f"    M_{name} = {upstream} * ({derivative.format(a=f'a_{name}', z=f'z_{name}')})")
-        below = "X" if i == 0 else f"a_{names[i - 1]}"
-        what = "[∂C/∂W ∂C/∂b]" if bias else "∂C/∂W"
-        lines.append(f"    G_{name} = M_{name}.T @ {'A_' if bias else ''}{below}  # {what}, summed over the samples")
+        if bias:
+            below, what = ("A_I" if i == 0 else f"A_{names[i - 1]}"), "[∂C/∂W ∂C/∂b]"
+        else:
+            below, what = ("X" if i == 0 else f"a_{names[i - 1]}"), "∂C/∂W"
+        lines.append(f"    G_{name} = M_{name}.T @ {below}  # {what}, summed over the samples")
         grads.append(f"G_{name}.ravel()")
     grads.reverse()
     lines.append(f"    return cost, a, concatenate(({', '.join(grads)},))")

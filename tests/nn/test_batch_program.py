@@ -44,8 +44,9 @@ def test_the_tutorial_net_gives_the_tutorial_formulas_in_its_source_and_their_nu
     assert "M_O = (2.0 * d) * (a_O * (1.0 - a_O))" in lines  # M_outp = 2(a - y) ⊙ σ'(z)
     assert "M_H2 = (M_O @ L_O[:, :3]) * (a_H2 * (1.0 - a_H2))" in lines  # by induction: W_O is L_O without b
     assert "M_H1 = (M_H2 @ L_H2[:, :4]) * (a_H1 * (1.0 - a_H1))" in lines
-    assert "z_H1 = A_X @ L_H1.T" in lines and "a_H1 = 1.0 / (1.0 + exp(-z_H1))" in lines
-    assert any(line.startswith("G_H1 = M_H1.T @ A_X  # [∂C/∂W ∂C/∂b]") for line in lines)
+    assert "A_I = hstack((X, ones))" in lines and "z_H1 = A_I @ L_H1.T" in lines
+    assert "a_H1 = 1.0 / (1.0 + exp(-z_H1))" in lines and "z_H2 = A_H1 @ L_H2.T" in lines
+    assert any(line.startswith("G_H1 = M_H1.T @ A_I  # [∂C/∂W ∂C/∂b]") for line in lines)
     (x, y), _ = tutorial_samples()
     net.zero_grad()
     prog([x], [y])
