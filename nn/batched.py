@@ -171,16 +171,20 @@ class BatchProgram:
     def _arrays(self, xs: Sequence[Sequence[float]], ys: Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
         if not len(xs):
             raise ValueError("batch program: needs at least one sample, got 0")
-        shapes = ((xs, "xs", self.net.n_inputs, "inputs"), (ys, "ys", self._n_out, "targets"))
+        shapes = ((xs, "xs", self.net.n_inputs, "input"), (ys, "ys", self._n_out, "target"))
         arrays = []
-        for rows, what, width, kind in shapes:
+        for rows, what, n, kind in shapes:
+            width, kind = f"{n} number{'s' * (n != 1)}", f"{n} {kind}{'s' * (n != 1)}"
             try:
-                array = np.asarray(rows, dtype=float)
-            except (TypeError, ValueError) as e:
-                raise ValueError(f"batch program: {what} must be rows of {width} numbers ({e})") from None
-            if array.ndim != 2 or array.shape[1] != width:
+                array = np.asarray(rows)
+            except (TypeError, ValueError) as e:  # ragged rows
+                raise ValueError(f"batch program: {what} must be rows of {width} ({e})") from None
+            if array.dtype.kind not in "iuf":  # as Value refuses bools, strings and objects
+                raise ValueError(f"batch program: {what} must be rows of {width}, got {array.dtype} values")
+            array = array.astype(float, copy=False)
+            if array.ndim != 2 or array.shape[1] != n:
                 raise ValueError(
-                    f"batch program: {what} must be rows of {width} {kind} each, got an array of shape {array.shape}"
+                    f"batch program: {what} must be rows of {kind} each, got an array of shape {array.shape}"
                 )
             arrays.append(array)
         if len(arrays[0]) != len(arrays[1]):

@@ -148,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.add_argument(
-        "--compile", action="store_true", help="train through autograd.compile (same numbers, many times faster)"
+        "--compile",
+        action="store_true",
+        help="train through generated programs (autograd.compile per sample, nn.batch_program for big batches)",
     )
     return parser
 

@@ -98,9 +98,10 @@ def test_an_overflow_is_replayed_eagerly_and_gives_eagers_numbers_or_error():
     "xs, ys, message",
     [
         ([[0.1, 0.2, 0.3]], [[1.0]], r"xs must be rows of 2 inputs each, got an array of shape \(1, 3\)"),
-        ([[0.1, 0.2]], [[1.0, 0.0]], r"ys must be rows of 1 targets each"),
+        ([[0.1, 0.2]], [[1.0, 0.0]], r"ys must be rows of 1 target each, got an array of shape \(1, 2\)"),
         ([[0.1, 0.2], [0.3]], [[1.0], [0.0]], r"xs must be rows of 2 numbers"),
-        ([[0.1, "a"]], [[1.0]], r"xs must be rows of 2 numbers"),
+        ([[0.1, "a"]], [[1.0]], r"xs must be rows of 2 numbers, got <U32 values"),
+        ([[0.1, 0.2]], [[True]], r"ys must be rows of 1 number, got bool values"),
         ([[0.1, 0.2]], [[1.0], [0.0]], r"1 rows of inputs but 2 of targets"),
         ([], [], r"needs at least one sample, got 0"),
     ],
