@@ -9,7 +9,7 @@
 
 The engine is `value.py` (Value and its ops), `backprop.py` (the order and
 the backward loop), `recording.py` (no_grad, scope), `numbers.py` (checks
-and error wording) and `check.py` (gradcheck); `program.py` writes the
+and error wording) and `check.py` (gradcheck); `program/` writes the
 backward pass out as a program (`compile`). The views (drawing, stepping,
 explaining) live in `autograd.views`. Views and `compile` load on first use,
 so ``import autograd`` loads no Graphviz or widgets. This package is imported as ``autograd``; it is not

@@ -1,0 +1,297 @@
+"""Program: the generated function with what it needs to run, replay eagerly and check itself."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import linecache
+import math
+import weakref
+from collections.abc import Callable, Sequence
+from itertools import count
+from typing import Any
+
+from ..backprop import topological_order
+from ..numbers import check_number
+from ..value import Value
+from .errors import CheckError, Recheck
+from .ops import OPS
+from .tape import ARG, CONST, OP, PARAM, Entry, rebuild, split_result
+from .writer import Writer
+
+__all__ = ["Program"]
+
+
+def _number(x: Any) -> float:
+    return check_number(x, "")
+
+
+_programs = count(1)
+
+
+class Program:
+    """A traced function as straight-line Python; see `compile`.
+
+    ``prog(*args)`` runs forward and backward and returns the loss;
+    ``prog.batch(*arg_lists)`` does it over many samples; ``prog.source`` is
+    the code; ``prog.check(*args)`` compares it with eager.
+    """
+
+    source: str
+    params: tuple[Value, ...]
+    compile_seconds: float
+
+    @classmethod
+    def _build(cls, fn: Callable[..., Any], params: list[Value], tape: list[Entry], n_loss: int, root: int,
+               arg_names: list[str], shapes: list[Any], flat_labels: list[str], aux_shape: Any,
+               aux_entries: list[int]) -> Program:  # fmt: skip
+        self = cls.__new__(cls)
+        self._fn = fn
+        self.params = tuple(params)
+        self.build_tape = tape
+        self._n_loss, self._root = n_loss, root
+        self._arg_names, self._shapes, self._flat_labels = arg_names, shapes, flat_labels
+        self._aux_shape, self._aux_entries = aux_shape, aux_entries
+        self._replays = 0
+        writer = Writer(tape, n_loss, root, params, arg_names, shapes, flat_labels, aux_shape, aux_entries)
+        body = writer.source()
+        n_ops = sum(e.kind == OP for e in tape)
+        name = getattr(fn, "__qualname__", type(fn).__name__)
+        header = (
+            f"# autograd.compile of {name}({', '.join(arg_names)}): {len(tape)} nodes, {n_ops} computed on "
+            f"each call, {len(params)} parameter{'' if len(params) == 1 else 's'}.\n"
+            "# `samples` holds one tuple of arguments per sample (one, for prog(*args)).\n"
+            "# g_v is dC/dv for this sample; G_p is parameter p's .grad. exp, log, tanh are math's.\n"
+        )
+        self.source = header + body
+        filename = f"<stepgrad program {next(_programs)}>"
+        code = builtins.compile(self.source, filename, "exec")
+        namespace: dict[str, Any] = {
+            "P": self.params, "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
+            "number": _number, "Recheck": Recheck,
+        }  # fmt: skip
+        exec(code, namespace)
+        # taken out of its namespace, the function and the namespace do not point at each other
+        self._run = namespace.pop("program")
+        # tracebacks through the program show its lines; forgotten with the Program
+        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
+        weakref.finalize(self, linecache.cache.pop, filename, None)
+        return self
+
+    def __repr__(self) -> str:
+        n_ops = sum(e.kind == OP for e in self.build_tape)
+        name = getattr(self._fn, "__qualname__", "fn")
+        return f"Program({name}, {len(self.build_tape)} nodes ({n_ops} ops), {len(self.params)} params)"
+
+    @property
+    def n_nodes(self) -> int:
+        """Nodes of the traced graph (leaves included)."""
+        return len(self.build_tape)
+
+    # -- running --------------------------------------------------------------------------
+
+    def __call__(self, *args: Any) -> Any:
+        """Forward and backward for one sample: adds d(loss)/d(p) into each ``p.grad``, returns the loss.
+
+        With extra outputs, returns ``(loss, outputs)``.
+        """
+        if len(args) != len(self._arg_names):
+            raise TypeError(
+                f"program takes {len(self._arg_names)} arguments ({', '.join(self._arg_names)}), got {len(args)}"
+            )
+        outputs: list[Any] | None = None if self._aux_shape is None else []
+        try:
+            loss = self._run((args,), outputs)
+        except (ArithmeticError, ValueError, TypeError, Recheck):
+            outputs = None if self._aux_shape is None else []
+            loss = self._replay([args], outputs)
+        return loss if outputs is None else (loss, outputs[0])
+
+    def batch(self, *arg_lists: Sequence[Any], reduction: str = "sum") -> Any:
+        """The program over many samples: one list per argument, e.g. ``prog.batch(xs, ys)``.
+
+        Grads and loss are summed (``reduction="sum"``) or averaged
+        (``"mean"``) over the samples and added into ``p.grad``. With extra
+        outputs, returns ``(loss, [outputs of each sample])``.
+        """
+        if reduction not in ("sum", "mean"):
+            raise ValueError(f"batch: reduction must be 'sum' or 'mean', got {reduction!r}")
+        if len(arg_lists) != len(self._arg_names):
+            raise TypeError(
+                f"batch takes one list per argument ({', '.join(self._arg_names)}), got {len(arg_lists)} lists"
+            )
+        sizes = []
+        for name, xs in zip(self._arg_names, arg_lists, strict=True):
+            try:
+                sizes.append(len(xs))
+            except TypeError:
+                raise TypeError(f"batch: {name} must be a list of samples, got {type(xs).__name__}") from None
+        n = sizes[0] if sizes else 0
+        if any(s != n for s in sizes) or n == 0:
+            detail = ", ".join(f"{name}: {s}" for name, s in zip(self._arg_names, sizes, strict=True))
+            raise ValueError(f"batch: every argument needs the same number of samples (at least 1); got {detail}")
+        params = self.params
+        mean = reduction == "mean"
+        if mean:  # the sum from zero, then scaled and added to what the grads held
+            saved = [p.grad for p in params]
+            for p in params:
+                p.grad = 0.0
+        outputs: list[Any] | None = None if self._aux_shape is None else []
+        try:
+            try:
+                total = self._run(zip(*arg_lists, strict=True), outputs)
+            except (ArithmeticError, ValueError, TypeError, Recheck):
+                outputs = None if self._aux_shape is None else []
+                total = self._replay(list(zip(*arg_lists, strict=True)), outputs)
+        except BaseException:
+            if mean:
+                for p, g in zip(params, saved, strict=True):
+                    p.grad = g
+            raise
+        if mean:
+            scale = 1.0 / n
+            for p, g in zip(params, saved, strict=True):
+                p.grad = g + p.grad * scale
+            total *= scale
+        return total if outputs is None else (total, outputs)
+
+    # -- the eager replay: errors, and the rare call the fast path cannot finish --------------
+
+    def _replay(self, samples: list[tuple[Any, ...]], outputs: list[Any] | None) -> float:
+        """Run the tape with eager Values, on copies of the params: eager's errors, eager's numbers."""
+        self._replays += 1
+        copies = [copy.copy(p) for p in self.params]
+        total = 0.0
+        for args in samples:
+            values = self._eager_forward(self._flat(args), copies)
+            root = values[self._root]
+            root.backward()
+            total += root.data
+            if outputs is not None:
+                outputs.append(self._aux_data(self._aux_shape, values))
+        for p, q in zip(self.params, copies, strict=True):
+            p.grad = q.grad
+        return total
+
+    def _flat(self, args: Sequence[Any]) -> list[Any]:
+        """The numbers of one sample, after checking it has the traced shape."""
+        if len(args) != len(self._arg_names):
+            raise TypeError(f"program takes {len(self._arg_names)} arguments, got {len(args)}")
+        flat: list[Any] = []
+
+        def walk(shape: Any, x: Any, where: str) -> None:
+            if shape is None:
+                if isinstance(x, list | tuple):
+                    raise ValueError(f"{where} is a {type(x).__name__} of {len(x)}; at trace time it was a number")
+                flat.append(x)
+                return
+            if isinstance(x, str | bytes) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
+                raise TypeError(
+                    f"{where} is {type(x).__name__} {x!r}; at trace time it was a list of {len(shape)}"
+                )
+            if len(x) != len(shape):
+                raise ValueError(
+                    f"{where} has {len(x)} items; at trace time it had {len(shape)} (the program's structure "
+                    "is fixed when it is traced: compile again for another shape)"
+                )
+            for j, (s, item) in enumerate(zip(shape, x, strict=True)):
+                walk(s, item, f"{where}[{j}]")
+
+        for name, shape, x in zip(self._arg_names, self._shapes, args, strict=True):
+            walk(shape, x, f"argument {name}")
+        return flat
+
+    def _eager_forward(self, flat: list[Any], params: Sequence[Value]) -> list[Any]:
+        args = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
+        values: list[Any] = []
+        for e in self.build_tape:
+            if e.kind == PARAM:
+                v = params[e.index]
+            elif e.kind == ARG:
+                v = args[e.index]
+            elif e.kind == CONST:
+                v = Value(e.data, label=e.label)
+            else:
+                v = OPS[e.op].eager(*(values[r] if isinstance(r, int) else r for r in e.refs))
+                v.label = e.label
+            values.append(v)
+        return values
+
+    def _aux_data(self, shape: Any, values: list[Value]) -> Any:
+        if isinstance(shape, int):
+            return values[self._aux_entries[shape]].data
+        return [self._aux_data(s, values) for s in shape]
+
+    # -- check ---------------------------------------------------------------------------------
+
+    def check(self, *args: Any, rtol: float = 0.0) -> str:
+        """Run ``fn`` eagerly and the program on ``args``; raise `CheckError` with a table on any difference.
+
+        Compares the loss, the extra outputs, every parameter's gradient and
+        the ops of the two graphs (a different sequence means ``fn`` takes
+        another path for these values). ``rtol=0`` asks for identical floats.
+        Grads are left as they were. Returns a one-line summary.
+        """
+        params = self.params
+        saved = [p.grad for p in params]
+        try:
+            for p in params:
+                p.grad = 0.0
+            flat = self._flat(args)
+            values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
+            it = iter(values)
+            root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
+            eager_ops = [v.op if v.parents else "" for v in topological_order(root)]
+            root.backward()
+            eager_loss = root.data
+            eager_out = _aux_floats(aux)
+            eager_grads = [p.grad for p in params]
+            for p in params:
+                p.grad = 0.0
+            result = self(*args)
+            loss, out = result if self._aux_shape is not None else (result, None)
+            grads = [p.grad for p in params]
+        finally:
+            for p, g in zip(params, saved, strict=True):
+                p.grad = g
+        rows: list[tuple[str, str, str, str]] = []
+        traced_ops = [e.op if e.kind == OP else "" for e in self.build_tape[: self._n_loss]]
+        if [o for o in eager_ops if o] != [o for o in traced_ops if o]:
+            rows.append(("graph", f"{len(eager_ops)} nodes", f"{len(traced_ops)} nodes",
+                         "other ops: fn's control flow depends on the values"))  # fmt: skip
+
+        def compare(what: str, a: float, b: float) -> None:
+            if a != b and not abs(a - b) <= rtol * max(abs(a), abs(b)):
+                rows.append((what, repr(a), repr(b), f"{abs(a - b):.3g}"))
+
+        compare("loss", eager_loss, loss)
+        for k, (a, b) in enumerate(zip(_flatten_floats(eager_out), _flatten_floats(out), strict=False)):
+            compare(f"output {k}", a, b)
+        for j, (p, a, b) in enumerate(zip(params, eager_grads, grads, strict=True)):
+            compare(f"grad {p.label or f'params[{j}]'}", a, b)
+        if rows:
+            table = _format_table([("", "eager", "compiled", "difference"), *rows])
+            raise CheckError(f"compiled and eager differ on these arguments:\n{table}", rows)
+        same = "identical" if rtol == 0.0 else f"within rtol={rtol:g}"
+        return f"loss and {len(params)} gradients {same} to eager's"
+
+
+def _aux_floats(aux: Any) -> Any:
+    if aux is None:
+        return None
+    if isinstance(aux, Value):
+        return aux.data
+    return [_aux_floats(a) for a in aux]
+
+
+def _flatten_floats(x: Any) -> list[float]:
+    if x is None:
+        return []
+    if isinstance(x, float):
+        return [x]
+    return [f for item in x for f in _flatten_floats(item)]
+
+
+def _format_table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)

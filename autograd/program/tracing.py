@@ -1,0 +1,161 @@
+"""compile(): call the function once with Values, note the plain numbers its ops were given, build the tape."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..backprop import topological_order
+from ..numbers import describe
+from ..recording import enable_grad
+from ..value import Value
+from .errors import CompileError, ProgramTooLargeError
+from .run import Program
+from .tape import aux_values, build_tape, flatten_example, rebuild, split_result
+
+__all__ = ["MAX_NODES", "compile"]
+
+#: Graphs above this many nodes are refused at once: compiling takes time
+#: linear in the graph, about 4 s for 100,000 nodes (Python's own compile()
+#: of the source is half of it), so a million would take most of a minute.
+MAX_NODES = 100_000
+
+
+# -- tracing: which plain numbers the ops were given -----------------------------
+
+# A node records its Value parents, not a plain-number operand (``x + 2``):
+# while tracing, the binary ops are wrapped to note that number and its side.
+_BINARY = (
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+    "__truediv__", "__rtruediv__", "__pow__", "__rpow__",
+)  # fmt: skip
+_trace_lock = threading.RLock()
+
+
+def _noting_constants(method: Callable[..., Any], name: str, table: dict[int, tuple[Value, Any, bool]]) -> Any:
+    reflected = name.startswith("__r")
+
+    def traced(self: Value, other: Any) -> Any:
+        out = method(self, other)
+        # the innermost op that made `out` wins: `x - 3` may be made as `x + -3.0`
+        if isinstance(out, Value) and not isinstance(other, Value) and id(out) not in table:
+            table[id(out)] = (out, other, reflected)  # `out` kept alive: its id stays unique
+        return out
+
+    return traced
+
+
+@contextmanager
+def constants_noted() -> Iterator[dict[int, tuple[Value, Any, bool]]]:
+    table: dict[int, tuple[Value, Any, bool]] = {}
+    with _trace_lock:
+        originals = {name: Value.__dict__[name] for name in _BINARY if name in Value.__dict__}
+        for name, method in originals.items():
+            setattr(Value, name, _noting_constants(method, name, table))
+        try:
+            yield table
+        finally:
+            for name, method in originals.items():
+                setattr(Value, name, method)
+
+
+def _arg_names(fn: Callable[..., Any], n: int) -> list[str]:
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [names[i] if i < len(names) else f"arg{i}" for i in range(n)]
+
+
+# -- compile -----------------------------------------------------------------------------
+
+
+def compile(  # the issue's name; Python's own is builtins.compile
+    fn: Callable[..., Any],
+    params: Sequence[Value],
+    *example_args: Any,
+    max_nodes: int = MAX_NODES,
+) -> Program:
+    """Trace ``fn(*example_args)`` once and return it as a `Program`.
+
+    ``fn`` receives a Value for every number of ``example_args`` (numbers, or
+    nested lists/tuples of them) and returns the loss Value, or a pair
+    ``(loss, outputs)`` whose outputs (Values or lists of them) the program
+    returns too. ``params`` are the leaves read afresh at every call and given
+    gradients; every other leaf is baked in. See the module docstring for
+    what tracing freezes.
+
+        >>> from autograd import Value
+        >>> w, b = Value(2.0, label="w"), Value(1.0, label="b")
+        >>> prog = compile(lambda x, y: (w * x + b - y) ** 2, [w, b], 1.0, 0.0)
+        >>> prog(3.0, 7.0), w.grad, b.grad
+        (0.0, 0.0, 0.0)
+    """
+    started = time.perf_counter()
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise TypeError(f"compile: max_nodes must be a positive int, got {max_nodes!r}")
+    if not callable(fn):
+        raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
+    params = list(params)
+    for j, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"compile: params[{j}] is a {type(p).__name__}, not a Value")
+        if p.parents:
+            raise CompileError(
+                f"compile: params[{j}] ({describe(p)}) was computed by {p.op!r}; params must be leaves"
+            )
+    if len({id(p) for p in params}) != len(params):
+        raise CompileError("compile: params lists the same Value twice")
+
+    names = _arg_names(fn, len(example_args))
+    flat: list[tuple[str, float]] = []
+    try:
+        shapes = [flatten_example(x, name, flat, "argument") for x, name in zip(example_args, names, strict=True)]
+    except RecursionError:
+        raise CompileError("compile: an example argument is nested too deeply (lists inside lists)") from None
+    arg_values = [Value(x, label=label) for label, x in flat]
+    rebuilt = iter(arg_values)
+    args = [rebuild(shape, rebuilt) for shape in shapes]
+
+    with constants_noted() as constants, enable_grad():  # a graph to record, even inside no_grad()
+        result = fn(*args)
+    root, aux = split_result(result)
+    aux_nodes: list[Value] = []
+    aux_shape = None if aux is None else aux_values(aux, aux_nodes)
+
+    order = topological_order(root)
+    n_loss = len(order)
+    seen = {id(v) for v in order}
+    for extra in aux_nodes:
+        for v in topological_order(extra):
+            if id(v) not in seen:
+                seen.add(id(v))
+                order.append(v)
+    if len(order) > max_nodes:
+        raise ProgramTooLargeError(
+            f"compile: the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,} "
+            "(compiling takes about 4 s per 100,000 nodes); compile the loss of one sample and "
+            "run prog.batch over the samples, or raise max_nodes"
+        )
+
+    tape = build_tape(order, params, arg_values, constants)
+    position = {id(v): i for i, v in enumerate(order)}
+    program = Program._build(
+        fn=fn,
+        params=params,
+        tape=tape,
+        n_loss=n_loss,
+        root=n_loss - 1,
+        arg_names=names,
+        shapes=shapes,
+        flat_labels=[label for label, _ in flat],
+        aux_shape=aux_shape,
+        aux_entries=[position[id(v)] for v in aux_nodes],
+    )
+    program.compile_seconds = time.perf_counter() - started
+    return program
