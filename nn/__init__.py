@@ -58,3 +58,7 @@ def __getattr__(name: str) -> object:
 
         return getattr(module, name)
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "BatchProgram", "batch_program"})

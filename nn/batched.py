@@ -10,10 +10,11 @@ layer for every sample at once, one row per sample:
     [∂C/∂W_h  ∂C/∂b_h] = M_h^T [a^{h-1}  1]        summed over the batch by the product
 
 `fit(..., compile=True)` runs batches of ``nn.compiled.MIN_NODES`` scalar
-nodes or more through it. Its numbers agree with eager backward's to about 1e-15 (checked
-when it is built), not bit for bit: the products sum in another order, and
-numpy's exp and tanh may differ from math's in the last bit, and σ(z) is
-written 1 / (1 + e^{-z}) for every z (exp(-z) overflowing to inf gives 0).
+nodes or more through it, after checking it against eager on four samples.
+Its gradients agree with eager backward's to about 1e-15 of the largest
+one, not bit for bit: the products sum in another order, numpy's exp and
+tanh may differ from math's in the last bit, and σ(z) is written
+1 / (1 + e^{-z}) for every z (exp(-z) overflowing to inf gives 0).
 
     >>> from nn import tutorial_network, tutorial_samples
     >>> net = tutorial_network(seed=0)
@@ -37,11 +38,12 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.numbers import check_number
 
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS
 
-__all__ = ["BatchProgram", "batch_program"]
+__all__ = ["BatchProgram", "batch_program", "loss_name"]
 
 #: Activation name -> (a from z, σ'(z) written with a and z), numpy over arrays.
 ACTIVATION_FORMS: dict[str, tuple[str, str | None]] = {
@@ -53,15 +55,16 @@ ACTIVATION_FORMS: dict[str, tuple[str, str | None]] = {
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
-    """Value.relu: z where z > 0, else 0 (nan gives 0 there too)."""
-    return np.where(z > 0.0, z, 0.0)
+    """Value.relu: z where z > 0, else 0; nan stays nan, to be seen."""
+    return np.where(z <= 0.0, 0.0, z)
 
 
 class _Replay(Exception):
     """A batch the numpy program cannot finish (a non-finite number, an input the loss refuses)."""
 
 
-def _loss_name(loss: str | Callable[..., Value]) -> str:
+def loss_name(loss: str | Callable[..., Value]) -> str:
+    """The name of a loss that has a matrix form (a name, or a function of `LOSSES`); else a ValueError."""
     if isinstance(loss, str):
         name = loss
     else:
@@ -85,7 +88,8 @@ def _write(net: MLP, loss: str) -> str:
     lines = [
         f"# The batch program of an MLP {'-'.join(map(str, [net.n_inputs, *net.layer_sizes]))} with the loss {loss}.",
         "# X holds one sample per row, Y its targets; P every parameter, in net.parameters() order.",
-        "# Returns each sample's cost, the outputs, and the gradient summed over the batch (flat, as P).",
+        "# Returns each sample's cost, the outputs, the gradient summed over the batch (flat, as P)",
+        "# and a number that is finite only if every z is.",
         "def program(X, Y, P):",
     ]
     # Each layer's parameters are already a matrix in P: a row [w_j0 ... w_j,m-1 b_j] per
@@ -135,11 +139,47 @@ def _write(net: MLP, loss: str) -> str:
         lines.append(f"    G_{name} = M_{name}.T @ {below}  # {what}, summed over the samples")
         grads.append(f"G_{name}.ravel()")
     grads.reverse()
-    lines.append(f"    return cost, a, concatenate(({', '.join(grads)},))")
+    zs = " + ".join(f"z_{name}.sum()" for name in names)
+    lines.append("    # inf or nan in any z (an activation would hide it): the caller replays eagerly, which raises")
+    lines.append(f"    finite = {zs}")
+    lines.append(f"    return cost, a, concatenate(({', '.join(grads)},)), finite")
     return "\n".join(lines) + "\n"
 
 
 _programs = count(1)
+
+
+def _rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind: str) -> np.ndarray:
+    """A batch's ``xs`` or ``ys`` as a float array of ``n`` columns, or an error naming the bad entry.
+
+    A list is read number by number, as `Value` reads one (bools, strings and
+    non-finite numbers refused), so no entry is silently converted.
+    """
+    items = f"{n} {kind}{'s' * (n != 1)}"
+    if isinstance(rows, np.ndarray):
+        if rows.dtype.kind not in "iuf":
+            raise TypeError(f"batch program: {what} must be numbers, got an array of {rows.dtype}")
+        array = rows.astype(float, copy=False)
+    else:
+        try:
+            numbers = [
+                [check_number(v, f"batch program: {what}[{i}][{k}]") for k, v in enumerate(row)]
+                for i, row in enumerate(rows)
+            ]
+        except TypeError as e:
+            if str(e).startswith("batch program"):
+                raise
+            raise TypeError(f"batch program: {what} must be a list of rows of numbers ({e})") from None
+        try:
+            array = np.array(numbers) if numbers else np.empty((0, n))
+        except ValueError:  # rows of different lengths
+            lengths = sorted({len(row) for row in numbers})
+            raise ValueError(f"batch program: {what} must be rows of {items} each, got rows of {lengths}") from None
+    if array.ndim != 2 or array.shape[1] != n:
+        raise ValueError(f"batch program: {what} must be rows of {items} each, got an array of shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"batch program: {what} holds a non-finite number; every Value must be finite")
+    return array
 
 
 class BatchProgram:
@@ -147,12 +187,19 @@ class BatchProgram:
 
     source: str
 
-    def __init__(self, net: MLP, loss: str | Callable[..., Value] = "squared_error") -> None:
+    def __init__(
+        self, net: MLP, loss: str | Callable[..., Value] = "squared_error", params: Sequence[Value] | None = None
+    ) -> None:
         if not isinstance(net, MLP):
             raise TypeError(f"batch_program: net must be an nn.MLP, got {type(net).__name__}")
         self.net = net
-        self.loss = _loss_name(loss)
-        self.params = net.parameters()
+        self.loss = loss_name(loss)
+        self._all = net.parameters()
+        self.params = self._all if params is None else list(params)
+        chosen = {id(p) for p in self.params}
+        # (position in the gradient, parameter) for each parameter whose grad is written
+        self._written = [(i, p) for i, p in enumerate(self._all) if id(p) in chosen]
+        self._every = len(self._written) == len(self._all)
         self._n_out = net.layer_sizes[-1]
         self.source = _write(net, self.loss)
         namespace: dict[str, Any] = {
@@ -168,36 +215,24 @@ class BatchProgram:
         sizes = "-".join(map(str, [self.net.n_inputs, *self.net.layer_sizes]))
         return f"BatchProgram(MLP {sizes}, {self.loss}, {len(self.params)} params)"
 
-    def _arrays(self, xs: Sequence[Sequence[float]], ys: Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
-        if not len(xs):
+    def _arrays(
+        self, xs: Sequence[Sequence[float]] | np.ndarray, ys: Sequence[Sequence[float]] | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        X = _rows(xs, "xs", self.net.n_inputs, "input")
+        Y = _rows(ys, "ys", self._n_out, "target")
+        if not len(X):
             raise ValueError("batch program: needs at least one sample, got 0")
-        shapes = ((xs, "xs", self.net.n_inputs, "input"), (ys, "ys", self._n_out, "target"))
-        arrays = []
-        for rows, what, n, kind in shapes:
-            width, kind = f"{n} number{'s' * (n != 1)}", f"{n} {kind}{'s' * (n != 1)}"
-            try:
-                array = np.asarray(rows)
-            except (TypeError, ValueError) as e:  # ragged rows
-                raise ValueError(f"batch program: {what} must be rows of {width} ({e})") from None
-            if array.dtype.kind not in "iuf":  # as Value refuses bools, strings and objects
-                raise ValueError(f"batch program: {what} must be rows of {width}, got {array.dtype} values")
-            array = array.astype(float, copy=False)
-            if array.ndim != 2 or array.shape[1] != n:
-                raise ValueError(
-                    f"batch program: {what} must be rows of {kind} each, got an array of shape {array.shape}"
-                )
-            arrays.append(array)
-        if len(arrays[0]) != len(arrays[1]):
-            raise ValueError(f"batch program: {len(arrays[0])} rows of inputs but {len(arrays[1])} of targets")
-        return arrays[0], arrays[1]
+        if len(X) != len(Y):
+            raise ValueError(f"batch program: {len(X)} rows of inputs but {len(Y)} of targets")
+        return X, Y
 
     def _compute(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if len(self._namespace["ONES"]) < len(X):
             self._namespace["ONES"] = np.ones((len(X), 1))
-        P = np.fromiter([p.data for p in self.params], float, len(self.params))
+        P = np.fromiter([p.data for p in self._all], float, len(self._all))
         with np.errstate(all="ignore"):  # an inf or nan is caught below, and replayed eagerly
-            cost, a, grad = self._run(X, Y, P)
-        if not (np.isfinite(grad).all() and np.isfinite(a).all() and math.isfinite(cost.sum())):
+            cost, a, grad, finite = self._run(X, Y, P)
+        if not (math.isfinite(finite) and math.isfinite(cost.sum()) and np.isfinite(grad).all()):
             raise _Replay
         return cost, a, grad
 
@@ -207,36 +242,52 @@ class BatchProgram:
         try:
             return self._compute(X, Y)[0].tolist()
         except _Replay:
-            return [LOSSES[self.loss](self.net(x), y).data for x, y in zip(xs, ys, strict=True)]
+            return [LOSSES[self.loss](self.net(x), y).data for x, y in zip(X.tolist(), Y.tolist(), strict=True)]
 
     def __call__(
-        self, xs: Sequence[Sequence[float]], ys: Sequence[Sequence[float]], reduction: str = "sum"
+        self,
+        xs: Sequence[Sequence[float]] | np.ndarray,
+        ys: Sequence[Sequence[float]] | np.ndarray,
+        reduction: str = "sum",
     ) -> tuple[float, list[list[float]]]:
-        """Forward and backward over the batch: adds the summed (or mean) gradient into every ``p.grad``.
+        """Forward and backward over the batch: adds the summed (or mean) gradient into each ``p.grad``.
 
         Returns the summed (or mean) loss and each sample's outputs. A batch
         the matrix code cannot finish (an overflow, an output the loss
-        refuses) is run eagerly instead, which raises the engine's error.
+        refuses) is run eagerly instead, which raises the engine's error and
+        leaves every grad as it was.
         """
         if reduction not in ("sum", "mean"):
             raise ValueError(f"batch program: reduction must be 'sum' or 'mean', got {reduction!r}")
         X, Y = self._arrays(xs, ys)
         scale = 1.0 / len(X) if reduction == "mean" else 1.0
+        total, outputs = self.add_gradient(X, Y, scale)
+        return total * scale, outputs
+
+    def add_gradient(self, X: np.ndarray, Y: np.ndarray, scale: float) -> tuple[float, list[list[float]]]:
+        """Add ``scale`` times the batch's summed gradient into each ``p.grad``; the summed loss, the outputs.
+
+        ``X`` and ``Y`` are float arrays already checked (see `__call__`).
+        """
         try:
             cost, a, grad = self._compute(X, Y)
         except _Replay:
-            return self._replay(xs, ys, scale)
+            return self._replay(X.tolist(), Y.tolist(), scale)
         if scale != 1.0:
             grad *= scale
-        for p, g in zip(self.params, grad.tolist(), strict=True):
-            p.grad += g
-        return float(cost.sum()) * scale, a.tolist()
+        if self._every:
+            for p, g in zip(self._all, grad.tolist(), strict=True):
+                p.grad += g
+        else:
+            for i, p in self._written:
+                p.grad += float(grad[i])
+        return float(cost.sum()), a.tolist()
 
-    def _replay(self, xs: Sequence[Sequence[float]], ys: Sequence[Sequence[float]], scale: float) -> Any:
+    def _replay(self, xs: list[list[float]], ys: list[list[float]], scale: float) -> tuple[float, list[list[float]]]:
         """Eager backward, sample by sample: the engine's error (grads left as they were), or its numbers."""
-        params = self.params
-        saved = [p.grad for p in params]
-        for p in params:
+        every = self._all
+        saved = [p.grad for p in every]
+        for p in every:
             p.grad = 0.0
         total, outputs = 0.0, []
         try:
@@ -246,20 +297,24 @@ class BatchProgram:
                 c.backward()
                 total += c.data
                 outputs.append([o.data for o in out])
-        except BaseException:
-            for p, g in zip(params, saved, strict=True):
+            new = [p.grad for p in every]
+        finally:
+            for p, g in zip(every, saved, strict=True):
                 p.grad = g
-            raise
-        for p, g in zip(params, saved, strict=True):
-            p.grad = g + p.grad * scale
-        return total * scale, outputs
+        for i, p in self._written:
+            p.grad += new[i] * scale
+        return total, outputs
 
 
-def batch_program(net: MLP, loss: str | Callable[..., Value] = "squared_error") -> BatchProgram:
+def batch_program(
+    net: MLP, loss: str | Callable[..., Value] = "squared_error", params: Sequence[Value] | None = None
+) -> BatchProgram:
     """The tutorial's matrix formulas for ``net`` and ``loss``, as a program over a batch.
 
-    ``prog(xs, ys)`` adds the batch's summed gradient into every parameter's
-    ``.grad`` and returns ``(loss, outputs)``; ``prog.source`` is the code.
-    A loss without a matrix form (see `nn.losses.MATRIX_FORMS`) is a ValueError.
+    ``prog(xs, ys)`` adds the batch's summed gradient into the ``.grad`` of
+    each of ``params`` (default: every parameter of ``net``; the others are
+    read, their grads left alone, as `autograd.compile` does) and returns
+    ``(loss, outputs)``; ``prog.source`` is the code. A loss without a
+    matrix form (see `nn.losses.MATRIX_FORMS`) is a ValueError.
     """
-    return BatchProgram(net, loss)
+    return BatchProgram(net, loss, params)

@@ -4,7 +4,9 @@ The program gives the floats eager backward gives (see `autograd.compile`),
 so training takes the same steps, only faster. A batch big enough to pay
 numpy's fixed cost per call goes through the batch program instead
 (`nn.batch_program`: the tutorial's matrix formulas over the whole batch),
-whose gradient agrees with eager's to about 1e-15, not bit for bit.
+whose gradient agrees with eager's to about 1e-15 of the largest one, not
+bit for bit. Parameters outside ``params`` are constants to both programs:
+their grads are left alone (eager backward adds into them).
 
     >>> from nn import LOSSES, MLP, xor
     >>> net = MLP(2, [3, 1], activation=["tanh", "sigmoid"], seed=0)
@@ -16,13 +18,15 @@ whose gradient agrees with eager's to about 1e-15, not bit for bit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd import CheckError, CompileError, Program, Value, compile, zero_grad
 
 from .data import Dataset
 from .layers import MLP, Layer, Neuron
-from .losses import LOSSES, MATRIX_FORMS
+
+if TYPE_CHECKING:
+    from .batched import BatchProgram
 
 __all__ = ["MIN_NODES", "CompiledGradient", "compiled_gradient", "nodes_per_sample", "sample_program"]
 
@@ -73,37 +77,45 @@ def compiled_gradient(
     return total
 
 
-def _batch_program(net: MLP, loss_fn: LossFn, data: Dataset) -> tuple[Any, str]:
-    """The batch program for this net and loss, checked against eager; or None and why not."""
-    name = next((k for k, fn in LOSSES.items() if fn is loss_fn), None)
-    if name not in MATRIX_FORMS:
-        return None, "the loss has no matrix form"
+def _batch_program(
+    net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value]
+) -> tuple[BatchProgram | None, str, Any]:
+    """The batch program for this net and loss, checked against eager, and the data as arrays; or None and why."""
+    from .batched import BatchProgram, _rows, loss_name  # numpy, loaded only when a batch needs it
+
+    try:
+        name = loss_name(loss_fn)
+    except ValueError:
+        return None, "the loss has no matrix form", None
     # the matrix code is the forward of these classes; a subclass may compute something else
     if type(net) is not MLP or any(
         type(layer) is not Layer or any(type(n) is not Neuron for n in layer.neurons) for layer in net.layers
     ):
-        return None, "the network is not a plain nn.MLP"
-    from .batched import BatchProgram  # numpy, loaded only when a batch needs it
-
-    program = BatchProgram(net, name)
-    sample = data[: min(len(data), 4)]
-    params = net.parameters()
-    saved = [p.grad for p in params]
+        return None, "the network is not a plain nn.MLP", None
+    try:  # every entry a number, as Value takes it: else eager says what is wrong
+        arrays = (_rows([x for x, _ in data], "xs", net.n_inputs, "input"),
+                  _rows([y for _, y in data], "ys", net.layer_sizes[-1], "target"))  # fmt: skip
+    except (TypeError, ValueError) as e:
+        return None, f"the data are not all numbers ({e})", None
+    program = BatchProgram(net, name, params)
+    X, Y = arrays[0][:4], arrays[1][:4]
+    every = net.parameters()
+    saved = [p.grad for p in every]
     try:
-        zero_grad(params)
-        for x, y in sample:
+        zero_grad(every)
+        for x, y in zip(X.tolist(), Y.tolist(), strict=True):
             loss_fn(net(x), y).backward()
         eager = [p.grad for p in params]
-        zero_grad(params)
-        program([x for x, _ in sample], [y for _, y in sample])
+        zero_grad(every)
+        program.add_gradient(X, Y, 1.0)
         ours = [p.grad for p in params]
     finally:
-        for p, g in zip(params, saved, strict=True):
+        for p, g in zip(every, saved, strict=True):
             p.grad = g
     scale = max(1.0, *(abs(g) for g in eager))
     if any(abs(a - b) > 1e-9 * scale for a, b in zip(ours, eager, strict=True)):
-        return None, "the batch program's gradient differs from eager's"
-    return program, ""
+        return None, "the batch program's gradient differs from eager's", None
+    return program, "", arrays
 
 
 def nodes_per_sample(net: MLP, loss_nodes: int = 4) -> int:
@@ -140,23 +152,17 @@ class CompiledGradient:
     def __init__(self, net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], batch_size: int) -> None:
         self.params = params
         self.program: Program | None = None
-        self.batch_program: Any = None
+        self.batch_program: BatchProgram | None = None
         self.why = ""
         self._min_batch = max(2, -(-MIN_NODES // nodes_per_sample(net)))
         sizes = {min(batch_size, len(data)), len(data) % batch_size or batch_size}
         if max(sizes) >= self._min_batch:
-            self.batch_program, self.why = _batch_program(net, loss_fn, data)
+            self.batch_program, self.why, arrays = _batch_program(net, loss_fn, data, params)
+            if arrays is not None:
+                self._xs, self._ys = arrays
         if self.batch_program is None or min(sizes) < self._min_batch:
             self.program, why = sample_program(net, loss_fn, data, params)
             self.why = why or self.why
-            if self.program is None and self.batch_program is not None:
-                self._min_batch = 1  # every batch through the batch program, however small
-        if self.batch_program is not None:
-            import numpy as np
-
-            self._np = np
-            self._xs = np.asarray([x for x, _ in data], dtype=float)
-            self._ys = np.asarray([y for _, y in data], dtype=float)
 
     @property
     def works(self) -> bool:
@@ -168,14 +174,19 @@ class CompiledGradient:
 
         Given a list as ``outputs``, each sample's network outputs are appended to it.
         """
-        if self.batch_program is not None and len(indices) >= self._min_batch:
+        if self.batch_program is not None and (len(indices) >= self._min_batch or self.program is None):
+            import numpy as np  # loaded already: the batch program uses it
+
             zero_grad(self.params)
-            rows = self._np.asarray(indices)
-            total, per_sample = self.batch_program(self._xs[rows], self._ys[rows], "mean" if mean else "sum")
+            rows = np.asarray(indices)
+            total, per_sample = self.batch_program.add_gradient(
+                self._xs[rows], self._ys[rows], 1.0 / len(indices) if mean else 1.0
+            )
             if outputs is not None:
                 outputs.extend(per_sample)
-            return total * len(indices) if mean else total
-        assert self.program is not None
+            return total
+        if self.program is None:
+            raise RuntimeError("CompiledGradient: no program applies; check .works first")
         total = compiled_gradient(self.program, batch, self.params, outputs)
         if mean:  # as fit scales eager grads: the same floats
             scale = 1.0 / len(batch)

@@ -154,10 +154,11 @@ def fit(
     ``compile=True`` traces one sample's loss once (`autograd.compile`) and
     runs that program for every sample: the same floats, several times
     faster. Where tracing cannot apply it warns in one line and trains eagerly.
-    Batches big enough to pay numpy's cost per call (an nn.MLP with a loss
+    Batches big enough to pay numpy's cost per call (a plain nn.MLP, a loss
     from ``LOSSES``) go through `nn.batch_program`, the tutorial's matrix
-    formulas over the whole batch: the same gradient to about 1e-15, so the
-    weights then match eager's to many digits but not bit for bit.
+    formulas over the whole batch: the same gradient to about 1e-15 of the
+    largest one, so the weights match eager's to many digits, not bit for
+    bit. Parameters outside the optimizer are constants to both programs.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
@@ -196,7 +197,7 @@ def fit(
     gc.disable()
     try:
         for _ in bar:
-            if shuffle and size < len(order):  # a full batch is the same batch in any order
+            if shuffle and size < len(order):  # a full batch sums the same in any order, up to rounding
                 rng.shuffle(order)
             epoch_loss = 0.0
             hits = 0

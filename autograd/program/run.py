@@ -241,11 +241,16 @@ class Program:
             values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
             it = iter(values)
             root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
-            eager_ops = [v.op if v.parents else "" for v in topological_order(root)]
+            order = topological_order(root)
+            eager_ops = [v.op if v.parents else "" for v in order]
+            # backward adds into every leaf, the constants' too: theirs are put back at once
+            others = [(v, v.grad) for v in order if not v.parents]
             root.backward()
             eager_loss = root.data
             eager_out = _aux_floats(aux)
             eager_grads = [p.grad for p in params]
+            for v, g in reversed(others):  # params among them get theirs back in `finally`
+                v.grad = g
             for p in params:
                 p.grad = 0.0
             result = self(*args)

@@ -484,3 +484,11 @@ def test_an_example_nested_too_deeply_or_a_bad_max_nodes_is_a_clear_error():
         compile(lambda a: w * 1.0, [w], x)
     with pytest.raises(TypeError, match="max_nodes must be a positive int, got '10'"):
         compile(lambda a: a * w, [w], 1.0, max_nodes="10")
+
+
+def test_check_leaves_the_grads_of_constants_as_it_found_them():
+    w, c = Value(2.0, label="w"), Value(3.0, label="c")  # c is baked in: not a parameter
+    c.grad = 0.25
+    prog = compile(lambda x: (w * x + c) ** 2, [w], 1.0)
+    prog.check(2.0)
+    assert c.grad == 0.25 and w.grad == 0.0

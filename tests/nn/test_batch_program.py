@@ -95,21 +95,26 @@ def test_an_overflow_is_replayed_eagerly_and_gives_eagers_numbers_or_error():
 
 
 @pytest.mark.parametrize(
-    "xs, ys, message",
+    "xs, ys, error, message",
     [
-        ([[0.1, 0.2, 0.3]], [[1.0]], r"xs must be rows of 2 inputs each, got an array of shape \(1, 3\)"),
-        ([[0.1, 0.2]], [[1.0, 0.0]], r"ys must be rows of 1 target each, got an array of shape \(1, 2\)"),
-        ([[0.1, 0.2], [0.3]], [[1.0], [0.0]], r"xs must be rows of 2 numbers"),
-        ([[0.1, "a"]], [[1.0]], r"xs must be rows of 2 numbers, got <U32 values"),
-        ([[0.1, 0.2]], [[True]], r"ys must be rows of 1 number, got bool values"),
-        ([[0.1, 0.2]], [[1.0], [0.0]], r"1 rows of inputs but 2 of targets"),
-        ([], [], r"needs at least one sample, got 0"),
+        ([[0.1, 0.2, 0.3]], [[1.0]], ValueError, r"xs must be rows of 2 inputs each, got an array of shape \(1, 3\)"),
+        ([[0.1, 0.2]], [[1.0, 0.0]], ValueError, r"ys must be rows of 1 target each, got an array of shape \(1, 2\)"),
+        ([[0.1, 0.2], [0.3]], [[1.0], [0.0]], ValueError, r"xs must be rows of 2 inputs each, got rows of \[1, 2\]"),
+        ([[0.1, "a"]], [[1.0]], TypeError, r"batch program: xs\[0\]\[1\]: expected a real number .*got str 'a'"),
+        ([[0.1, 0.2]], [[True]], TypeError, r"batch program: ys\[0\]\[0\]: expected a real number .*got bool True"),
+        ([[True, 0.2]], [[1.0]], TypeError, r"batch program: xs\[0\]\[0\]: .*got bool True"),
+        ([[0.1, math.nan]], [[1.0]], ValueError, r"batch program: xs\[0\]\[1\]: got the non-finite number nan"),
+        ([0.1, 0.2], [[1.0]], TypeError, r"batch program: xs must be a list of rows of numbers"),
+        ([[0.1, 0.2]], [[1.0], [0.0]], ValueError, r"1 rows of inputs but 2 of targets"),
+        ([], [], ValueError, r"needs at least one sample, got 0"),
     ],
 )
-def test_a_batch_of_the_wrong_shape_is_refused_by_name(xs, ys, message):
-    prog = batch_program(MLP(2, [3, 1], seed=0))
-    with pytest.raises(ValueError, match=message):
+def test_a_batch_of_the_wrong_shape_or_not_of_numbers_is_refused_by_name(xs, ys, error, message):
+    net = MLP(2, [3, 1], seed=0)
+    prog = batch_program(net)
+    with pytest.raises(error, match=message):
         prog(xs, ys)
+    assert all(p.grad == 0.0 for p in net.parameters())
 
 
 def test_a_loss_without_a_matrix_form_is_refused_and_fit_keeps_the_per_sample_program():
@@ -147,3 +152,30 @@ def test_a_network_without_biases_has_no_column_of_ones():
     prog([x for x, _ in data], [y for _, y in data])
     assert [p.grad for p in net.parameters()] == pytest.approx(eager, rel=1e-12, abs=1e-15)
     assert all(math.isfinite(p.grad) for p in net.parameters())
+
+
+@pytest.mark.parametrize("act", ["relu", "sigmoid", "tanh"])
+def test_an_overflow_an_activation_would_hide_is_replayed_and_raises_as_eager(act):
+    net = MLP(1, [1, 1], activation=[act, "linear"], seed=0)
+    net.layers[0].neurons[0].w[0].data = -1e200  # z = -1e200 * 1e200: -inf, which σ, tanh, relu make finite
+    with pytest.raises(OverflowError, match=r"\* overflows a float"):
+        batch_gradient(net, [([1e200], [0.5])])
+    net.zero_grad()
+    with pytest.raises(OverflowError, match=r"\* overflows a float"):
+        batch_program(net)([[1e200]], [[0.5]])
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_only_the_chosen_parameters_get_grads_the_others_are_read_as_they_are():
+    data = moons(20, seed=3)
+    net = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=2)
+    params = net.parameters()
+    chosen, frozen = params[:-5], params[-5:]
+    for p in frozen:
+        p.grad = 7.0
+    batch_program(net, params=chosen)([x for x, _ in data], [y for _, y in data])
+    assert all(p.grad == 7.0 for p in frozen)
+    ours = [p.grad for p in chosen]
+    net.zero_grad()
+    batch_gradient(net, data)
+    assert ours == pytest.approx([p.grad for p in chosen], rel=1e-12, abs=1e-15)

@@ -1,5 +1,7 @@
 """fit(compile=True): the same training as eager, step for step; eager where tracing cannot apply."""
 
+import math
+
 import pytest
 
 from nn import MLP, SGD, fit, moons, squared_error, tutorial_network, tutorial_samples
@@ -75,3 +77,39 @@ def test_a_loss_that_cannot_take_values_for_targets_falls_back_to_eager():
     with pytest.warns(UserWarning, match=r"fit\(compile=True\): .*TypeError.*training eagerly"):
         history = fit(net, data, numeric_targets, SGD(net.parameters(), lr=0.1), epochs=1, quiet=True, compile=True)
     assert len(history.losses) == 1
+
+
+@pytest.mark.parametrize("bad, error", [(True, TypeError), ("0.5", TypeError), (math.inf, ValueError)])
+@pytest.mark.parametrize("batch_size", [None, 1])
+def test_bad_data_raises_what_eager_raises_on_either_path(bad, error, batch_size):
+    data = moons(40, seed=0)
+    data[10] = ([bad, bad], data[10][1])
+    for compiled in (False, True):
+        net = MLP(2, [8, 1], activation=["tanh", "sigmoid"], seed=0)
+        with pytest.raises(error):
+            fit(net, data, "squared_error", SGD(net.parameters(), lr=0.1), epochs=1, batch_size=batch_size,
+                quiet=True, compile=compiled)  # fmt: skip
+
+
+def test_values_for_data_fall_back_to_eager_with_one_line():
+    from autograd import Value
+
+    data = [([Value(x[0]), Value(x[1])], y) for x, y in moons(40, seed=0)]
+    net = MLP(2, [8, 1], activation=["tanh", "sigmoid"], seed=0)
+    with pytest.warns(UserWarning, match=r"^fit\(compile=True\): .*training eagerly instead"):
+        fit(net, data, "squared_error", SGD(net.parameters(), lr=0.1), epochs=1, quiet=True, compile=True)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1])
+def test_parameters_outside_the_optimizer_keep_their_grads_when_compiled(batch_size):
+    data = moons(60, seed=0)
+    net = MLP(2, [8, 8, 1], activation=["tanh", "tanh", "sigmoid"], seed=0)
+    params = net.parameters()
+    frozen = params[-9:]
+    for p in frozen:
+        p.grad = 0.5
+    before = [p.data for p in frozen]
+    fit(net, data, "squared_error", SGD(params[:-9], lr=0.1), epochs=2, batch_size=batch_size, quiet=True,
+        compile=True)  # fmt: skip
+    assert [p.grad for p in frozen] == [0.5] * 9  # constants to the programs, as to autograd.compile
+    assert [p.data for p in frozen] == before
