@@ -74,7 +74,7 @@ def _classifier(data: Dataset) -> Callable[[Sequence[float], Sequence[float]], b
 
 
 def _argmax(xs: Sequence[float]) -> int:
-    return max(range(len(xs)), key=xs.__getitem__)
+    return list(xs).index(max(xs))  # the first largest, as argmax gives it
 
 
 def accuracy(net: MLP, data: Dataset) -> float:
