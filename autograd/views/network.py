@@ -115,9 +115,16 @@ class Network:
         root_key = self.root.group or ""
         self.units: list[Unit] = []
         self.unit_of: list[int] = [-1] * len(order)  # scalar node (its position) -> its unit
+        # leaves made outside every unit that are still a unit's weights or biases (built by hand)
+        owner = self._owned_leaves(trace, computed_groups, given)
+        self._shared: set[int] = set()  # positions of such leaves that more than one unit reads
         by_key: dict[str, int] = {}
         for i, v in enumerate(order):
             key = v.group or ""
+            if i in owner:
+                key = owner[i][0]
+                if len(owner[i]) > 1:
+                    self._shared.add(i)
             # ungrouped leaves are inputs even when ungrouped ops make a unit
             if key in computed_groups and (v.parents or key):
                 if key not in by_key:
@@ -132,6 +139,10 @@ class Network:
                 self.units[self.unit_of[i]].values.append(v)
                 continue
             self.unit_of[i] = by_key[key]
+        for i in sorted(self._shared):  # a bias two units share is a parameter of each
+            for key in owner[i][1:]:
+                self.units[by_key[key]].values.append(order[i])
+                self.units[by_key[key]].params.append(order[i])
         # a unit's parameters as `parameters` lists them (nn: weights, then the bias)
         rank = {p: n for n, p in enumerate(listed)}
         for unit in self.units:
@@ -152,6 +163,48 @@ class Network:
 
     # -- building ------------------------------------------------------------
 
+    @staticmethod
+    def _owned_leaves(trace: Trace, groups: set[str], given: set[Value]) -> dict[int, list[str]]:
+        """Leaves made outside every unit that belong to the units they feed: position -> their groups.
+
+        With ``parameters``, the listed ones. Without, a leaf that one unit
+        alone reads, only as the factor of a ``*`` whose other factor comes
+        from elsewhere (another unit, or an input that several units read):
+        a weight ``w * x`` written by hand. A leaf several units read, or one
+        whose partner could as well be the weight, stays an input.
+        """
+        order, position = trace.order, trace.position
+        readers: dict[int, list[str]] = {}  # ungrouped leaf -> the groups of the ops that read it
+        for edge in trace.edges:
+            p = position[edge.parent]
+            if not edge.parent.parents and not edge.parent.group:
+                group = edge.child.group or ""
+                readers.setdefault(p, [])
+                if group not in readers[p]:
+                    readers[p].append(group)
+        owned: dict[int, list[str]] = {}
+        for p, read_by in readers.items():
+            if any(g not in groups or not g for g in read_by):
+                continue
+            leaf = order[p]
+            if given:
+                if leaf in given:
+                    owned[p] = read_by
+                continue
+            if len(read_by) != 1:
+                continue
+            uses = [trace.edges[e] for e in trace.child_edges[p]]
+            if all(
+                e.child.op == "*"
+                and len(e.child.parents) == 2
+                and (lambda other: other.parents or len(readers.get(position[other], [])) > 1)(
+                    e.child.parents[1 - e.slot]
+                )
+                for e in uses
+            ):
+                owned[p] = read_by
+        return owned
+
     def _add(self, kind: str, name: str, output: Value | None, group: str | None) -> int:
         self.units.append(Unit(len(self.units), kind, name, group, output))
         return len(self.units) - 1
@@ -162,7 +215,7 @@ class Network:
         exported: dict[int, int] = {}
         for edge in trace.edges:
             p, c = trace.position[edge.parent], trace.position[edge.child]
-            if self.unit_of[p] != self.unit_of[c]:
+            if self.unit_of[p] != self.unit_of[c] and p not in self._shared:
                 exported[self.unit_of[p]] = max(exported.get(self.unit_of[p], -1), p)
         exported[self.unit_of[trace.position[self.root]]] = trace.position[self.root]
         for unit in self.units:
@@ -180,7 +233,7 @@ class Network:
         for edge in trace.edges:
             p, c = trace.position[edge.parent], trace.position[edge.child]
             source, target = self.unit_of[p], self.unit_of[c]
-            if source == target:
+            if source == target or p in self._shared:  # a bias two units share: a parameter of each
                 continue
             j = between.get((source, target))
             if j is None:
@@ -261,7 +314,9 @@ class Network:
                     and (users[0].local_grads[0] == 2.0 * node.data)
                 ):
                     assert source.output is not None
-                    found.append((source.index, source.output.data - node.data))
+                    a = source.output.data
+                    # a - y (local 1) or y - a (local -1): the squares are equal, the targets are not
+                    found.append((source.index, a - node.data if node.local_grads[0] == 1.0 else node.data + a))
         # named y_0, y_1, ... in the order of the outputs they are compared with
         found.sort(key=lambda f: (_natural(self.units[f[0]].group or ""), f[0]))
         for n, (partner, y) in enumerate(found):

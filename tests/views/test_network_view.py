@@ -154,6 +154,64 @@ def test_scopes_written_by_hand_make_units_too():
             assert sum(m for _, m in network.messages(u)) == unit.output.grad
 
 
+def _mazur(parameters_given):
+    """The classic 2-2-2 example built by hand: neurons in scopes, weights and biases made outside them."""
+    i = [Value(0.05, label="i1"), Value(0.10, label="i2")]
+    w = [Value(v, label=f"w{k + 1}") for k, v in enumerate([0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55])]
+    b1, b2 = Value(0.35, label="b1"), Value(0.60, label="b2")
+
+    def neuron(name, xs, ws, b):
+        with scope(name):
+            out = (ws[0] * xs[0] + ws[1] * xs[1] + b).sigmoid()
+            out.label = f"out_{name}"
+        return out
+
+    h = [neuron("h1", i, w[0:2], b1), neuron("h2", i, w[2:4], b1)]  # b1 shared, as in the example
+    o = [neuron("o1", h, w[4:6], b2), neuron("o2", h, w[6:8], b2)]
+    with scope("E"):
+        E = 0.5 * (0.01 - o[0]) ** 2 + 0.5 * (0.99 - o[1]) ** 2  # the target first: y - a
+        E.label = "E_total"
+    E.backward()
+    network = Network(Trace(E), [*w, b1, b2] if parameters_given else ())
+    return network, w, (b1, b2), E
+
+
+def test_weights_made_outside_the_neurons_scopes_are_still_their_weights():
+    network = _mazur(parameters_given=False)[0]
+    names = [[network.units[u].name for u in col] for col in network.columns]
+    assert names[1:3] == [["out_h1", "out_h2"], ["out_o1", "out_o2"]]
+    assert "w1" not in names[0] and {"i1", "i2"} <= set(names[0])  # w1 feeds one neuron only: a weight
+    weights = {c.weight.label for c in network.connections if c.weight is not None}
+    assert weights == {f"w{k}" for k in range(1, 9)}
+    assert "b1" in names[0]  # read by two neurons and not listed: it could be an input
+
+
+def test_with_parameters_a_shared_bias_belongs_to_each_neuron_that_reads_it():
+    network, _, (b1, _), _ = _mazur(parameters_given=True)
+    names = [[network.units[u].name for u in col] for col in network.columns]
+    assert names == [["i1", "i2"], ["out_h1", "out_h2"], ["out_o1", "out_o2"], ["y_0", "E_total", "y_1"]]
+    assert b1 in unit_named(network, "out_h1").params and b1 in unit_named(network, "out_h2").params
+    assert not any(network.units[c.source].name.startswith("out_h") and network.units[c.target].name == "out_h2"
+                   for c in network.connections)  # fmt: skip
+    # Mazur's published ∂E_total/∂out_h1 = 0.036350306: the sum of the two messages from o1 and o2
+    h1 = unit_named(network, "out_h1")
+    messages = [m for _, m in network.messages(h1.index)]
+    assert len(messages) == 2 and sum(messages) == pytest.approx(0.036350306, abs=1e-9)
+
+
+def test_a_target_written_before_the_output_is_the_target():
+    network, *_ = _mazur(parameters_given=True)
+    targets = sorted(u.target for u in network.units if u.kind == "target")
+    assert targets == pytest.approx([0.01, 0.99], abs=1e-15)
+
+
+def test_a_unit_named_without_scripts_is_differentiated_by_its_whole_name(renderer):
+    network, *_ = _mazur(parameters_given=True)
+    texts = " ".join(svg_texts(to_svg(network.root, view="network")))
+    assert "∂E_total/∂out_h1 = 0.0554 + (-0.01905) = 0.03635" in texts
+    assert "∂E_total/∂o " not in texts and "∂E_total/∂i1 = " in texts
+
+
 # -- random networks: both views agree -------------------------------------------------
 
 
