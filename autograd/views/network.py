@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..value import Value
-from .text import format_number, label_html, label_unicode, node_name, product_text, sum_text
+from .text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
 from .trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
@@ -489,6 +489,7 @@ class Network:
         root_unit = self.units[self.unit_of[self.trace.position[self.root]]]
         r = {"html": label_html, "unicode": label_unicode}.get(markup, str)(root_unit.name)  # in ∂C/∂a
         unit = self.units[self.steps[k]]
+        a = {"html": label_html, "unicode": label_unicode}.get(markup, text)(variable_name(unit.name))  # the ∂a
         n = len(self.steps)
         parts = [text(f"Step {k + 1} of {n}: ")]
         if unit.kind == COST:
@@ -504,7 +505,7 @@ class Network:
             terms = [m for _, m in self.messages(unit.index)]
             if len(terms) == 1:
                 total = format_number(self.grad(unit.index))
-                parts += [name(unit), text(" has received its one message: ∂"), r, text(f"/∂a = {total}.")]
+                parts += [name(unit), text(" has received its one message: ∂"), r, text("/∂"), a, text(f" = {total}.")]
             else:
                 parts += [
                     name(unit),
@@ -522,7 +523,8 @@ class Network:
             return "".join(parts)
         upstream = self.grad(unit.index) if unit.kind != COST else 1.0
         noun = "message" if len(senders) == 1 else "messages"
-        parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂a × ∂a/∂(input): ")]
+        parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂"), a, text(" × ∂"), a]
+        parts += [text("/∂(input): ")]
         for i, conn in enumerate(senders):
             if i:
                 parts.append(text("; "))

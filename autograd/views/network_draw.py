@@ -36,6 +36,7 @@ from .text import (
     plain_dot,
     shorten,
     text_width,
+    variable_name,
 )
 from .trace import CURRENT, DONE, PENDING, Trace
 
@@ -62,15 +63,8 @@ def label_width(label: str, size: float) -> float:
 
 def _symbol(network: Network, u: int) -> str:
     """``∂C/∂a``: the root's name over the unit's letter (``a`` of ``a_0^{H1}``), or its whole name (``out_h1``)."""
-    unit = network.units[u]
-    parts = label_parts(unit.name)
-    if len(parts) > 1 and parts[0][0] == "" and parts[0][1][:1].isalpha():  # a letter with scripts: the letter
-        name = parts[0][1]
-    elif unit.name[:1].isalpha():
-        name = label_unicode(shorten(unit.name, MAX_NAME_CHARS))
-    else:
-        name = "a"
-    return f"∂{label_unicode(units_root_name(network))}/∂{name}"
+    name = variable_name(network.units[u].name)
+    return f"∂{label_unicode(units_root_name(network))}/∂{label_unicode(name)}"
 
 
 @dataclass(frozen=True)

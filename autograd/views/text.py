@@ -46,6 +46,7 @@ __all__ = [
     "label_unicode",
     "node_name",
     "shorten",
+    "variable_name",
 ]
 
 #: Labels longer than this are shortened for display (system dot refuses
@@ -283,6 +284,18 @@ def label_parts(label: str) -> list[tuple[str, str]]:
     if text:
         parts.append(("", "".join(text)))
     return parts or [("", label)]
+
+
+def variable_name(label: str) -> str:
+    """What ``∂C/∂·`` names a unit by: the letter of ``a_0^{H1}``, a name without scripts whole, else ``a``.
+
+        >>> variable_name("a_0^{H1}"), variable_name("out_h1"), variable_name("#12")
+        ('a', 'out_h1', 'a')
+    """
+    parts = label_parts(label)
+    if len(parts) > 1 and parts[0][0] == "" and parts[0][1][:1].isalpha():
+        return parts[0][1]
+    return shorten(label, MAX_NAME_CHARS) if label[:1].isalpha() else "a"
 
 
 def label_plain(label: str) -> str:

@@ -210,6 +210,9 @@ def test_a_unit_named_without_scripts_is_differentiated_by_its_whole_name(render
     texts = " ".join(svg_texts(to_svg(network.root, view="network")))
     assert "∂E_total/∂out_h1 = 0.0554 + (-0.01905) = 0.03635" in texts
     assert "∂E_total/∂o " not in texts and "∂E_total/∂i1 = " in texts
+    words = network.narrate(network.step_of("out_h1"))
+    assert "adds them up: 0.0554 + (-0.01905) = 0.03635" in words
+    assert "It sends 2 messages back, ∂E_total/∂out_h1 × ∂out_h1/∂(input): " in words
 
 
 # -- random networks: both views agree -------------------------------------------------
