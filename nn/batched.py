@@ -32,7 +32,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable, Sequence
-from itertools import count
+from itertools import chain, count
 from typing import Any
 
 import numpy as np
@@ -161,11 +161,24 @@ def _rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind:
             raise TypeError(f"batch program: {what} must be numbers, got an array of {rows.dtype}")
         array = rows.astype(float, copy=False)
     else:
+        rows = list(rows)
         try:
-            numbers = [
-                [check_number(v, f"batch program: {what}[{i}][{k}]") for k, v in enumerate(row)]
-                for i, row in enumerate(rows)
-            ]
+            lengths = set(map(len, rows))
+            flat = list(chain.from_iterable(rows))
+        except TypeError as e:
+            raise TypeError(f"batch program: {what} must be a list of rows of numbers ({e})") from None
+        if lengths <= {n} and set(map(type, flat)) <= {float, int}:  # the common case, at C speed
+            try:
+                return _checked(np.array(flat, dtype=float).reshape(len(rows), n), what, n, items)
+            except OverflowError:
+                pass  # an int too large for a float: said below, by its place
+        numbers = []
+        try:
+            for i, row in enumerate(rows):
+                numbers.append(row := list(row))
+                for k, v in enumerate(row):
+                    if type(v) is not float:  # floats as they are; the rest as Value takes them, or refused
+                        row[k] = check_number(v, f"batch program: {what}[{i}][{k}]")
         except TypeError as e:
             if str(e).startswith("batch program"):
                 raise
@@ -175,10 +188,18 @@ def _rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind:
         except ValueError:  # rows of different lengths
             lengths = sorted({len(row) for row in numbers})
             raise ValueError(f"batch program: {what} must be rows of {items} each, got rows of {lengths}") from None
+    return _checked(array, what, n, items)
+
+
+def _checked(array: np.ndarray, what: str, n: int, items: str) -> np.ndarray:
+    """``array`` if it has ``n`` columns and only finite numbers, else an error naming the first bad entry."""
     if array.ndim != 2 or array.shape[1] != n:
         raise ValueError(f"batch program: {what} must be rows of {items} each, got an array of shape {array.shape}")
     if not np.isfinite(array).all():
-        raise ValueError(f"batch program: {what} holds a non-finite number; every Value must be finite")
+        i, k = np.argwhere(~np.isfinite(array))[0]
+        bad = float(array[i, k])
+        where = f"batch program: {what}[{i}][{k}]"
+        raise ValueError(f"{where}: got the non-finite number {bad!r}; every Value must be finite")
     return array
 
 

@@ -337,8 +337,50 @@ def _loss_plot_png(losses: Sequence[float]) -> bytes:
     return buffer.getvalue()
 
 
+class _UntilThePipeCloses(io.TextIOBase):
+    """stdout that, once its reader has gone (`stepgrad demo | head -1`), drops the rest: the work goes on."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._close()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._close()
+
+    def _close(self) -> None:
+        self._gone = True
+        try:  # what is still buffered goes nowhere, so the flush at exit cannot fail either
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `stepgrad` console script; returns the exit status."""
+    stdout = sys.stdout
+    sys.stdout = _UntilThePipeCloses(stdout)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

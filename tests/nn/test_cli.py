@@ -308,3 +308,18 @@ def test_a_network_no_model_file_could_hold_is_refused_before_it_is_built(
     assert err.count("\n") == 1 and err.startswith("stepgrad train: error: --layers: ")
     assert re.search(message, err)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_demo_piped_into_a_reader_that_stops_early_still_writes_every_file(tmp_path):
+    # `stepgrad demo | head -1`: the reader goes away after one line; the demo must not stop with it
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nn.cli", "demo", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=300) == 0, stderr
+    assert first.startswith("The tutorial's 2-4-3-2 sigmoid network")
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backward.html", "graph.svg", "network.svg"]
