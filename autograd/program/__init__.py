@@ -11,7 +11,7 @@ forward, one line per message backward, named after the labels. Calling the
     >>> round(prog(0.2), 6), round(w.grad, 6)
     (0.53705, 0.142316)
 
-The numbers are eager `backward()`'s, bit for bit: every op below is written
+The numbers are eager `backward()`'s, bit for bit: every op (`ops.py`) is written
 with the same float expressions as its `Value` method (`OPS`, one entry per
 op), messages are sent in the same order, and each parameter's ``.grad``
 receives them one by one, as `backward()` adds them.

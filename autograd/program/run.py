@@ -48,7 +48,7 @@ class Program:
         self = cls.__new__(cls)
         self._fn = fn
         self.params = tuple(params)
-        self.build_tape = tape
+        self._tape = tape
         self._n_loss, self._root = n_loss, root
         self._arg_names, self._shapes, self._flat_labels = arg_names, shapes, flat_labels
         self._aux_shape, self._aux_entries = aux_shape, aux_entries
@@ -79,14 +79,14 @@ class Program:
         return self
 
     def __repr__(self) -> str:
-        n_ops = sum(e.kind == OP for e in self.build_tape)
+        n_ops = sum(e.kind == OP for e in self._tape)
         name = getattr(self._fn, "__qualname__", "fn")
-        return f"Program({name}, {len(self.build_tape)} nodes ({n_ops} ops), {len(self.params)} params)"
+        return f"Program({name}, {len(self._tape)} nodes ({n_ops} ops), {len(self.params)} params)"
 
     @property
     def n_nodes(self) -> int:
         """Nodes of the traced graph (leaves included)."""
-        return len(self.build_tape)
+        return len(self._tape)
 
     # -- running --------------------------------------------------------------------------
 
@@ -204,7 +204,7 @@ class Program:
     def _eager_forward(self, flat: list[Any], params: Sequence[Value]) -> list[Any]:
         args = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
         values: list[Any] = []
-        for e in self.build_tape:
+        for e in self._tape:
             if e.kind == PARAM:
                 v = params[e.index]
             elif e.kind == ARG:
@@ -260,7 +260,7 @@ class Program:
             for p, g in zip(params, saved, strict=True):
                 p.grad = g
         rows: list[tuple[str, str, str, str]] = []
-        traced_ops = [e.op if e.kind == OP else "" for e in self.build_tape[: self._n_loss]]
+        traced_ops = [e.op if e.kind == OP else "" for e in self._tape[: self._n_loss]]
         if [o for o in eager_ops if o] != [o for o in traced_ops if o]:
             rows.append(("graph", f"{len(eager_ops)} nodes", f"{len(traced_ops)} nodes",
                          "other ops: fn's control flow depends on the values"))  # fmt: skip

@@ -168,12 +168,13 @@ class Network:
         """Leaves made outside every unit that belong to the units they feed: position -> their groups.
 
         With ``parameters``, the listed ones. Without, a leaf that one unit
-        alone reads, only as the factor of a ``*`` whose other factor comes
-        from elsewhere (another unit, or an input that several units read):
-        a weight ``w * x`` written by hand. A leaf several units read, or one
-        whose partner could as well be the weight, stays an input.
+        alone reads, only as the factor of a ``*`` whose other factor another
+        unit computed: a weight ``w * a`` written by hand. A leaf several
+        units read, one multiplied by another leaf (which is the weight?), or
+        one the cost reads stays an input (or a target).
         """
         order, position = trace.order, trace.position
+        root_group = trace.root.group or ""
         readers: dict[int, list[str]] = {}  # ungrouped leaf -> the groups of the ops that read it
         for edge in trace.edges:
             p = position[edge.parent]
@@ -191,17 +192,12 @@ class Network:
                 if leaf in given:
                     owned[p] = read_by
                 continue
-            if len(read_by) != 1:
+            if len(read_by) != 1 or read_by[0] == root_group:  # the cost has no weights: a target
                 continue
             uses = [trace.edges[e] for e in trace.child_edges[p]]
-            if all(
-                e.child.op == "*"
-                and len(e.child.parents) == 2
-                and (lambda other: other.parents or len(readers.get(position[other], [])) > 1)(
-                    e.child.parents[1 - e.slot]
-                )
-                for e in uses
-            ):
+            # leaf * leaf cannot tell the input from the weight: only `parameters` can
+            if all(e.child.op == "*" and len(e.child.parents) == 2 and e.child.parents[1 - e.slot].parents
+                   for e in uses):  # fmt: skip
                 owned[p] = read_by
         return owned
 
@@ -253,8 +249,10 @@ class Network:
             return None
         other = child.parents[1 - slot]
         mine = self.unit_of[self.trace.position[child]]
-        if other.parents or self.unit_of[self.trace.position[other]] != mine:
+        if other.parents:
             return None
+        if self.unit_of[self.trace.position[other]] != mine and other not in self.units[mine].params:
+            return None  # (a weight two units share belongs to each)
         return other
 
     def _local(self, conn: Connection) -> float:
@@ -523,8 +521,11 @@ class Network:
             return "".join(parts)
         upstream = self.grad(unit.index) if unit.kind != COST else 1.0
         noun = "message" if len(senders) == 1 else "messages"
-        parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂"), a, text(" × ∂"), a]
-        parts += [text("/∂(input): ")]
+        if unit.kind == COST:  # ∂C/∂C = 1: what it sends is ∂C/∂(input) itself
+            parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂(input): ")]
+        else:
+            parts += [text(f" It sends {len(senders)} {noun} back, ∂"), r, text("/∂"), a, text(" × ∂"), a]
+            parts += [text("/∂(input): ")]
         for i, conn in enumerate(senders):
             if i:
                 parts.append(text("; "))

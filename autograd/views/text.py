@@ -287,15 +287,15 @@ def label_parts(label: str) -> list[tuple[str, str]]:
 
 
 def variable_name(label: str) -> str:
-    """What ``∂C/∂·`` names a unit by: the letter of ``a_0^{H1}``, a name without scripts whole, else ``a``.
+    """What ``∂C/∂·`` names a unit by: the letter of ``a_0^{H1}``, a name like ``out_h1`` whole, else ``a``.
 
-        >>> variable_name("a_0^{H1}"), variable_name("out_h1"), variable_name("#12")
+        >>> variable_name("a_0^{H1}"), variable_name("out_h1"), variable_name("layer 1/neuron 0")
         ('a', 'out_h1', 'a')
     """
     parts = label_parts(label)
-    if len(parts) > 1 and parts[0][0] == "" and parts[0][1][:1].isalpha():
+    if len(parts) > 1 and parts[0][0] == "" and len(parts[0][1]) == 1 and parts[0][1].isalpha():
         return parts[0][1]
-    return shorten(label, MAX_NAME_CHARS) if label[:1].isalpha() else "a"
+    return shorten(label, MAX_NAME_CHARS) if label.isidentifier() else "a"
 
 
 def label_plain(label: str) -> str:

@@ -180,10 +180,33 @@ def test_weights_made_outside_the_neurons_scopes_are_still_their_weights():
     network = _mazur(parameters_given=False)[0]
     names = [[network.units[u].name for u in col] for col in network.columns]
     assert names[1:3] == [["out_h1", "out_h2"], ["out_o1", "out_o2"]]
-    assert "w1" not in names[0] and {"i1", "i2"} <= set(names[0])  # w1 feeds one neuron only: a weight
+    # w5..w8 multiply another neuron's output: weights. w1..w4 multiply a leaf (which is the weight?): inputs
     weights = {c.weight.label for c in network.connections if c.weight is not None}
-    assert weights == {f"w{k}" for k in range(1, 9)}
-    assert "b1" in names[0]  # read by two neurons and not listed: it could be an input
+    assert weights == {"w5", "w6", "w7", "w8"}
+    assert {"i1", "i2", "w1", "b1"} <= set(names[0]) and "w5" not in names[0]
+
+
+def test_without_parameters_a_shared_leaf_times_a_leaf_stays_an_input_and_a_target_stays_a_target():
+    x0, x1, w = Value(0.5, label="x0"), Value(-0.3, label="x1"), Value(0.8, label="w")
+    with scope("n0"):
+        h0 = (x0 * w).tanh()
+        h0.label = "h0"
+    with scope("n1"):
+        h1 = (x1 * w).tanh()
+        h1.label = "h1"
+    with scope("E"):
+        E = (h0 - 0.2) ** 2 + (h1 - 0.1) ** 2
+    E.backward()
+    network = Network(Trace(E))
+    assert {u.name for u in network.units if u.kind == "input"} == {"x0", "x1", "w"}
+    given = Network(Trace(E), [w])  # with parameters: w is each neuron's weight
+    assert {given.units[c.source].name: c.weight for c in given.connections if c.weight} == {"x0": w, "x1": w}
+    from nn import MLP, hinge
+
+    m = MLP(2, [1], seed=0)
+    cost = hinge(m([0.1, 0.2]), [Value(1.0, label="t")])
+    cost.backward()
+    assert [u.name for u in Network(Trace(cost)).units if u.kind == "target"] == ["t"]
 
 
 def test_with_parameters_a_shared_bias_belongs_to_each_neuron_that_reads_it():
@@ -211,6 +234,7 @@ def test_a_unit_named_without_scripts_is_differentiated_by_its_whole_name(render
     assert "∂E_total/∂out_h1 = 0.0554 + (-0.01905) = 0.03635" in texts
     assert "∂E_total/∂o " not in texts and "∂E_total/∂i1 = " in texts
     words = network.narrate(network.step_of("out_h1"))
+    assert "It sends 2 messages back, ∂E_total/∂(input): " in network.narrate(0)  # the cost: ∂E/∂E = 1
     assert "adds them up: 0.0554 + (-0.01905) = 0.03635" in words
     assert "It sends 2 messages back, ∂E_total/∂out_h1 × ∂out_h1/∂(input): " in words
 
