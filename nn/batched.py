@@ -42,8 +42,9 @@ from autograd.numbers import check_number
 
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS
+from .train import batch_gradient
 
-__all__ = ["BatchProgram", "batch_program", "loss_name"]
+__all__ = ["BatchProgram", "as_rows", "batch_program", "loss_name"]
 
 #: Activation name -> (a from z, σ'(z) written with a and z), numpy over arrays.
 ACTIVATION_FORMS: dict[str, tuple[str, str | None]] = {
@@ -149,7 +150,7 @@ def _write(net: MLP, loss: str) -> str:
 _programs = count(1)
 
 
-def _rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind: str) -> np.ndarray:
+def as_rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind: str) -> np.ndarray:
     """A batch's ``xs`` or ``ys`` as a float array of ``n`` columns, or an error naming the bad entry.
 
     A list is read number by number, as `Value` reads one (bools, strings and
@@ -239,8 +240,8 @@ class BatchProgram:
     def _arrays(
         self, xs: Sequence[Sequence[float]] | np.ndarray, ys: Sequence[Sequence[float]] | np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        X = _rows(xs, "xs", self.net.n_inputs, "input")
-        Y = _rows(ys, "ys", self._n_out, "target")
+        X = as_rows(xs, "xs", self.net.n_inputs, "input")
+        Y = as_rows(ys, "ys", self._n_out, "target")
         if not len(X):
             raise ValueError("batch program: needs at least one sample, got 0")
         if len(X) != len(Y):
@@ -308,16 +309,9 @@ class BatchProgram:
         """Eager backward, sample by sample: the engine's error (grads left as they were), or its numbers."""
         every = self._all
         saved = [p.grad for p in every]
-        for p in every:
-            p.grad = 0.0
-        total, outputs = 0.0, []
+        outputs: list[list[float]] = []
         try:
-            for x, y in zip(xs, ys, strict=True):
-                out = self.net(x)
-                c = LOSSES[self.loss](out, y)
-                c.backward()
-                total += c.data
-                outputs.append([o.data for o in out])
+            total = batch_gradient(self.net, list(zip(xs, ys, strict=True)), self.loss, params=every, outputs=outputs)
             new = [p.grad for p in every]
         finally:
             for p, g in zip(every, saved, strict=True):

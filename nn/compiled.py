@@ -24,6 +24,7 @@ from autograd import CheckError, CompileError, Program, Value, compile, zero_gra
 
 from .data import Dataset
 from .layers import MLP, Layer, Neuron
+from .optim import average_grads
 
 if TYPE_CHECKING:
     from .batched import BatchProgram
@@ -81,7 +82,7 @@ def _batch_program(
     net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value]
 ) -> tuple[BatchProgram | None, str, Any]:
     """The batch program for this net and loss, checked against eager, and the data as arrays; or None and why."""
-    from .batched import BatchProgram, _rows, loss_name  # numpy, loaded only when a batch needs it
+    from .batched import BatchProgram, as_rows, loss_name  # numpy, loaded only when a batch needs it
 
     try:
         name = loss_name(loss_fn)
@@ -93,8 +94,8 @@ def _batch_program(
     ):
         return None, "the network is not a plain nn.MLP", None
     try:  # every entry a number, as Value takes it: else eager says what is wrong
-        arrays = (_rows([x for x, _ in data], "xs", net.n_inputs, "input"),
-                  _rows([y for _, y in data], "ys", net.layer_sizes[-1], "target"))  # fmt: skip
+        arrays = (as_rows([x for x, _ in data], "xs", net.n_inputs, "input"),
+                  as_rows([y for _, y in data], "ys", net.layer_sizes[-1], "target"))  # fmt: skip
     except (TypeError, ValueError) as e:
         return None, f"the data are not all numbers ({e})", None
     program = BatchProgram(net, name, params)
@@ -188,8 +189,6 @@ class CompiledGradient:
         if self.program is None:
             raise RuntimeError("CompiledGradient: no program applies; check .works first")
         total = compiled_gradient(self.program, batch, self.params, outputs)
-        if mean:  # as fit scales eager grads: the same floats
-            scale = 1.0 / len(batch)
-            for p in self.params:
-                p.grad *= scale
+        if mean:  # as fit averages eager grads: the same floats
+            average_grads(self.params, len(batch))
         return total

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from autograd import Value, no_grad, zero_grad
 from autograd.numbers import check_number
 
-__all__ = ["SGD"]
+__all__ = ["SGD", "average_grads"]
 
 
 class SGD:
@@ -84,3 +84,15 @@ def _finite(x: object) -> float:
         return check_number(x, "SGD")
     except (TypeError, ValueError, OverflowError):
         return math.nan
+
+
+def average_grads(params: Iterable[Value], n: int) -> None:
+    """Divide every grad by ``n``: a batch's summed gradient becomes its mean.
+
+        >>> w = Value(1.0); w.grad = 6.0
+        >>> average_grads([w], 3); w.grad
+        2.0
+    """
+    scale = 1.0 / n  # one division, then a product per grad: the floats fit has always computed
+    for p in params:
+        p.grad *= scale

@@ -27,7 +27,7 @@ from .compiled import CompiledGradient
 from .data import Dataset
 from .layers import MLP
 from .losses import LOSSES
-from .optim import SGD
+from .optim import SGD, average_grads
 
 __all__ = ["History", "accuracy", "batch_gradient", "fit"]
 
@@ -123,10 +123,8 @@ def batch_gradient(
         if outputs is not None:
             outputs.append([ai.data for ai in a])
     if mean:
-        scale = 1.0 / len(batch)
-        for p in params:
-            p.grad *= scale
-        total *= scale
+        average_grads(params, len(batch))
+        total *= 1.0 / len(batch)
     return total
 
 
@@ -211,9 +209,7 @@ def fit(
                 else:
                     epoch_loss += batch_gradient(net, batch, loss_fn, params=opt.params, outputs=outputs)
                     if average:
-                        scale = 1.0 / len(batch)
-                        for p in opt.params:
-                            p.grad *= scale
+                        average_grads(opt.params, len(batch))
                 if outputs is not None and correct is not None:
                     hits += sum(correct(a, y) for a, (_, y) in zip(outputs, batch, strict=True))
                 opt.step()
