@@ -8,7 +8,7 @@
     0.940015
 
 The engine is `value.py` (Value and its ops), `backprop.py` (the order and
-the backward loop), `recording.py` (no_grad, scope), `numbers.py` (checks
+the backward loop), `recording.py` (no_grad, scope), `numeric.py` (checks
 and error wording) and `check.py` (gradcheck); `program/` writes the
 backward pass out as a program (`compile`). The views (drawing, stepping,
 explaining) live in `autograd.views`. Views and `compile` load on first use,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from .numbers import check_number
+from .numeric import check_number
 from .recording import enable_grad, no_grad
 from .value import Value
 

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Union
 
 from . import backprop as _backprop
-from .numbers import check_inputs, check_local, check_number, refuse_non_finite
-from .numbers import describe as _describe
+from .numeric import check_inputs, check_local, check_number, refuse_non_finite
+from .numeric import describe as _describe
 from .recording import DEFAULT, EVER_ENTERED, STATE
 
 if TYPE_CHECKING:

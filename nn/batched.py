@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.numbers import check_number
+from autograd.numeric import check_number
 
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS

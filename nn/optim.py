@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value, no_grad, zero_grad
-from autograd.numbers import check_number
+from autograd.numeric import check_number
 
 __all__ = ["SGD", "average_grads"]
 

@@ -1,6 +1,6 @@
 """Saving networks as JSON, never pickle: a model file holds numbers and runs no code.
 
-All state code lives here, with one number check (`autograd.numbers`) and
+All state code lives here, with one number check (`autograd.numeric`) and
 one all-or-nothing `assign`. Every network part's ``state_dict()`` is plain
 JSON data: a Neuron or Layer gives ``{"parameters": {label: value}}``; an
 MLP gives its config and its weight matrices (see `mlp_state`), which is
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value
 from autograd.files import write_text_atomic
-from autograd.numbers import check_number
+from autograd.numeric import check_number
 
 if TYPE_CHECKING:
     from .layers import MLP
@@ -320,7 +320,7 @@ def assign(params: Sequence[Value], values: Sequence[float]) -> None:
 
 
 def _number(x: object, key: str) -> float:
-    """A finite real number (`autograd.numbers.check_number`), worded as a model-file error."""
+    """A finite real number (`autograd.numeric.check_number`), worded as a model-file error."""
     try:
         return check_number(x, f"state_dict{key}", "a number")
     except TypeError as e:

@@ -12,7 +12,7 @@ from itertools import count
 from typing import Any
 
 from ..backprop import topological_order
-from ..numbers import check_number
+from ..numeric import check_number
 from ..value import Value
 from .errors import CheckError, Recheck
 from .ops import OPS

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..numbers import check_number, describe
+from ..numeric import check_number, describe
 from ..value import Value
 from .errors import CompileError
 from .ops import OPS

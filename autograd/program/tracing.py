@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..backprop import topological_order
-from ..numbers import describe
+from ..numeric import describe
 from ..recording import enable_grad
 from ..value import Value
 from .errors import CompileError, ProgramTooLargeError
