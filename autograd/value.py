@@ -13,13 +13,16 @@ plain float. The backward pass (`autograd.backprop`) needs nothing else.
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from . import backprop as _backprop
-from .numeric import check_inputs, check_local, check_number, refuse_non_finite
-from .numeric import describe as _describe
+from .formulas import PYTHON, Style
+from .functions import FLOAT
+from .numeric import check_inputs, check_local, check_number, describe, refuse_non_finite, refuse_non_finite_input
+from .ops import OPS, Op
 from .recording import DEFAULT, EVER_ENTERED, STATE
 
 if TYPE_CHECKING:
@@ -119,194 +122,7 @@ class Value:
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
-    # -- ops: value, parents, local derivatives -------------------------------
-
-    def __add__(self, other: Operand) -> Value:
-        # For two Values this is `_binary(a + b, "+", self, 1.0, other, 1.0)`, unrolled:
-        # + and * make most nodes of a network. With a number it is a one-parent op.
-        if isinstance(other, Value):
-            d = self.data + other.data
-            group = None
-            if EVER_ENTERED:
-                recording, group, _ = STATE.get()
-                if not recording:
-                    return _binary(d, "+", self, 1.0, other, 1.0)
-            if d - d != 0.0:
-                return _binary(d, "+", self, 1.0, other, 1.0)
-            if group is None:
-                out = _new(Value)
-            else:
-                out = _new(_Grouped)
-                out.group = group
-            out.data = d
-            out.grad = 0.0
-            out.label = ""
-            out.op = "+"
-            out._p0 = self
-            out._g0 = 1.0
-            out._p1 = other
-            out._g1 = 1.0
-            return out
-        c = other if type(other) is float else _check_number(other, "+")
-        return _unary(self.data + c, "+", self, 1.0, c)
-
-    def __radd__(self, other: Number) -> Value:
-        return self + other
-
-    def __mul__(self, other: Operand) -> Value:
-        # For two Values: `_binary(a * b, "*", self, b, other, a)`, unrolled as in __add__.
-        if isinstance(other, Value):
-            a = self.data
-            b = other.data
-            d = a * b
-            group = None
-            if EVER_ENTERED:
-                recording, group, _ = STATE.get()
-                if not recording:
-                    return _binary(d, "*", self, b, other, a)
-            if d - d != 0.0:
-                return _binary(d, "*", self, b, other, a)
-            if group is None:
-                out = _new(Value)
-            else:
-                out = _new(_Grouped)
-                out.group = group
-            out.data = d
-            out.grad = 0.0
-            out.label = ""
-            out.op = "*"
-            out._p0 = self
-            out._g0 = b
-            out._p1 = other
-            out._g1 = a
-            return out
-        c = other if type(other) is float else _check_number(other, "*")
-        return _unary(self.data * c, "*", self, c, c)
-
-    def __rmul__(self, other: Number) -> Value:
-        return self * other
-
-    def __sub__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _binary(self.data - other.data, "-", self, 1.0, other, -1.0)
-        c = _check_number(other, "-")
-        return _unary(self.data - c, "-", self, 1.0, c)
-
-    def __rsub__(self, other: Number) -> Value:
-        c = _check_number(other, "-")
-        return _unary(c - self.data, "-", self, -1.0, c, const_left=True)
-
-    def __neg__(self) -> Value:
-        return _unary(-self.data, "neg", self, -1.0)
-
-    def __truediv__(self, other: Operand) -> Value:
-        a = self.data
-        if isinstance(other, Value):
-            b = other.data
-            check_inputs("/", self, other)
-            if b == 0.0:
-                raise ZeroDivisionError(f"/ by zero: {_describe(self)} / {_describe(other)}")
-            q = a / b
-            if q - q != 0.0:
-                refuse_non_finite(q, "/", self, other, None)
-            # d/da = 1/b and d/db = -(a/b)/b: each one rounding from the
-            # exact value (a * b**-2 would underflow where q/b does not)
-            d_a = check_local(1.0 / b, "/", self, other)
-            d_b = check_local(-q / b, "/", self, other)
-            return _binary(q, "/", self, d_a, other, d_b)
-        c = _check_number(other, "/")
-        if c == 0.0:
-            raise ZeroDivisionError(f"/ by zero: {_describe(self)} / 0")
-        q = a / c
-        if q - q != 0.0:
-            refuse_non_finite(q, "/", self, None, c)
-        return _unary(q, "/", self, check_local(1.0 / c, "/", self, c), c)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        c = _check_number(other, "/")
-        b = self.data
-        if b == 0.0:
-            raise ZeroDivisionError(f"/ by zero: {c!r} / {_describe(self)}")
-        q = c / b
-        if q - q != 0.0:
-            refuse_non_finite(q, "/", self, None, c, const_left=True)
-        return _unary(q, "/", self, check_local(-q / b, "/", c, self), c, const_left=True)
-
-    def __pow__(self, exponent: Operand) -> Value:
-        x = self.data
-        if isinstance(exponent, Value):
-            y = exponent.data
-            check_inputs("**", self, exponent)
-            if x <= 0.0:
-                raise ValueError(
-                    f"x ** y with a Value exponent needs a positive base (d/dy uses log x), "
-                    f"got base {_describe(self)} and exponent {_describe(exponent)}"
-                )
-            out = _pow(x, y, self, exponent)
-            d_base = check_local(y * _pow(x, y - 1.0, self, exponent), "**", self, exponent)
-            d_exp = check_local(out * math.log(x), "**", self, exponent)
-            return _binary(out, "**", self, d_base, exponent, d_exp)
-        c = _check_number(exponent, "**")
-        if c == 2.0:  # squares make every squared-error cost: skip the general path
-            return _unary(x * x, "**", self, 2.0 * x, c)
-        if x == 0.0 and c < 1.0 and c != 0.0:
-            kind = ZeroDivisionError if c < 0.0 else ValueError
-            raise kind(
-                f"** with exponent {c!r} at base 0 is "
-                f"{'undefined' if c < 0.0 else 'not differentiable'}: base {_describe(self)}"
-            )
-        out = _pow(x, c, self, c)
-        local = check_local(c * _pow(x, c - 1.0, self, c), "**", self, c) if c != 0.0 else 0.0
-        return _unary(out, "**", self, local, c)
-
-    def __rpow__(self, base: Number) -> Value:
-        b = _check_number(base, "**")
-        if b <= 0.0:
-            raise ValueError(
-                f"c ** x with a Value exponent needs a positive base c (d/dx uses log c), "
-                f"got base {b!r} and exponent {_describe(self)}"
-            )
-        out = _pow(b, self.data, b, self)
-        return _unary(out, "**", self, check_local(out * math.log(b), "**", b, self), b, const_left=True)
-
-    def exp(self) -> Value:
-        """e ** self; raises OverflowError past e ** 709."""
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"exp() overflows a float for input {_describe(self)} (the largest is about 709.78)"
-            ) from None
-        return _unary(out, "exp", self, out)
-
-    def log(self) -> Value:
-        """Natural logarithm; the input must be positive."""
-        x = self.data
-        if x <= 0.0:
-            raise ValueError(f"log() needs a positive input, got {_describe(self)}")
-        return _unary(math.log(x), "log", self, check_local(1.0 / x, "log", self))
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent; finite value and derivative for every input."""
-        t = math.tanh(self.data)
-        return _unary(t, "tanh", self, 1.0 - t * t)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e^-x), computed without overflow for every finite x."""
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _unary(s, "sigmoid", self, s * (1.0 - s))
-
-    def relu(self) -> Value:
-        """max(0, x); the derivative at 0 is taken as 0, as in PyTorch."""
-        x = self.data
-        if x > 0.0:
-            return _unary(x, "relu", self, 1.0)
-        return _unary(0.0, "relu", self, 0.0)
+    # -- ops: made from the op table (autograd.ops) by `_install_ops` below ----------
 
     # -- the backward pass (autograd.backprop holds the algorithm) ---------
 
@@ -335,32 +151,14 @@ class _Grouped(Value):
     __slots__ = ("group",)
 
 
-def _pow(x: float, y: float, base: Value | float, exponent: Value | float) -> float:
-    """x ** y as a finite real number, or an error naming both operands."""
-    if x < 0.0 and y != int(y):
-        raise ValueError(
-            f"** of a negative base with a non-integer exponent is not real: "
-            f"base {_describe(base)}, exponent {_describe(exponent)}"
-        )
-    try:
-        out = x**y
-    except OverflowError:
-        raise OverflowError(
-            f"** overflows a float: base {_describe(base)}, exponent {_describe(exponent)}"
-        ) from None
-    except ZeroDivisionError:
-        raise ZeroDivisionError(
-            f"** of 0 with a negative exponent: base {_describe(base)}, exponent {_describe(exponent)}"
-        ) from None
-    return out
-
-
 def _unary(
     data: float, op: str, parent: Value, local: float, const: float | None = None, const_left: bool = False
 ) -> Value:
     """The output node of an op with one Value parent; ``const`` is its number operand, if any.
 
-    `_binary` for one parent, written out: one call less on every op.
+    The node keeps that number in its unused second slot (``_g1``), and an
+    op whose number came first (``2 - x``) records its name as `Reflected`,
+    so the node says exactly what was written: `operands` reads both back.
     """
     # the parent too: only a `.data` written by hand is non-finite, and
     # relu, tanh or `c / x` would turn it into a finite number
@@ -371,16 +169,17 @@ def _unary(
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out._p1 = None
     if recording:
-        out.op = op
+        out.op = _REFLECTED[op] if const_left else op
         out._p0 = parent
         out._g0 = local
+        out._g1 = 0.0 if const is None else const
     else:
         out.op = ""
         out._p0 = None
         out._g0 = 0.0
-    out._p1 = None
-    out._g1 = 0.0
+        out._g1 = 0.0
     if group is not None:
         out.group = group
     return out
@@ -415,3 +214,248 @@ def _binary(
     if group is not None:
         out.group = group
     return out
+
+
+class Reflected(str):
+    """The name of an op whose number operand came first (``2 - x``): equal to the op's name."""
+
+    __slots__ = ()
+
+
+_REFLECTED = {name: Reflected(name) for name in OPS}
+
+
+def operands(node: Value) -> tuple[Value | float, ...]:
+    """The operands of ``node``'s op in written order: its Value parents and its number, if any.
+
+        >>> x = Value(3.0, label="x")
+        >>> operands(2 - x) == (2.0, x), operands(x * x) == (x, x), operands(x.exp()) == (x,)
+        (True, True, True)
+    """
+    p0 = node._p0
+    if p0 is None:
+        return ()
+    if node._p1 is not None:
+        return (p0, node._p1)
+    if OPS[node.op].arity == 1:
+        return (p0,)
+    if type(node.op) is Reflected:
+        return (node._g1, p0)
+    return (p0, node._g1)
+
+
+def apply(op: Op, *args: Value | float) -> Value:
+    """``op`` applied to Values and numbers, the slow general way: user ops, and replays of any op.
+
+        >>> from autograd.ops import OPS
+        >>> apply(OPS["*"], Value(3.0), 2.0).data
+        6.0
+    """
+    values = [a for a in args if isinstance(a, Value)]
+    if not values:
+        return op.float_value(*args) if op.float_value is not None else op.value(*args)
+    if len(args) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(args)}")
+    numbers = [a.data if isinstance(a, Value) else _check_number(a, op.name) for a in args]
+    for v in values:
+        if v.data - v.data != 0.0:
+            refuse_non_finite_input(op.name, v)
+    if op.domain is not None:
+        op.domain(*numbers, *([None] * (2 - len(numbers))), *args, *([None] * (2 - len(args))))
+    try:
+        out = (op.float_value or op.value)(*numbers)
+        out = float(out)
+    except OverflowError:
+        message = op.overflow(*args, None) if op.overflow else f"{op.name} overflows a float at {_operands(args)}"
+        raise OverflowError(message) from None
+    except (ValueError, ZeroDivisionError, TypeError) as e:
+        raise type(e)(f"{op.name}: cannot be computed at {_operands(args)} ({e})") from None
+    locals_ = []
+    for i, a in enumerate(args):
+        if isinstance(a, Value):
+            try:
+                g = float(op.derivative(i, numbers, out))
+            except (ArithmeticError, ValueError) as e:
+                raise type(e)(f"the derivative of {op.name} cannot be computed at {_operands(args)} ({e})") from None
+            locals_.append(check_local(g, op.name, *args))
+    if out - out != 0.0:
+        refuse_non_finite(out, op.name, values[0], values[1] if len(values) > 1 else None, None)
+    if len(values) == 2:
+        return _binary(out, op.name, values[0], locals_[0], values[1], locals_[1])
+    const_left = len(args) == 2 and not isinstance(args[0], Value)
+    const = None if len(args) == 1 else numbers[0] if const_left else numbers[1]
+    return _unary(out, op.name, values[0], locals_[0], const, const_left)
+
+
+def _operands(args: tuple[Any, ...]) -> str:
+    return ", ".join(describe(a) for a in args)
+
+
+# -- the eager methods, written from the op table ---------------------------------------------
+#
+# Each method is made once, at import, from its row of `autograd.ops.OPS`: the value and the
+# local derivatives are the row's formulas written out as Python (`Op.source`), so a method runs
+# the same bytecode a hand-written one would, with no call per formula. `method_source(name)`
+# shows what was made. The node of a two-Value op is built inline (the body of `_binary`,
+# unrolled): + and * make most nodes of a network.
+
+_METHODS = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
+            "/": ("__truediv__", "__rtruediv__"), "**": ("__pow__", "__rpow__"), "neg": ("__neg__",)}  # fmt: skip
+
+# functions a formula may call, as plain float code; an argument that is a name is written inline
+_INLINE = {
+    "relu": "({0} if {0} > 0.0 else 0.0)",
+    "step": "(1.0 if {0} > 0.0 else 0.0)",
+    "sigmoid": "(1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e))",
+}
+
+
+def _call(name: str, arg: str) -> str:
+    if name in _INLINE and arg.isidentifier():
+        return _INLINE[name].format(arg)
+    return f"{name}({arg})"
+
+
+#: Python over floats, with the engine's functions written inline where they are one expression
+FLOAT_CODE = Style(PYTHON.ops, PYTHON.number, _call)
+
+
+def _code(op: Op, i: int | None, a: str, b: str, out: str = "out") -> str:
+    return op.source(i, [a, b][: op.arity], out, FLOAT_CODE)
+
+
+def _value_lines(op: Op, a: str, b: str, A: str, B: str, indent: str) -> list[str]:
+    """``out = value``: after the op's own domain check, with its own overflow message, and
+    (when a local derivative is checked next) refused first if not finite, so the value's error wins."""
+    lines = []
+    if op.domain is not None:
+        lines.append(f"_domain_{_key(op)}({a}, {b}, {A}, {B})")
+    if op.overflow is not None:
+        lines += ["try:", f"    out = {_code(op, None, a, b)}", "except OverflowError:",
+                  f"    raise OverflowError(_overflow_{_key(op)}({A}, {B})) from None"]  # fmt: skip
+    else:
+        lines.append(f"out = {_code(op, None, a, b)}")
+    if op.risky:
+        values = [x for x in (A, B) if x in ("self", "other")]
+        const = next((x for x in (A, B) if x not in ("self", "other", "None")), "None")
+        p0, p1 = [*values, "None"][:2]
+        lines += ["if out - out != 0.0:",
+                  f"    refuse_non_finite(out, {op.name!r}, {p0}, {p1}, {const}, {A == const})"]  # fmt: skip
+    return [indent + line for line in lines]
+
+
+def _local(op: Op, i: int, a: str, b: str, where: str, lines: list[str], indent: str) -> str:
+    """Derivative i as an expression; a risky one is computed first and checked, as a variable."""
+    code = _code(op, i, a, b)
+    if not op.risky or _is_number(code):
+        return code
+    if op.overflow is None:
+        lines.append(f"{indent}d{i} = check_local({code}, {op.name!r}, {where})")
+    else:  # ** raises OverflowError where other ops give inf
+        lines += [f"{indent}try:", f"{indent}    d{i} = {code}", f"{indent}except OverflowError:",
+                  f"{indent}    d{i} = inf", f"{indent}d{i} = check_local(d{i}, {op.name!r}, {where})"]  # fmt: skip
+    return f"d{i}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip("()"))
+    except ValueError:
+        return False
+    return True
+
+
+def _key(op: Op) -> str:
+    return {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}.get(op.name, op.name)
+
+
+def method_source(op: Op) -> str:
+    """The source of the Value method(s) made from ``op``'s row.
+
+        >>> from autograd.ops import OPS
+        >>> print(method_source(OPS["tanh"]))
+        def tanh(self):
+            a = self.data
+            out = tanh(a)
+            return _unary(out, 'tanh', self, 1.0 - out * out)
+        <BLANKLINE>
+    """
+    name = op.name
+    if op.arity == 1:
+        lines = [f"def {_METHODS.get(name, (name,))[0]}(self):", "    a = self.data"]
+        lines += _value_lines(op, "a", "None", "self", "None", "    ")
+        local = _local(op, 0, "a", "None", "self", lines, "    ")
+        lines.append(f"    return _unary(out, {name!r}, self, {local})")
+        return "\n".join(lines) + "\n"
+    forward, reflected = _METHODS[name]
+    fast = f"other if type(other) is float else _check_number(other, {name!r})" if op.strict else \
+        f"_check_number(other, {name!r})"
+    lines = [f"def {forward}(self, other):", "    if isinstance(other, Value):", "        a = self.data",
+             "        b = other.data"]  # fmt: skip
+    if not op.strict:  # a non-finite operand can give a finite value here (a / inf): look at each
+        lines.append(f"        check_inputs({name!r}, self, other)")
+    lines += _value_lines(op, "a", "b", "self", "other", "        ")
+    d0 = _local(op, 0, "a", "b", "self, other", lines, "        ")
+    d1 = _local(op, 1, "a", "b", "self, other", lines, "        ")
+    lines += [
+        "        group = None",
+        "        if EVER_ENTERED:",
+        "            recording, group, _ = STATE.get()",
+        "            if not recording:",
+        f"                return _binary(out, {name!r}, self, {d0}, other, {d1})",
+        "        if out - out != 0.0:",
+        f"            return _binary(out, {name!r}, self, {d0}, other, {d1})",
+        "        if group is None:",
+        "            node = _new(Value)",
+        "        else:",
+        "            node = _new(_Grouped)",
+        "            node.group = group",
+        "        node.data = out",
+        "        node.grad = 0.0",
+        "        node.label = ''",
+        f"        node.op = {name!r}",
+        "        node._p0 = self",
+        f"        node._g0 = {d0}",
+        "        node._p1 = other",
+        f"        node._g1 = {d1}",
+        "        return node",
+        f"    b = {fast}",
+        "    a = self.data",
+    ]
+    if name == "**":  # x ** 2 and x ** 0: the formulas at b = 2 and b = 0, with x * x for pow (not always equal)
+        lines += [
+            "    if b == 2.0:",
+            "        return _unary(a * a, '**', self, 2.0 * a, b)",
+            "    if b == 0.0:",
+            "        _domain_pow(a, b, self, b)",
+            "        return _unary(1.0, '**', self, 0.0, b)",
+        ]
+    lines += _value_lines(op, "a", "b", "self", "b", "    ")
+    d0 = _local(op, 0, "a", "b", "self, b", lines, "    ")
+    lines.append(f"    return _unary(out, {name!r}, self, {d0}, b)")
+    lines += [f"def {reflected}(self, other):", f"    a = _check_number(other, {name!r})", "    b = self.data"]
+    lines += _value_lines(op, "a", "b", "a", "self", "    ")
+    d1 = _local(op, 1, "a", "b", "a, self", lines, "    ")
+    lines.append(f"    return _unary(out, {name!r}, self, {d1}, a, const_left=True)")
+    return "\n".join(lines) + "\n"
+
+
+def _install_ops() -> None:
+    namespace: dict[str, Any] = {
+        "Value": Value, "_Grouped": _Grouped, "_new": _new, "_unary": _unary, "_binary": _binary,
+        "_check_number": _check_number, "check_local": check_local, "check_inputs": check_inputs,
+        "STATE": STATE, "EVER_ENTERED": EVER_ENTERED, "refuse_non_finite": refuse_non_finite, "inf": math.inf, **FLOAT,
+    }  # fmt: skip
+    for op in OPS.values():
+        own = {**namespace, f"_domain_{_key(op)}": op.domain, f"_overflow_{_key(op)}": op.overflow}
+        source = method_source(op)
+        exec(builtins.compile(source, f"<Value methods of {op.name!r}, from autograd.ops>", "exec"), own)
+        methods = {m: own[m] for m in _METHODS.get(op.name, (op.name,))}
+        own.update(FLOAT)  # the method `tanh` is now defined: its name means the function `tanh` again
+        for method, fn in methods.items():
+            fn.__qualname__ = f"Value.{method}"
+            fn.__doc__ = f"{op.doc}. Local derivatives: {'; '.join(op.formula_text(i) for i in range(op.arity))}."
+            setattr(Value, method, fn)
+
+
+_install_ops()
