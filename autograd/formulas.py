@@ -117,6 +117,7 @@ class Style:
     ops: Mapping[str, str]
     number: Callable[[float], str]
     call: Callable[[str, str], str]
+    power: Callable[[str, str], str] | None = None  # ``a ** b`` written as a call
 
 
 def _python_number(x: float) -> str:
@@ -179,6 +180,8 @@ def render(e: Any, style: Style = PYTHON, names: Mapping[str, Any] | None = None
     if kind == "neg":
         return style.ops["neg"] + _child(args[0], 3, style, right=True)
     prec = _PREC[kind]
+    if kind == "**" and style.power is not None:
+        return style.power(render(args[0], style), render(args[1], style))
     if kind == "**":  # right-associative, and binds tighter than unary minus on its left
         left, right = _child(args[0], prec, style, right=True), _child(args[1], prec - 1, style, right=False)
         return left + style.ops[kind] + right

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .formulas import Expr, call
+from .formulas import PYTHON, Expr, Style, call
 
-__all__ = ["FLOAT", "exp", "log", "relu", "sigmoid", "step", "tanh"]
+__all__ = ["FLOAT", "FLOAT_CODE", "exp", "log", "relu", "sigmoid", "step", "tanh"]
 
 
 def _sigmoid(x: float) -> float:
@@ -39,6 +39,25 @@ def _step(x: float) -> float:
 
 #: name -> the float function (the eager ops' numbers, and what a formula means)
 FLOAT = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": _sigmoid, "relu": _relu, "step": _step}
+
+
+# the float functions that are one expression, written inline where their argument is a name
+# (a call costs more than the arithmetic); the same float operations as FLOAT's functions
+_INLINE = {
+    "relu": "({0} if {0} > 0.0 else 0.0)",
+    "step": "(1.0 if {0} > 0.0 else 0.0)",
+    "sigmoid": "(1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e))",
+}
+
+
+def _float_call(name: str, arg: str) -> str:
+    if name in _INLINE and arg.isidentifier():
+        return _INLINE[name].format(arg)
+    return f"{name}({arg})"
+
+
+#: Python over floats, run with FLOAT's functions in scope: the eager methods and compile()'s lines.
+FLOAT_CODE = Style(PYTHON.ops, PYTHON.number, _float_call)
 
 
 def _array(name: str, x: Any) -> Any:

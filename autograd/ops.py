@@ -95,8 +95,8 @@ class Op:
         names: dict[str, Any] = dict(zip(OPERANDS, operands, strict=False))
         names["out"] = out
         formula = self.value_formula() if i is None else self.derivative_formula(i)
-        if formula is None:  # a user's float function: called by its name
-            return f"{self.name}({', '.join(operands)})"
+        if formula is None:  # a user's float function, called as _op_<name> where the code runs
+            return f"_op_{self.name}({', '.join(operands)})"
         return render(formula, style, names)
 
     def formula_text(self, i: int = 0) -> str:

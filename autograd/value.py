@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Union
 
 from . import backprop as _backprop
-from .formulas import PYTHON, Style
-from .functions import FLOAT
+from .functions import FLOAT, FLOAT_CODE
 from .numeric import check_inputs, check_local, check_number, describe, refuse_non_finite, refuse_non_finite_input
 from .ops import OPS, Op
 from .recording import DEFAULT, EVER_ENTERED, STATE
@@ -301,24 +300,6 @@ def _operands(args: tuple[Any, ...]) -> str:
 
 _METHODS = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
             "/": ("__truediv__", "__rtruediv__"), "**": ("__pow__", "__rpow__"), "neg": ("__neg__",)}  # fmt: skip
-
-# functions a formula may call, as plain float code; an argument that is a name is written inline
-_INLINE = {
-    "relu": "({0} if {0} > 0.0 else 0.0)",
-    "step": "(1.0 if {0} > 0.0 else 0.0)",
-    "sigmoid": "(1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e))",
-}
-
-
-def _call(name: str, arg: str) -> str:
-    if name in _INLINE and arg.isidentifier():
-        return _INLINE[name].format(arg)
-    return f"{name}({arg})"
-
-
-#: Python over floats, with the engine's functions written inline where they are one expression
-FLOAT_CODE = Style(PYTHON.ops, PYTHON.number, _call)
-
 
 def _code(op: Op, i: int | None, a: str, b: str, out: str = "out") -> str:
     return op.source(i, [a, b][: op.arity], out, FLOAT_CODE)

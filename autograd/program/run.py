@@ -15,6 +15,8 @@ from ..backprop import topological_order
 from ..numeric import check_number
 from ..value import Value
 from .errors import CheckError, Recheck
+from ..functions import FLOAT
+from ..ops import OPS as TABLE
 from .ops import OPS
 from .tape import ARG, CONST, OP, PARAM, Entry, rebuild, split_result
 from .writer import Writer
@@ -67,7 +69,8 @@ class Program:
         filename = f"<stepgrad program {next(_programs)}>"
         code = builtins.compile(self.source, filename, "exec")
         namespace: dict[str, Any] = {
-            "P": self.params, "exp": math.exp, "log": math.log, "tanh": math.tanh, "math": math,
+            "P": self.params, **FLOAT, **{f"_op_{k}": row.float_value for k, row in TABLE.items() if row.float_value},
+            "math": math,
             "number": _number, "Recheck": Recheck,
         }  # fmt: skip
         exec(code, namespace)

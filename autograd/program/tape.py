@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..numeric import check_number, describe
-from ..value import Value
+from ..value import Value, operands
 from .errors import CompileError
 from .ops import OPS
 
@@ -76,13 +76,8 @@ def rebuild(shape: Any, values: Iterator[Value]) -> Any:
     return [rebuild(s, values) for s in shape]
 
 
-def build_tape(
-    order: list[Value],
-    params: list[Value],
-    arg_values: list[Value],
-    constants: dict[int, tuple[Value, Any, bool]],
-) -> list[Entry]:
-    """Every node as plain data: what it is, its operands, whether it depends on inputs."""
+def build_tape(order: list[Value], params: list[Value], arg_values: list[Value]) -> list[Entry]:
+    """Every node as plain data: what it is, its operands (a number operand read off its node), whether it depends on inputs."""
     position = {id(v): i for i, v in enumerate(order)}
     param_at = {id(p): j for j, p in enumerate(params)}
     arg_at = {id(v): k for k, v in enumerate(arg_values)}
@@ -98,24 +93,17 @@ def build_tape(
             else:
                 tape.append(Entry(CONST, v.label, data=v.data, group=group))
             continue
-        op = OPS.get(v.op)
-        if op is None:
+        if v.op not in OPS:
             raise CompileError(
-                f"compile: no code for op {v.op!r} (node {describe(v)}); OPS in autograd/program/ops.py knows "
+                f"compile: no code for op {v.op!r} (node {describe(v)}); the op table (autograd.ops) knows "
                 f"{', '.join(repr(k) for k in OPS)}"
             )
         idx = tuple(position[id(p)] for p in parents)
-        refs: tuple[int | float, ...]
+        written = operands(v)
+        refs = tuple(position[id(x)] if isinstance(x, Value) else x for x in written)
         const_side = None
-        if len(parents) == 2 or op.arity == 1:
-            refs = idx
-        else:
-            noted = constants.get(id(v))
-            if noted is None or noted[0] is not v:
-                raise CompileError(f"compile: op {v.op!r} at {describe(v)} has one Value operand and no number")
-            c = check_number(noted[1], v.op)
-            const_side = 0 if noted[2] else 1
-            refs = (c, idx[0]) if noted[2] else (idx[0], c)
+        if len(written) > len(parents):
+            const_side = 0 if not isinstance(written[0], Value) else 1
         live = any(tape[i].live for i in idx)
         if not live:  # nothing below it changes between calls: bake its value
             tape.append(Entry(CONST, v.label, data=v.data, group=group))

@@ -1,12 +1,10 @@
-"""compile(): call the function once with Values, note the plain numbers its ops were given, build the tape."""
+"""compile(): call the function once with Values and build the tape from the graph it made."""
 
 from __future__ import annotations
 
 import inspect
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..backprop import topological_order
@@ -23,44 +21,6 @@ __all__ = ["MAX_NODES", "compile"]
 #: linear in the graph, about 4 s for 100,000 nodes (Python's own compile()
 #: of the source is half of it), so a million would take most of a minute.
 MAX_NODES = 100_000
-
-
-# -- tracing: which plain numbers the ops were given -----------------------------
-
-# A node records its Value parents, not a plain-number operand (``x + 2``):
-# while tracing, the binary ops are wrapped to note that number and its side.
-_BINARY = (
-    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-    "__truediv__", "__rtruediv__", "__pow__", "__rpow__",
-)  # fmt: skip
-_trace_lock = threading.RLock()
-
-
-def _noting_constants(method: Callable[..., Any], name: str, table: dict[int, tuple[Value, Any, bool]]) -> Any:
-    reflected = name.startswith("__r")
-
-    def traced(self: Value, other: Any) -> Any:
-        out = method(self, other)
-        # the innermost op that made `out` wins: `x - 3` may be made as `x + -3.0`
-        if isinstance(out, Value) and not isinstance(other, Value) and id(out) not in table:
-            table[id(out)] = (out, other, reflected)  # `out` kept alive: its id stays unique
-        return out
-
-    return traced
-
-
-@contextmanager
-def constants_noted() -> Iterator[dict[int, tuple[Value, Any, bool]]]:
-    table: dict[int, tuple[Value, Any, bool]] = {}
-    with _trace_lock:
-        originals = {name: Value.__dict__[name] for name in _BINARY if name in Value.__dict__}
-        for name, method in originals.items():
-            setattr(Value, name, _noting_constants(method, name, table))
-        try:
-            yield table
-        finally:
-            for name, method in originals.items():
-                setattr(Value, name, method)
 
 
 def _arg_names(fn: Callable[..., Any], n: int) -> list[str]:
@@ -122,7 +82,7 @@ def compile(  # the issue's name; Python's own is builtins.compile
     rebuilt = iter(arg_values)
     args = [rebuild(shape, rebuilt) for shape in shapes]
 
-    with constants_noted() as constants, enable_grad():  # a graph to record, even inside no_grad()
+    with enable_grad():  # a graph to record, even inside no_grad(); each node keeps its number operand
         result = fn(*args)
     root, aux = split_result(result)
     aux_nodes: list[Value] = []
@@ -143,7 +103,7 @@ def compile(  # the issue's name; Python's own is builtins.compile
             "run prog.batch over the samples, or raise max_nodes"
         )
 
-    tape = build_tape(order, params, arg_values, constants)
+    tape = build_tape(order, params, arg_values)
     position = {id(v): i for i, v in enumerate(order)}
     program = Program._build(
         fn=fn,

@@ -10,6 +10,7 @@ from itertools import count
 from typing import Any
 
 from ..value import Value
+from ..ops import OPS as TABLE
 from .ops import OPS, Node, literal
 from .tape import ARG, CONST, OP, PARAM, Entry
 
@@ -18,7 +19,8 @@ __all__ = ["Writer", "identifier"]
 # -- names ---------------------------------------------------------------------------
 
 _RESERVED = {"program", "samples", "outputs", "total", "finite", "P", "data", "grad", "exp", "log", "tanh", "math",
-             "number", "Recheck", "type", "float", "_e"}  # fmt: skip
+             "number", "Recheck", "type", "float", "_e",
+             "sigmoid", "relu", "step"}  # fmt: skip
 
 
 _DROPPED = re.compile(r"[{}\]]")
@@ -44,7 +46,7 @@ class _Names:
     """Unique names: one for each value, its gradient's and (a parameter's) its Value's, never clashing."""
 
     def __init__(self) -> None:
-        self.used = set(_RESERVED) | set(keyword.kwlist) | set(dir(builtins))
+        self.used = set(_RESERVED) | set(keyword.kwlist) | set(dir(builtins)) | {f"_op_{k}" for k in TABLE}
         self._temps = count(1)
 
     def take(self, base: str) -> str:
