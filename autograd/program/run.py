@@ -12,11 +12,11 @@ from itertools import count
 from typing import Any
 
 from ..backprop import topological_order
+from ..functions import FLOAT
 from ..numeric import check_number
+from ..ops import OPS as TABLE
 from ..value import Value
 from .errors import CheckError, Recheck
-from ..functions import FLOAT
-from ..ops import OPS as TABLE
 from .ops import OPS
 from .tape import ARG, CONST, OP, PARAM, Entry, rebuild, split_result
 from .writer import Writer

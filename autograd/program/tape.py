@@ -77,7 +77,7 @@ def rebuild(shape: Any, values: Iterator[Value]) -> Any:
 
 
 def build_tape(order: list[Value], params: list[Value], arg_values: list[Value]) -> list[Entry]:
-    """Every node as plain data: what it is, its operands (a number operand read off its node), whether it depends on inputs."""
+    """Every node as plain data: what it is, its operands (a number read off its node), what it depends on."""
     position = {id(v): i for i, v in enumerate(order)}
     param_at = {id(p): j for j, p in enumerate(params)}
     arg_at = {id(v): k for k, v in enumerate(arg_values)}

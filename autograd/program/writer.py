@@ -9,8 +9,8 @@ import re
 from itertools import count
 from typing import Any
 
-from ..value import Value
 from ..ops import OPS as TABLE
+from ..value import Value
 from .ops import OPS, Node, literal
 from .tape import ARG, CONST, OP, PARAM, Entry
 
