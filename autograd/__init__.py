@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from . import functions
 from .backprop import (
     GradientOverflowError,
     Message,
@@ -32,6 +33,7 @@ from .backprop import (
     zero_grad,
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
+from .define import OpDefinitionError, define_op
 from .recording import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .value import Value
 
@@ -86,6 +88,7 @@ __all__ = [
     "compile",
     "Explanation",
     "GradcheckError",
+    "OpDefinitionError",
     "GradcheckResult",
     "GradientOverflowError",
     "Graph",
@@ -101,9 +104,11 @@ __all__ = [
     "backward",
     "backward_steps",
     "current_scope",
+    "define_op",
     "draw",
     "enable_grad",
     "explain",
+    "functions",
     "gradcheck",
     "is_grad_enabled",
     "messages_of",

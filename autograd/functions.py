@@ -18,7 +18,7 @@ from typing import Any
 
 from .formulas import PYTHON, Expr, Style, call
 
-__all__ = ["FLOAT", "FLOAT_CODE", "exp", "log", "relu", "sigmoid", "step", "tanh"]
+__all__ = ["ARRAY", "ARRAY_CODE", "FLOAT", "FLOAT_CODE", "exp", "log", "relu", "sigmoid", "step", "tanh"]
 
 
 def _sigmoid(x: float) -> float:
@@ -70,6 +70,20 @@ def _array(name: str, x: Any) -> Any:
     if name == "step":
         return (x > 0.0).astype(float)
     return getattr(np, name)(x)
+
+
+#: name -> the numpy function over arrays (the batch program's)
+ARRAY = {name: (lambda x, name=name: _array(name, x)) for name in FLOAT}
+
+
+def _array_call(name: str, arg: str) -> str:
+    if name == "sigmoid":  # written out, as the tutorial writes it
+        return f"(1.0 / (1.0 + exp(-{arg})))"
+    return f"{name}({arg})"
+
+
+#: numpy source over arrays, run with ARRAY's functions in scope: the batch program's lines.
+ARRAY_CODE = Style(PYTHON.ops, PYTHON.number, _array_call)
 
 
 def _apply(name: str, x: Any) -> Any:

@@ -260,7 +260,9 @@ def apply(op: Op, *args: Value | float) -> Value:
         if v.data - v.data != 0.0:
             refuse_non_finite_input(op.name, v)
     if op.domain is not None:
-        op.domain(*numbers, *([None] * (2 - len(numbers))), *args, *([None] * (2 - len(args))))
+        a, b = [*numbers, None][:2]
+        A, B = [*args, None][:2]
+        op.domain(a, b, A, B)
     try:
         out = (op.float_value or op.value)(*numbers)
         out = float(out)

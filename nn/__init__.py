@@ -8,8 +8,9 @@
     35
 """
 
+from .activations import ACTIVATIONS
 from .data import DATASETS, Dataset, circles, load_csv, moons, tutorial_samples, xor
-from .layers import ACTIVATIONS, MLP, Layer, Neuron, layer_names, tutorial_network
+from .layers import MLP, Layer, Neuron, layer_names, tutorial_network
 from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge, mse, squared_error
 from .matrix import Comparison, LayerGradients, compare_with_engine, matrix_backprop
 from .module import Module

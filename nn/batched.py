@@ -38,7 +38,9 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.functions import ARRAY, ARRAY_CODE
 from autograd.numeric import check_number
+from autograd.ops import OPS
 
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS
@@ -46,18 +48,34 @@ from .train import batch_gradient
 
 __all__ = ["BatchProgram", "as_rows", "batch_program", "loss_name"]
 
-#: Activation name -> (a from z, σ'(z) written with a and z), numpy over arrays.
-ACTIVATION_FORMS: dict[str, tuple[str, str | None]] = {
-    "sigmoid": ("1.0 / (1.0 + exp(-{z}))", "{a} * (1.0 - {a})"),
-    "tanh": ("tanh({z})", "1.0 - {a} * {a}"),
-    "relu": ("relu({z})", "{z} > 0.0"),
-    "linear": ("{z}", None),
-}
+def activation_forms(activation: str, z: str, a: str) -> tuple[str, str | None]:
+    """``a`` from ``z``, and σ'(z) written with ``a`` and ``z``: the op table's formulas as numpy code.
+
+        >>> activation_forms("tanh", "z_H1", "a_H1")
+        ('tanh(z_H1)', '1.0 - a_H1 * a_H1')
+    """
+    if activation == "linear":
+        return z, None
+    row = OPS[activation]
+    value = row.source(None, [z], a, ARRAY_CODE)
+    if _wrapped_whole(value):
+        value = value[1:-1]  # the whole right-hand side needs no parentheses of its own
+    return value, row.source(0, [z], a, ARRAY_CODE)
 
 
-def _relu(z: np.ndarray) -> np.ndarray:
-    """Value.relu: z where z > 0, else 0; nan stays nan, to be seen."""
-    return np.where(z <= 0.0, 0.0, z)
+def _wrapped_whole(text: str) -> bool:
+    """``(…)`` where the first parenthesis closes at the end."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i == len(text) - 1 and i > 0
+    return False
+
+
+def _vectorized(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
+    """A user's float function (define_op's value) over an array, number by number."""
+    return np.vectorize(fn, otypes=[float])
 
 
 class _Replay(Exception):
@@ -110,7 +128,7 @@ def _write(net: MLP, loss: str) -> str:
         if bias:
             lines.append(f"    {augmented} = hstack(({below}, ones))")
         lines.append(f"    z_{name} = {augmented if bias else below} @ L_{name}.T")
-        lines.append(f"    a_{name} = {ACTIVATION_FORMS[act][0].format(z=f'z_{name}')}")
+        lines.append(f"    a_{name} = {activation_forms(act, f'z_{name}', f'a_{name}')[0]}")
         below, augmented = f"a_{name}", f"A_{name}"
     lines.append(f"    a = {below}")
     if form.refuse:
@@ -128,11 +146,11 @@ def _write(net: MLP, loss: str) -> str:
         else:
             above, m = names[i + 1], net.layer_sizes[i]
             upstream = f"(M_{above} @ L_{above}[:, :{m}])" if bias else f"(M_{above} @ L_{above})"
-        derivative = ACTIVATION_FORMS[act][1]
+        derivative = activation_forms(act, f"z_{name}", f"a_{name}")[1]
         if derivative is None:
             lines.append(f"    M_{name} = {upstream}")
         else:
-            lines.append(f"    M_{name} = {upstream} * ({derivative.format(a=f'a_{name}', z=f'z_{name}')})")
+            lines.append(f"    M_{name} = {upstream} * ({derivative})")
         if bias:
             below, what = ("A_I" if i == 0 else f"A_{names[i - 1]}"), "[∂C/∂W ∂C/∂b]"
         else:
@@ -225,7 +243,7 @@ class BatchProgram:
         self._n_out = net.layer_sizes[-1]
         self.source = _write(net, self.loss)
         namespace: dict[str, Any] = {
-            "exp": np.exp, "log": np.log, "tanh": np.tanh, "relu": _relu,
+            **ARRAY, **{f"_op_{k}": _vectorized(row.float_value) for k, row in OPS.items() if row.float_value},
             "hstack": np.hstack, "concatenate": np.concatenate, "ONES": np.ones((0, 1)),
             "BCE_EPS": BCE_EPS, "n": float(self._n_out), "Replay": _Replay,
         }  # fmt: skip

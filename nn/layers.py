@@ -23,19 +23,11 @@ from typing import Any
 
 from autograd import Value, scope
 
+from .activations import ACTIVATIONS, activation_function, activation_names, is_activation
 from .module import Module
 from .serialize import DEFAULT_LIMITS, Limits, _short, assign, layer_values, load_file, mlp_state, read_config
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
-
-#: Activation name -> the Value method applied to z (None: a = z).
-ACTIVATIONS: dict[str, str | None] = {
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "linear": None,
-}
-
 
 def _index(*ks: int) -> str:
     """Subscript text: `01` for w_{01}, `1,12` once an index has two digits."""
@@ -78,8 +70,7 @@ class Neuron(Module):
         self.activation = activation
         self.layer = layer
         self.index = index
-        method = ACTIVATIONS[activation]
-        self._act = None if method is None else getattr(Value, method)
+        self._act = activation_function(activation)
         self._scope = scope(f"{layer}/neuron {index}")
         with self._scope:
             self.w = [
@@ -209,8 +200,8 @@ class MLP(Module):
         if len(acts) != len(sizes):
             raise ValueError(f"MLP: {len(sizes)} layers but {len(acts)} activations: {acts!r}")
         for a in acts:
-            if a not in ACTIVATIONS:
-                raise ValueError(f"MLP: unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}")
+            if not is_activation(a):
+                raise ValueError(f"MLP: unknown activation {a!r}; choose from {', '.join(activation_names())}")
         if isinstance(init_range, bool) or not isinstance(init_range, int | float) or not 0 < init_range < math.inf:
             raise ValueError(f"MLP: init_range must be a positive finite number, got {init_range!r}")
         if not isinstance(bias, bool):

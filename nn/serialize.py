@@ -36,6 +36,8 @@ from autograd import Value
 from autograd.files import write_text_atomic
 from autograd.numeric import check_number
 
+from .activations import activation_names, is_activation
+
 if TYPE_CHECKING:
     from .layers import MLP
 
@@ -60,7 +62,6 @@ T = TypeVar("T")
 
 STATE_FORMAT = "stepgrad.MLP"
 STATE_VERSION = 1
-_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")  # nn.layers.ACTIVATIONS, without the import cycle
 _KEYS = ("format", "version", "n_inputs", "layer_sizes", "activations", "bias", "layers")
 _MAX_INT_DIGITS = 309  # the largest finite float has 309 digits; longer integers are refused while parsing
 
@@ -249,9 +250,11 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
             f"got {_short(activations)}"
         )
     for i, a in enumerate(activations):
-        if a not in _ACTIVATIONS:
+        if not is_activation(a):
             raise ValueError(
-                f"state_dict['activations'][{i}]: expected one of {', '.join(_ACTIVATIONS)}, got {_short(a)}"
+                f"state_dict['activations'][{i}]: expected one of {', '.join(activation_names())}, got {_short(a)}"
+                + (" (an op made with autograd.define_op must be defined before the model is loaded)"
+                   if isinstance(a, str) and a.isidentifier() else "")
             )
     config = Config(n_inputs, list(sizes), list(activations), bias)
     return config
