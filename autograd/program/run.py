@@ -13,6 +13,7 @@ from typing import Any
 
 from ..backprop import topological_order
 from ..numeric import check_number
+from ..recording import enable_grad
 from ..value import Value
 from .errors import CheckError, Recheck
 from .ops import OPS
@@ -162,13 +163,15 @@ class Program:
         self._replays += 1
         copies = [copy.copy(p) for p in self.params]
         total = 0.0
-        for args in samples:
-            values = self._eager_forward(self._flat(args), copies)
-            root = values[self._root]
-            root.backward()
-            total += root.data
-            if outputs is not None:
-                outputs.append(self._aux_data(self._aux_shape, values))
+        # the program adds grads even inside the caller's no_grad(): so must its replay
+        with enable_grad():
+            for args in samples:
+                values = self._eager_forward(self._flat(args), copies)
+                root = values[self._root]
+                root.backward()
+                total += root.data
+                if outputs is not None:
+                    outputs.append(self._aux_data(self._aux_shape, values))
         for p, q in zip(self.params, copies, strict=True):
             p.grad = q.grad
         return total
@@ -234,28 +237,30 @@ class Program:
         """
         params = self.params
         saved = [p.grad for p in params]
+        # eager must record a graph to compare with, even inside the caller's no_grad()
         try:
-            for p in params:
-                p.grad = 0.0
-            flat = self._flat(args)
-            values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
-            it = iter(values)
-            root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
-            order = topological_order(root)
-            eager_ops = [v.op if v.parents else "" for v in order]
-            # backward adds into every leaf, the constants' too: theirs are put back at once
-            others = [(v, v.grad) for v in order if not v.parents]
-            root.backward()
-            eager_loss = root.data
-            eager_out = _aux_floats(aux)
-            eager_grads = [p.grad for p in params]
-            for v, g in reversed(others):  # params among them get theirs back in `finally`
-                v.grad = g
-            for p in params:
-                p.grad = 0.0
-            result = self(*args)
-            loss, out = result if self._aux_shape is not None else (result, None)
-            grads = [p.grad for p in params]
+            with enable_grad():
+                for p in params:
+                    p.grad = 0.0
+                flat = self._flat(args)
+                values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
+                it = iter(values)
+                root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
+                order = topological_order(root)
+                eager_ops = [v.op if v.parents else "" for v in order]
+                # backward adds into every leaf, the constants' too: theirs are put back at once
+                others = [(v, v.grad) for v in order if not v.parents]
+                root.backward()
+                eager_loss = root.data
+                eager_out = _aux_floats(aux)
+                eager_grads = [p.grad for p in params]
+                for v, g in reversed(others):  # params among them get theirs back in `finally`
+                    v.grad = g
+                for p in params:
+                    p.grad = 0.0
+                result = self(*args)
+                loss, out = result if self._aux_shape is not None else (result, None)
+                grads = [p.grad for p in params]
         finally:
             for p, g in zip(params, saved, strict=True):
                 p.grad = g
