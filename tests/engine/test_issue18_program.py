@@ -2,7 +2,9 @@
 
 
 
-from autograd import Value, compile, no_grad
+import pytest
+
+from autograd import CompileError, Value, compile, no_grad
 
 # -- 1. the eager fallback and check record whatever the caller's grad mode is -----------------
 
@@ -27,3 +29,18 @@ def test_check_inside_no_grad_finds_no_difference_where_there_is_none():
         assert prog.check(2.0, 1.0) == "loss and 1 gradients identical to eager's"
         assert prog.check(1.5e308, 1e308) == "loss and 1 gradients identical to eager's"
     assert w.grad == 0.0
+
+
+# -- 5. an empty list among the example arguments -------------------------------------------
+
+
+def test_an_empty_example_list_is_a_compile_error_naming_the_argument():
+    w = Value(2.0)
+    with pytest.raises(CompileError, match=r"example argument x is an empty list"):
+        compile(lambda x, y: w * y, [w], [], 1.0)
+
+
+def test_an_empty_list_nested_in_an_example_is_named_by_its_index():
+    w = Value(2.0)
+    with pytest.raises(CompileError, match=r"example argument xs\[1\] is an empty list"):
+        compile(lambda xs: w * xs[0][0], [w], [[1.0], []])
