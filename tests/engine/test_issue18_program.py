@@ -1,10 +1,14 @@
 """Compiled programs under the caller's conditions (issue 18): no_grad, copies, threads, odd examples."""
 
-
+import copy
+import pickle
+import sys
+import threading
 
 import pytest
 
-from autograd import CompileError, Value, compile, no_grad
+from autograd import CompileError, Value, compile, no_grad, zero_grad
+from nn import squared_error, tutorial_network
 
 # -- 1. the eager fallback and check record whatever the caller's grad mode is -----------------
 
@@ -44,3 +48,57 @@ def test_an_empty_list_nested_in_an_example_is_named_by_its_index():
     w = Value(2.0)
     with pytest.raises(CompileError, match=r"example argument xs\[1\] is an empty list"):
         compile(lambda xs: w * xs[0][0], [w], [[1.0], []])
+
+
+# -- 2. copies and pickles of a Program ---------------------------------------------------------
+
+
+def test_deep_copying_a_program_is_refused_naming_it_rather_than_splitting_its_params():
+    w = Value(1.0, label="w")
+    prog = compile(lambda x: w * x, [w], 1.0)
+    with pytest.raises(TypeError, match=r"cannot deep-copy Program\(.*<lambda>, 3 nodes \(1 ops\), 1 params\)"):
+        copy.deepcopy(prog)
+
+
+def test_a_shallow_copy_of_a_program_is_the_program_itself():
+    w = Value(1.0, label="w")
+    prog = compile(lambda x: w * x, [w], 1.0)
+    assert copy.copy(prog) is prog
+
+
+def test_pickling_a_program_is_refused_naming_it():
+    w = Value(1.0, label="w")
+    prog = compile(lambda x: w * x, [w], 1.0)
+    with pytest.raises(TypeError, match=r"cannot pickle Program\(.*<lambda>, 3 nodes \(1 ops\), 1 params\)"):
+        pickle.dumps(prog)
+
+
+# -- 3. one Program called from two threads -----------------------------------------------------
+
+
+def test_two_threads_calling_one_program_lose_no_gradient():
+    net = tutorial_network(seed=0)
+    params = net.parameters()
+    prog = compile(lambda x, y: squared_error(net(x), y), params, [0.3, 0.5], [1.0, 0.0])
+    for _ in range(3000):  # one thread: the sums two threads must reach, bit for bit
+        prog([0.3, 0.5], [1.0, 0.0])
+    expected = [p.grad for p in params]
+    zero_grad(params)
+    start = threading.Barrier(2)
+
+    def calls():
+        start.wait(5)
+        for _ in range(1500):
+            prog([0.3, 0.5], [1.0, 0.0])
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, as a busy machine would
+    try:
+        threads = [threading.Thread(target=calls) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert [p.grad for p in params] == expected
