@@ -107,7 +107,9 @@ def compile(  # the issue's name; Python's own is builtins.compile
     ``(loss, outputs)`` whose outputs (Values or lists of them) the program
     returns too. ``params`` are the leaves read afresh at every call and given
     gradients; every other leaf is baked in. See the module docstring for
-    what tracing freezes.
+    what tracing freezes. Only what the loss and outputs depend on is kept:
+    code whose result is unused (``unused = x.log()``) is dropped, so the
+    program does not raise its errors (eager raises for ``x = -1``).
 
         >>> from autograd import Value
         >>> w, b = Value(2.0, label="w"), Value(1.0, label="b")

@@ -4,6 +4,7 @@ import copy
 import pickle
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,29 @@ def test_two_threads_calling_one_program_lose_no_gradient():
     finally:
         sys.setswitchinterval(interval)
     assert [p.grad for p in params] == expected
+
+
+# -- 6. code whose result the loss never uses is not traced, and the docs say so ------------------
+
+
+def test_unused_code_is_dropped_by_tracing_so_its_errors_are_not_raised():
+    w = Value(2.0, label="w")
+
+    def loss(x):
+        unused = x.log()  # noqa: F841 - the point: nothing reads it
+        return w * x
+
+    prog = compile(loss, [w], 1.0)
+    with pytest.raises(ValueError, match="log"):
+        loss(Value(-1.0))
+    assert prog(-1.0) == -2.0
+    assert w.grad == -1.0
+
+
+def test_compile_readme_and_design_say_that_unused_code_is_dropped():
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text()
+    compiling = readme[readme.index("## Compiling") : readme.index("## stepgrad, micrograd")]
+    design = (root / "docs" / "design.md").read_text()
+    for text in (compile.__doc__, compiling, design):
+        assert "unused = x.log()" in text
