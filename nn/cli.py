@@ -8,6 +8,7 @@ Every file is written atomically: an interrupted run leaves no partial file.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import os
 import sys
@@ -97,6 +98,10 @@ def check_out(out: Path, names: Sequence[str]) -> None:
                 raise UsageError(f"--out: {out / name} is a folder; it is where {name} would be written")
         existing = out
         while not existing.exists() and existing != existing.parent:
+            # a link to nowhere (or a loop) is "not there", yet mkdir cannot make a folder in its place
+            if existing.is_symlink():
+                target = os.readlink(existing)
+                raise UsageError(f"--out: {existing} is a symbolic link to {target}, {_nowhere(existing)}")
             existing = existing.parent
         if not existing.is_dir():
             raise UsageError(f"--out: {existing} is a file, so the folder {out} cannot be made there")
@@ -105,6 +110,18 @@ def check_out(out: Path, names: Sequence[str]) -> None:
         raise UsageError(f"--out: cannot write into {out} ({e.strerror or e})") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _nowhere(link: Path) -> str:
+    """Why a symbolic link leads to no folder: a loop, or a target that does not exist."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11's pathlib reports a loop so
+        return "which loops back on itself; remove it or point it at a folder"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "which loops back on itself; remove it or point it at a folder"
+    return "which does not exist; remove the link or make the folder it points to"
 
 
 def build_parser() -> argparse.ArgumentParser:

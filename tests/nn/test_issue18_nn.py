@@ -3,6 +3,7 @@
 import pytest
 
 from nn import MLP, SGD, fit, xor
+from nn.cli import main
 
 # -- 8. fit(batch_size=True) is refused, as epochs=True is ---------------------------------------
 
@@ -21,3 +22,48 @@ def test_fit_refuses_batch_size_true_rather_than_training_with_batches_of_one():
 def test_mlp_given_one_int_for_its_layer_sizes_shows_the_list_call():
     with pytest.raises(TypeError, match=r"layer_sizes must be a list .* got the int 16; .* MLP\(2, \[16\]\)"):
         MLP(2, 16)
+
+
+# -- 7. --out a dangling symbolic link or a loop: refused before any work ---------------------------
+
+
+def _link_out(tmp_path, kind):
+    link = tmp_path / "out"
+    if kind == "dangling":
+        link.symlink_to(tmp_path / "missing")
+        return link, "which does not exist"
+    other = tmp_path / "other"
+    link.symlink_to(other)
+    other.symlink_to(link)
+    return link, "which loops back on itself"
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_train_refuses_an_out_that_is_a_broken_symbolic_link_before_training(tmp_path, monkeypatch, capsys, kind):
+    import nn.train
+
+    link, why = _link_out(tmp_path, kind)
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started before --out was checked")
+
+    monkeypatch.setattr(nn.train, "fit", never)
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--data", "xor", "--out", str(link), "--quiet"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"stepgrad train: error: --out: {link} is a symbolic link to ")
+    assert why in err[0]
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_demo_refuses_an_out_under_a_broken_symbolic_link_before_computing(tmp_path, capsys, kind):
+    link, why = _link_out(tmp_path, kind)
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--out", str(link / "pictures")])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.strip().splitlines()
+    assert line.startswith(f"stepgrad demo: error: --out: {link} is a symbolic link to ") and why in line
