@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from autograd.files import write_bytes_atomic, write_text_atomic
 
@@ -30,6 +30,7 @@ TUTORIAL_INPUT = (0.3, 0.5)
 TUTORIAL_TARGET = (1.0, 0.0)
 AGREEMENT = 1e-9
 TRAIN_FILES = ("model.json", "loss.png")
+LOSS = "squared_error"  # what `stepgrad train` minimises; loss.png names it
 DEMO_FILES = ("graph.svg", "backward.html")
 
 
@@ -153,21 +154,43 @@ def build_parser() -> argparse.ArgumentParser:
         default="moons",
         help="moons, xor, circles, or a CSV file (inputs first, then targets) (default: %(default)s)",
     )
-    train.add_argument("--layers", type=_layers, default=[16, 16], help="hidden layer sizes, e.g. 16,16")
     train.add_argument(
-        "--activation", default="tanh", choices=["sigmoid", "tanh", "relu"], help="hidden activation"
+        "--layers", type=_layers, default=[16, 16], help="hidden layer sizes, e.g. 16,16 (default: 16,16)"
     )
-    train.add_argument("--epochs", type=_positive_int, default=100)
-    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (> 0)")
-    train.add_argument("--batch-size", type=_positive_int, default=None, help="default: full batch")
-    train.add_argument("--inputs", type=_positive_int, default=2, help="input columns of a CSV file")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--activation",
+        default="tanh",
+        choices=["sigmoid", "tanh", "relu"],
+        help="hidden activation; the output layer is sigmoid (default: %(default)s)",
+    )
+    train.add_argument(
+        "--epochs", type=_positive_int, default=100, help="passes over the whole dataset (default: %(default)s)"
+    )
+    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (> 0) (default: %(default)s)")
+    train.add_argument(
+        "--batch-size", type=_positive_int, default=None, help="samples per SGD step (default: the full batch)"
+    )
+    train.add_argument(
+        "--inputs", type=_positive_int, default=2, help="input columns of a CSV file (default: %(default)s)"
+    )
+    train.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the initial weights and of the sample order (default: %(default)s)",
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=Path("stepgrad-out"),
+        help="output folder for model.json and loss.png (default: %(default)s)",
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     train.add_argument(
         "--compile",
         action="store_true",
-        help="train through generated programs (autograd.compile per sample, nn.batch_program for big batches)",
+        help="train through generated programs (autograd.compile per sample, nn.batch_program for big batches) "
+        "(default: eager Values)",
     )
     return parser
 
@@ -263,7 +286,7 @@ def run_train(args: argparse.Namespace) -> int:
         history = fit(
             net,
             data,
-            "squared_error",
+            LOSS,
             SGD(net.parameters(), lr=args.lr),
             epochs=args.epochs,
             batch_size=args.batch_size,
@@ -274,7 +297,7 @@ def run_train(args: argparse.Namespace) -> int:
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)
         return 1
-    png = _loss_plot_png(history.losses)  # drawn before anything is written
+    png = _loss_plot_png(history.losses, LOSS)  # drawn before anything is written
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.json"
     net.save(model_path)
@@ -330,12 +353,17 @@ def _no_progress(
     return None
 
 
-def _plot_losses(losses: Sequence[float], path: Path) -> None:
+def _plot_losses(losses: Sequence[float], path: Path, loss_name: str = LOSS) -> None:
     """The loss curve as a PNG at ``path``, written atomically."""
-    write_bytes_atomic(path, _loss_plot_png(losses))
+    write_bytes_atomic(path, _loss_plot_png(losses, loss_name))
 
 
-def _loss_plot_png(losses: Sequence[float]) -> bytes:
+def _loss_figure(losses: Sequence[float], loss_name: str) -> Any:
+    """The loss curve, its loss named in title and axis, its top (the largest loss) a labelled tick.
+
+    On a log axis the first loss often falls between two decades, where no
+    tick is labelled: the reader could not tell where the curve starts.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -343,11 +371,27 @@ def _loss_plot_png(losses: Sequence[float]) -> bytes:
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(range(1, len(losses) + 1), losses)
+    ax.set_title(f"training loss: {loss_name}")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean loss per sample")
+    ax.set_ylabel(f"mean {loss_name} per sample")
     ax.set_yscale("log")
+    top = max(losses)
+    bottom, _ = ax.get_ylim()
+    ax.set_ylim(bottom, top)
+    ticks = [t for t in ax.get_yticks() if bottom <= t < top * 0.8] + [top]
+    if len(ticks) == 1 and min(losses) < top * 0.8:  # within one decade: no tick but the top
+        ticks.insert(0, min(losses))
+    ax.set_yticks(ticks, [f"{t:.3g}" for t in ticks])
+    ax.minorticks_off()
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
+    return fig
+
+
+def _loss_plot_png(losses: Sequence[float], loss_name: str = LOSS) -> bytes:
+    import matplotlib.pyplot as plt
+
+    fig = _loss_figure(losses, loss_name)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)

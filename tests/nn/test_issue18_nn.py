@@ -67,3 +67,38 @@ def test_demo_refuses_an_out_under_a_broken_symbolic_link_before_computing(tmp_p
     assert captured.out == ""
     [line] = captured.err.strip().splitlines()
     assert line.startswith(f"stepgrad demo: error: --out: {link} is a symbolic link to ") and why in line
+
+
+# -- 21. train --help shows every default; loss.png names its loss and labels its top ---------------
+
+
+def test_train_help_shows_every_default_and_explains_epochs_seed_and_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for flag, words in [
+        ("--data DATA", "(default: moons)"),
+        ("--layers LAYERS", "(default: 16,16)"),
+        ("--activation", "(default: tanh)"),
+        ("--epochs EPOCHS", "passes over the whole dataset (default: 100)"),
+        ("--lr LR", "(default: 0.1)"),
+        ("--batch-size BATCH_SIZE", "(default: the full batch)"),
+        ("--inputs INPUTS", "(default: 2)"),
+        ("--seed SEED", "seed of the initial weights and of the sample order (default: 0)"),
+        ("--out OUT", "output folder for model.json and loss.png (default: stepgrad-out)"),
+        ("--quiet", "(default: show it)"),
+        ("--compile", "(default: eager Values)"),
+    ]:
+        after = text[text.index(f" {flag} ", text.index("options:")) :]
+        assert words in after[: len(flag) + 160], flag
+
+
+def test_the_loss_plot_names_its_loss_and_labels_its_top_tick():
+    from nn.cli import _loss_figure
+
+    ax = _loss_figure([2.7, 1.0, 0.3, 0.05], "squared_error").axes[0]
+    assert "squared_error" in ax.get_title() and "squared_error" in ax.get_ylabel()
+    assert ax.get_ylim()[1] == 2.7
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.1", "1", "2.7"]
+    within_a_decade = _loss_figure([0.27, 0.2, 0.15], "squared_error").axes[0]
+    assert [t.get_text() for t in within_a_decade.get_yticklabels()] == ["0.15", "0.27"]
