@@ -256,7 +256,26 @@ def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
         f"wrote {html_path}  (open it in a browser: the backward pass neuron by neuron, a click on a neuron "
         f"shows its detail, and the scalar view steps through all {n_nodes} nodes)"
     )
+    print(_step_to_open(cost, html_path, parameters))
     return 0
+
+
+def _step_to_open(cost: Value, html_path: Path, parameters: Sequence[Value]) -> str:
+    """The address of the first step where a neuron adds up three messages: the tutorial's question.
+
+    For the demo's network that is step 7, a_0^{H1}; the page reads ``#step=`` counted from 1.
+    """
+    from autograd.views.network import network_of
+
+    network = network_of(cost, parameters)
+    for k, u in enumerate(network.steps):
+        n = len(network.messages(u))
+        if n >= 3:
+            name = network.units[u].name
+            address = f"{html_path.resolve().as_uri()}#step={k + 1}"
+            count = {3: "three", 4: "four"}.get(n, str(n))
+            return f"open {address}  (step {k + 1}: {name}, the neuron that adds up {count} messages)"
+    return f"open {html_path.resolve().as_uri()}"
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -102,3 +102,26 @@ def test_the_loss_plot_names_its_loss_and_labels_its_top_tick():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0.1", "1", "2.7"]
     within_a_decade = _loss_figure([0.27, 0.2, 0.15], "squared_error").axes[0]
     assert [t.get_text() for t in within_a_decade.get_yticklabels()] == ["0.15", "0.27"]
+
+
+# -- 22. stepgrad demo ends with the address of step 7, the neuron adding up three messages ---------
+
+
+def test_demo_ends_with_the_file_address_of_step_7_where_a_neuron_adds_up_three_messages(tmp_path, capsys):
+    from autograd.views.network import network_of
+    from nn import squared_error, tutorial_network
+
+    out = tmp_path / "pictures"
+    assert main(["demo", "--out", str(out)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    address = f"file://{(out / 'backward.html').resolve()}#step=7"
+    assert last == f"open {address}  (step 7: a_0^{{H1}}, the neuron that adds up three messages)"
+    # step 7 of the page (counted from 1, as #step= reads it) really is that neuron
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    cost.backward()
+    network = network_of(cost, net.parameters())
+    seventh = network.steps[6]
+    assert network.units[seventh].name == "a_0^{H1}"
+    assert len(network.messages(seventh)) == 3
+    assert network.narrate(6).startswith("Step 7 of 12: a_0^{H1} has received all 3 of its messages and adds them up")
