@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Union
 
@@ -75,7 +76,7 @@ class Value:
     label: str
     op: str
 
-    def __new__(cls, *args: object, **kwargs: object) -> Value:
+    def __new__(cls, data: Number, label: str = "") -> Value:  # the signature help(Value) shows
         group = STATE.get()[1] if EVER_ENTERED else None
         if group is not None and cls is Value:
             cls = _Grouped
@@ -121,6 +122,89 @@ class Value:
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
+    # -- a number where Python expects one; copies and pickles without recursion ------------
+
+    # `==` is not redefined: it stays identity, since Values are dict and set keys
+    # (topological_order, the views). Compare `.data` for numbers: `a.data == b.data`.
+
+    def __float__(self) -> float:
+        """``float(v)`` is ``v.data``: ``float(Value(2.5))`` is ``2.5``."""
+        return self.data
+
+    def __int__(self) -> int:
+        """``int(v)`` truncates ``v.data`` as int(float) does: ``int(Value(-2.7))`` is ``-2``."""
+        return int(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v, n)`` rounds ``v.data`` as round(float) does: ``round(Value(2.567), 2)`` is ``2.57``."""
+        return round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``format(v, ".2f")`` formats ``v.data``; an empty spec (``f"{v}"``) is ``str(v)``."""
+        return str(self) if not spec else format(self.data, spec)
+
+    def item(self) -> float:
+        """``v.data``, as torch's ``tensor.item()``: ``Value(3.0).item()`` is ``3.0``."""
+        return self.data
+
+    def pow(self, exponent: Operand) -> Value:
+        """``v.pow(y)`` is ``v ** y``: ``Value(3.0).pow(2).data`` is ``9.0``."""
+        return self**exponent
+
+    def __lt__(self, other: Operand) -> bool:
+        """``<``, ``<=``, ``>``, ``>=`` compare ``.data`` (a Value's or a number's) and give a bool, as float does.
+
+        ``==`` does not: it stays identity, so Values can be dict and set keys.
+
+            >>> Value(1.0) < Value(2.0), Value(1.0) >= 1, Value(1.0) == Value(1.0)
+            (True, True, False)
+        """
+        return self.data < _compared(other)
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _compared(other)
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _compared(other)
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _compared(other)
+
+    def __copy__(self) -> Value:
+        """A new node with the same fields and the same parents (not copies of them)."""
+        return _rebuilt(*_fields(self, self._p0, self._p1))
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Value:
+        """The graph below ``self`` copied node by node in topological order: no recursion, any depth.
+
+            >>> import copy
+            >>> x = Value(2.0, label="x")
+            >>> y = copy.deepcopy(x * x)
+            >>> y.parents[0] is y.parents[1], y.parents[0] is x, y.parents[0].label
+            (True, False, 'x')
+        """
+        for v in _backprop.topological_order(self):
+            if id(v) not in memo:
+                memo[id(v)] = _rebuilt(*_fields(v, memo.get(id(v._p0)), memo.get(id(v._p1))))
+        return memo[id(self)]  # type: ignore[return-value]
+
+    def __reduce_ex__(self, protocol: object) -> tuple[object, ...]:
+        """Pickled parents first, in topological order, so the pickler never recurses down the graph.
+
+        The first Value of a graph that pickle meets lists its ancestors; pickle
+        stores each once (its memo), so every parent is stored before its child.
+        """
+        fields = _fields(self, self._p0, self._p1)
+        if _PENDING.ids is not None and id(self) in _PENDING.ids:  # listed by the Value being pickled
+            _PENDING.ids.discard(id(self))
+            return (_rebuilt, fields)
+        order = _backprop.topological_order(self)
+        if len(order) <= 2:
+            return (_rebuilt, fields)
+        ancestors = tuple(order[:-1])
+        _PENDING.ids = {id(v) for v in ancestors}  # only one listing at a time per thread
+        return (_rebuilt_after, (ancestors, *fields))
+
     # -- ops: made from the op table (autograd.ops) by `_install_ops` below ----------
 
     # -- the backward pass (autograd.backprop holds the algorithm) ---------
@@ -142,6 +226,45 @@ class Value:
     def backward_steps(self) -> Iterator[Step]:
         """`autograd.backward_steps(self)`: the backward pass, one node at a time."""
         return _backprop.backward_steps(self)
+
+
+def _compared(other: Operand) -> float:
+    """The number a comparison reads: a Value's ``.data`` or a real number."""
+    if isinstance(other, Value):
+        return other.data
+    return _check_number(other, "comparison")
+
+
+class _Pending(threading.local):
+    """Per thread: the ids of the ancestors the Value being pickled listed."""
+
+    ids: set[int] | None = None
+
+
+_PENDING = _Pending()
+
+
+def _fields(v: Value, p0: Value | None, p1: Value | None) -> tuple[object, ...]:
+    """Every attribute of ``v`` (its group too), with the given parents in place of its own."""
+    return (v.data, v.grad, v.label, v.op, p0, v._g0, p1, v._g1, v.group, type(v))
+
+
+def _rebuilt(
+    data: float, grad: float, label: str, op: str, p0: Value | None, g0: float, p1: Value | None, g1: float,
+    group: str | None, cls: type = Value,
+) -> Value:  # fmt: skip
+    """A Value made from `_fields`' tuple, without running the ops' checks again."""
+    out = _new(cls)
+    out.data, out.grad, out.label, out.op = data, grad, label, op
+    out._p0, out._g0, out._p1, out._g1 = p0, g0, p1, g1
+    if group is not None:
+        out.group = group
+    return out
+
+
+def _rebuilt_after(ancestors: tuple[Value, ...], *fields: object) -> Value:
+    """`_rebuilt`, once pickle has rebuilt the ancestors (listed only for their order)."""
+    return _rebuilt(*fields)  # type: ignore[arg-type]
 
 
 class _Grouped(Value):

@@ -8,13 +8,14 @@ Every file is written atomically: an interrupted run leaves no partial file.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from autograd.files import write_bytes_atomic, write_text_atomic
 
@@ -29,6 +30,7 @@ TUTORIAL_INPUT = (0.3, 0.5)
 TUTORIAL_TARGET = (1.0, 0.0)
 AGREEMENT = 1e-9
 TRAIN_FILES = ("model.json", "loss.png")
+LOSS = "squared_error"  # what `stepgrad train` minimises; loss.png names it
 DEMO_FILES = ("graph.svg", "backward.html")
 
 
@@ -97,6 +99,10 @@ def check_out(out: Path, names: Sequence[str]) -> None:
                 raise UsageError(f"--out: {out / name} is a folder; it is where {name} would be written")
         existing = out
         while not existing.exists() and existing != existing.parent:
+            # a link to nowhere (or a loop) is "not there", yet mkdir cannot make a folder in its place
+            if existing.is_symlink():
+                target = os.readlink(existing)
+                raise UsageError(f"--out: {existing} is a symbolic link to {target}, {_nowhere(existing)}")
             existing = existing.parent
         if not existing.is_dir():
             raise UsageError(f"--out: {existing} is a file, so the folder {out} cannot be made there")
@@ -105,6 +111,18 @@ def check_out(out: Path, names: Sequence[str]) -> None:
         raise UsageError(f"--out: cannot write into {out} ({e.strerror or e})") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _nowhere(link: Path) -> str:
+    """Why a symbolic link leads to no folder: a loop, or a target that does not exist."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11's pathlib reports a loop so
+        return "which loops back on itself; remove it or point it at a folder"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "which loops back on itself; remove it or point it at a folder"
+    return "which does not exist; remove the link or make the folder it points to"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,21 +154,43 @@ def build_parser() -> argparse.ArgumentParser:
         default="moons",
         help="moons, xor, circles, or a CSV file (inputs first, then targets) (default: %(default)s)",
     )
-    train.add_argument("--layers", type=_layers, default=[16, 16], help="hidden layer sizes, e.g. 16,16")
     train.add_argument(
-        "--activation", default="tanh", choices=["sigmoid", "tanh", "relu"], help="hidden activation"
+        "--layers", type=_layers, default=[16, 16], help="hidden layer sizes, e.g. 16,16 (default: 16,16)"
     )
-    train.add_argument("--epochs", type=_positive_int, default=100)
-    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (> 0)")
-    train.add_argument("--batch-size", type=_positive_int, default=None, help="default: full batch")
-    train.add_argument("--inputs", type=_positive_int, default=2, help="input columns of a CSV file")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", type=Path, default=Path("stepgrad-out"))
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--activation",
+        default="tanh",
+        choices=["sigmoid", "tanh", "relu"],
+        help="hidden activation; the output layer is sigmoid (default: %(default)s)",
+    )
+    train.add_argument(
+        "--epochs", type=_positive_int, default=100, help="passes over the whole dataset (default: %(default)s)"
+    )
+    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (> 0) (default: %(default)s)")
+    train.add_argument(
+        "--batch-size", type=_positive_int, default=None, help="samples per SGD step (default: the full batch)"
+    )
+    train.add_argument(
+        "--inputs", type=_positive_int, default=2, help="input columns of a CSV file (default: %(default)s)"
+    )
+    train.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the initial weights and of the sample order (default: %(default)s)",
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=Path("stepgrad-out"),
+        help="output folder for model.json and loss.png (default: %(default)s)",
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     train.add_argument(
         "--compile",
         action="store_true",
-        help="train through generated programs (autograd.compile per sample, nn.batch_program for big batches)",
+        help="train through generated programs (autograd.compile per sample, nn.batch_program for big batches) "
+        "(default: eager Values)",
     )
     return parser
 
@@ -216,7 +256,26 @@ def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
         f"wrote {html_path}  (open it in a browser: the backward pass neuron by neuron, a click on a neuron "
         f"shows its detail, and the scalar view steps through all {n_nodes} nodes)"
     )
+    print(_step_to_open(cost, html_path, parameters))
     return 0
+
+
+def _step_to_open(cost: Value, html_path: Path, parameters: Sequence[Value]) -> str:
+    """The address of the first step where a neuron adds up three messages: the tutorial's question.
+
+    For the demo's network that is step 7, a_0^{H1}; the page reads ``#step=`` counted from 1.
+    """
+    from autograd.views.network import network_of
+
+    network = network_of(cost, parameters)
+    for k, u in enumerate(network.steps):
+        n = len(network.messages(u))
+        if n >= 3:
+            name = network.units[u].name
+            address = f"{html_path.resolve().as_uri()}#step={k + 1}"
+            count = {3: "three", 4: "four"}.get(n, str(n))
+            return f"open {address}  (step {k + 1}: {name}, the neuron that adds up {count} messages)"
+    return f"open {html_path.resolve().as_uri()}"
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -246,7 +305,7 @@ def run_train(args: argparse.Namespace) -> int:
         history = fit(
             net,
             data,
-            "squared_error",
+            LOSS,
             SGD(net.parameters(), lr=args.lr),
             epochs=args.epochs,
             batch_size=args.batch_size,
@@ -257,7 +316,7 @@ def run_train(args: argparse.Namespace) -> int:
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)
         return 1
-    png = _loss_plot_png(history.losses)  # drawn before anything is written
+    png = _loss_plot_png(history.losses, LOSS)  # drawn before anything is written
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.json"
     net.save(model_path)
@@ -313,12 +372,17 @@ def _no_progress(
     return None
 
 
-def _plot_losses(losses: Sequence[float], path: Path) -> None:
+def _plot_losses(losses: Sequence[float], path: Path, loss_name: str = LOSS) -> None:
     """The loss curve as a PNG at ``path``, written atomically."""
-    write_bytes_atomic(path, _loss_plot_png(losses))
+    write_bytes_atomic(path, _loss_plot_png(losses, loss_name))
 
 
-def _loss_plot_png(losses: Sequence[float]) -> bytes:
+def _loss_figure(losses: Sequence[float], loss_name: str) -> Any:
+    """The loss curve, its loss named in title and axis, its top (the largest loss) a labelled tick.
+
+    On a log axis the first loss often falls between two decades, where no
+    tick is labelled: the reader could not tell where the curve starts.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -326,11 +390,27 @@ def _loss_plot_png(losses: Sequence[float]) -> bytes:
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(range(1, len(losses) + 1), losses)
+    ax.set_title(f"training loss: {loss_name}")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean loss per sample")
+    ax.set_ylabel(f"mean {loss_name} per sample")
     ax.set_yscale("log")
+    top = max(losses)
+    bottom, _ = ax.get_ylim()
+    ax.set_ylim(bottom, top)
+    ticks = [t for t in ax.get_yticks() if bottom <= t < top * 0.8] + [top]
+    if len(ticks) == 1 and min(losses) < top * 0.8:  # within one decade: no tick but the top
+        ticks.insert(0, min(losses))
+    ax.set_yticks(ticks, [f"{t:.3g}" for t in ticks])
+    ax.minorticks_off()
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
+    return fig
+
+
+def _loss_plot_png(losses: Sequence[float], loss_name: str = LOSS) -> bytes:
+    import matplotlib.pyplot as plt
+
+    fig = _loss_figure(losses, loss_name)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)

@@ -193,6 +193,11 @@ class MLP(Module):
     ) -> None:
         if isinstance(n_inputs, bool) or not isinstance(n_inputs, int) or n_inputs < 1:
             raise ValueError(f"MLP: n_inputs must be a positive int, got {n_inputs!r}")
+        if isinstance(layer_sizes, int):  # MLP(2, 16): one layer's size, not the list of them
+            raise TypeError(
+                f"MLP: layer_sizes must be a list of sizes, one per layer, got the int {layer_sizes!r}; "
+                f"for one layer of {layer_sizes} write MLP({n_inputs}, [{layer_sizes}])"
+            )
         sizes = list(layer_sizes)
         if not sizes or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
             raise ValueError(f"MLP: layer_sizes must be a non-empty list of positive ints, got {layer_sizes!r}")

@@ -162,7 +162,8 @@ def fit(
         raise ValueError("fit: the dataset is empty")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+    # True is an int to Python: as epochs, refuse it rather than train with batches of one
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
         raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
     for i, (x, y) in enumerate(data):
         if len(x) != net.n_inputs or len(y) != net.layer_sizes[-1]:

@@ -6,6 +6,7 @@ import builtins
 import copy
 import linecache
 import math
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from itertools import count
@@ -15,6 +16,7 @@ from ..backprop import topological_order
 from ..functions import FLOAT
 from ..numeric import check_number
 from ..ops import OPS as TABLE
+from ..recording import enable_grad
 from ..value import Value
 from .errors import CheckError, Recheck
 from .ops import OPS
@@ -55,6 +57,9 @@ class Program:
         self._arg_names, self._shapes, self._flat_labels = arg_names, shapes, flat_labels
         self._aux_shape, self._aux_entries = aux_shape, aux_entries
         self._replays = 0
+        # one call at a time: a call reads each p.grad, adds into a local and writes it back,
+        # so two threads' calls would overwrite each other's sums.
+        self._lock = threading.Lock()
         writer = Writer(tape, n_loss, root, params, arg_names, shapes, flat_labels, aux_shape, aux_entries)
         body = writer.source()
         n_ops = sum(e.kind == OP for e in tape)
@@ -86,6 +91,35 @@ class Program:
         name = getattr(self._fn, "__qualname__", "fn")
         return f"Program({name}, {len(self._tape)} nodes ({n_ops} ops), {len(self.params)} params)"
 
+    # -- copies: the generated code is bound to the very Values in `params` ------------------
+
+    def __copy__(self) -> Program:
+        """The Program itself: a shallow copy would share its params and code anyway."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Program:
+        """Refused: the copy's params would be new Values its code never reads.
+
+            >>> import copy
+            >>> from autograd import Value, compile
+            >>> w = Value(1.0)
+            >>> copy.deepcopy(compile(lambda x: w * x, [w], 1.0))
+            Traceback (most recent call last):
+            ...
+            TypeError: cannot deep-copy Program(<lambda>, 3 nodes (1 ops), 1 params): ...
+        """
+        raise TypeError(
+            f"cannot deep-copy {self!r}: its generated code reads and writes the Values in its params, "
+            "so a copy would split them; deep-copy what fn uses (e.g. the network) and compile it again"
+        )
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Refused: the generated code and fn are rebuilt by compile, not by pickle."""
+        raise TypeError(
+            f"cannot pickle {self!r}: its code is generated in this process; pickle the network or its "
+            "parameters and compile again after loading"
+        )
+
     @property
     def n_nodes(self) -> int:
         """Nodes of the traced graph (leaves included)."""
@@ -102,6 +136,10 @@ class Program:
             raise TypeError(
                 f"program takes {len(self._arg_names)} arguments ({', '.join(self._arg_names)}), got {len(args)}"
             )
+        with self._lock:
+            return self._call(args)
+
+    def _call(self, args: tuple[Any, ...]) -> Any:
         outputs: list[Any] | None = None if self._aux_shape is None else []
         try:
             loss = self._run((args,), outputs)
@@ -133,8 +171,11 @@ class Program:
         if any(s != n for s in sizes) or n == 0:
             detail = ", ".join(f"{name}: {s}" for name, s in zip(self._arg_names, sizes, strict=True))
             raise ValueError(f"batch: every argument needs the same number of samples (at least 1); got {detail}")
+        with self._lock:
+            return self._batch(arg_lists, n, reduction == "mean")
+
+    def _batch(self, arg_lists: Sequence[Sequence[Any]], n: int, mean: bool) -> Any:
         params = self.params
-        mean = reduction == "mean"
         if mean:  # the sum from zero, then scaled and added to what the grads held
             saved = [p.grad for p in params]
             for p in params:
@@ -165,13 +206,15 @@ class Program:
         self._replays += 1
         copies = [copy.copy(p) for p in self.params]
         total = 0.0
-        for args in samples:
-            values = self._eager_forward(self._flat(args), copies)
-            root = values[self._root]
-            root.backward()
-            total += root.data
-            if outputs is not None:
-                outputs.append(self._aux_data(self._aux_shape, values))
+        # the program adds grads even inside the caller's no_grad(): so must its replay
+        with enable_grad():
+            for args in samples:
+                values = self._eager_forward(self._flat(args), copies)
+                root = values[self._root]
+                root.backward()
+                total += root.data
+                if outputs is not None:
+                    outputs.append(self._aux_data(self._aux_shape, values))
         for p, q in zip(self.params, copies, strict=True):
             p.grad = q.grad
         return total
@@ -235,30 +278,36 @@ class Program:
         another path for these values). ``rtol=0`` asks for identical floats.
         Grads are left as they were. Returns a one-line summary.
         """
+        with self._lock:  # no call may add into the grads check zeroes and puts back
+            return self._check(args, rtol)
+
+    def _check(self, args: tuple[Any, ...], rtol: float) -> str:
         params = self.params
         saved = [p.grad for p in params]
+        # eager must record a graph to compare with, even inside the caller's no_grad()
         try:
-            for p in params:
-                p.grad = 0.0
-            flat = self._flat(args)
-            values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
-            it = iter(values)
-            root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
-            order = topological_order(root)
-            eager_ops = [v.op if v.parents else "" for v in order]
-            # backward adds into every leaf, the constants' too: theirs are put back at once
-            others = [(v, v.grad) for v in order if not v.parents]
-            root.backward()
-            eager_loss = root.data
-            eager_out = _aux_floats(aux)
-            eager_grads = [p.grad for p in params]
-            for v, g in reversed(others):  # params among them get theirs back in `finally`
-                v.grad = g
-            for p in params:
-                p.grad = 0.0
-            result = self(*args)
-            loss, out = result if self._aux_shape is not None else (result, None)
-            grads = [p.grad for p in params]
+            with enable_grad():
+                for p in params:
+                    p.grad = 0.0
+                flat = self._flat(args)
+                values = [Value(x, label=label) for x, label in zip(flat, self._flat_labels, strict=True)]
+                it = iter(values)
+                root, aux = split_result(self._fn(*[rebuild(s, it) for s in self._shapes]))
+                order = topological_order(root)
+                eager_ops = [v.op if v.parents else "" for v in order]
+                # backward adds into every leaf, the constants' too: theirs are put back at once
+                others = [(v, v.grad) for v in order if not v.parents]
+                root.backward()
+                eager_loss = root.data
+                eager_out = _aux_floats(aux)
+                eager_grads = [p.grad for p in params]
+                for v, g in reversed(others):  # params among them get theirs back in `finally`
+                    v.grad = g
+                for p in params:
+                    p.grad = 0.0
+                result = self._call(args)  # under check's lock
+                loss, out = result if self._aux_shape is not None else (result, None)
+                grads = [p.grad for p in params]
         finally:
             for p, g in zip(params, saved, strict=True):
                 p.grad = g

@@ -32,6 +32,25 @@ def _arg_names(fn: Callable[..., Any], n: int) -> list[str]:
     return [names[i] if i < len(names) else f"arg{i}" for i in range(n)]
 
 
+def _refuse_empty(shape: Any, where: str) -> None:
+    """An empty list has no number to trace, and the program could not unpack it: say which.
+
+        >>> _refuse_empty([None, []], "xs")
+        Traceback (most recent call last):
+        ...
+        autograd.program.errors.CompileError: compile: example argument xs[1] is an empty list; ...
+    """
+    if shape is None:
+        return
+    if not shape:
+        raise CompileError(
+            f"compile: example argument {where} is an empty list; give an example with the items the "
+            "program will be called with (its structure is fixed at trace time), or leave the argument out"
+        )
+    for i, item in enumerate(shape):
+        _refuse_empty(item, f"{where}[{i}]")
+
+
 # -- compile -----------------------------------------------------------------------------
 
 
@@ -48,7 +67,9 @@ def compile(  # the issue's name; Python's own is builtins.compile
     ``(loss, outputs)`` whose outputs (Values or lists of them) the program
     returns too. ``params`` are the leaves read afresh at every call and given
     gradients; every other leaf is baked in. See the module docstring for
-    what tracing freezes.
+    what tracing freezes. Only what the loss and outputs depend on is kept:
+    code whose result is unused (``unused = x.log()``) is dropped, so the
+    program does not raise its errors (eager raises for ``x = -1``).
 
         >>> from autograd import Value
         >>> w, b = Value(2.0, label="w"), Value(1.0, label="b")
@@ -78,6 +99,8 @@ def compile(  # the issue's name; Python's own is builtins.compile
         shapes = [flatten_example(x, name, flat, "argument") for x, name in zip(example_args, names, strict=True)]
     except RecursionError:
         raise CompileError("compile: an example argument is nested too deeply (lists inside lists)") from None
+    for shape, name in zip(shapes, names, strict=True):
+        _refuse_empty(shape, name)
     arg_values = [Value(x, label=label) for label, x in flat]
     rebuilt = iter(arg_values)
     args = [rebuild(shape, rebuilt) for shape in shapes]

@@ -62,6 +62,7 @@ OP_CASES = [
     ("v**-1.5", {"__pow__"}, lambda p, q: p**-1.5, POS),
     ("c**v", {"__rpow__"}, lambda p, q: 2.5**q, ANY),
     ("v**v", {"__pow__"}, lambda p, q: p**q, POS),
+    ("v.pow(c)", {"pow"}, lambda p, q: p.pow(3), ANY),
     ("exp", {"exp"}, lambda p, q: p.exp(), ANY),
     ("log", {"log"}, lambda p, q: p.log(), POS),
     ("tanh", {"tanh"}, lambda p, q: p.tanh(), ANY),
@@ -71,7 +72,7 @@ OP_CASES = [
 ]
 
 # Everything on Value that is not an op; anything else public must be in OP_CASES.
-NOT_OPS = {"backward", "backward_steps", "parents", "local_grads", "data", "grad", "label", "op", "group"}
+NOT_OPS = {"backward", "backward_steps", "parents", "local_grads", "data", "grad", "label", "op", "group", "item"}
 NUMERIC_DUNDERS = {
     "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
     "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__floordiv__", "__rfloordiv__", "__mod__",
