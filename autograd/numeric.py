@@ -19,6 +19,7 @@ import numbers
 from typing import Any
 
 __all__ = [
+    "bad_data",
     "check_inputs",
     "check_local",
     "check_number",
@@ -109,6 +110,19 @@ def refuse_non_finite_input(op: str, operand: Any) -> None:
         f"{op}: input {describe(operand)} is not a finite number (was .data set by hand?); "
         "every Value must be finite"
     )
+
+
+def bad_data(op: str, *operands: Any) -> TypeError | None:
+    """The error for an operand whose ``.data`` was set by hand to something not a number, if any."""
+    for v in operands:
+        data = getattr(v, "data", None)
+        if hasattr(v, "grad") and type(data) is not float:
+            name = repr(v.label) if getattr(v, "label", "") else "a Value"
+            return TypeError(
+                f"{op}: input {name} has .data {_short_repr(data)} ({type(data).__name__}), not a number "
+                "(was .data set by hand?); every Value holds a finite float"
+            )
+    return None
 
 
 def refuse_non_finite(

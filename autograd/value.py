@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, Union
 
 from . import backprop as _backprop
 from .functions import FLOAT, FLOAT_CODE
-from .numeric import check_inputs, check_local, check_number, describe, refuse_non_finite, refuse_non_finite_input
+from .numeric import (
+    bad_data,
+    check_inputs,
+    check_local,
+    check_number,
+    describe,
+    refuse_non_finite,
+    refuse_non_finite_input,
+)
 from .ops import OPS, Op
 from .recording import DEFAULT, EVER_ENTERED, STATE
 
@@ -432,15 +440,17 @@ def _code(op: Op, i: int | None, a: str, b: str, out: str = "out") -> str:
 
 def _value_lines(op: Op, a: str, b: str, A: str, B: str, indent: str) -> list[str]:
     """``out = value``: after the op's own domain check, with its own overflow message, and
-    (when a local derivative is checked next) refused first if not finite, so the value's error wins."""
-    lines = []
+    (when a local derivative is checked next) refused first if not finite, so the value's error wins.
+
+    The try costs nothing until it catches: a TypeError here means a ``.data`` set by hand to a non-number.
+    """
+    lines = ["try:"]
     if op.domain is not None:
-        lines.append(f"_domain_{_key(op)}({a}, {b}, {A}, {B})")
+        lines.append(f"    _domain_{_key(op)}({a}, {b}, {A}, {B})")
+    lines.append(f"    out = {_code(op, None, a, b)}")
     if op.overflow is not None:
-        lines += ["try:", f"    out = {_code(op, None, a, b)}", "except OverflowError:",
-                  f"    raise OverflowError(_overflow_{_key(op)}({A}, {B})) from None"]  # fmt: skip
-    else:
-        lines.append(f"out = {_code(op, None, a, b)}")
+        lines += ["except OverflowError:", f"    raise OverflowError(_overflow_{_key(op)}({A}, {B})) from None"]
+    lines += ["except TypeError as e:", f"    raise (bad_data({op.name!r}, {A}, {B}) or e) from None"]
     if op.risky:
         values = [x for x in (A, B) if x in ("self", "other")]
         const = next((x for x in (A, B) if x not in ("self", "other", "None")), "None")
@@ -530,9 +540,9 @@ def method_source(op: Op) -> str:
     ]
     if name == "**":  # x ** 2 and x ** 0: the formulas at b = 2 and b = 0, with x * x for pow (not always equal)
         lines += [
-            "    if b == 2.0:",
+            "    if b == 2.0 and type(a) is float:",
             "        return _unary(a * a, '**', self, 2.0 * a, b)",
-            "    if b == 0.0:",
+            "    if b == 0.0 and type(a) is float:",
             "        _domain_pow(a, b, self, b)",
             "        return _unary(1.0, '**', self, 0.0, b)",
         ]
@@ -550,7 +560,8 @@ def _install_ops() -> None:
     namespace: dict[str, Any] = {
         "Value": Value, "_Grouped": _Grouped, "_new": _new, "_unary": _unary, "_binary": _binary,
         "_check_number": _check_number, "check_local": check_local, "check_inputs": check_inputs,
-        "STATE": STATE, "EVER_ENTERED": EVER_ENTERED, "refuse_non_finite": refuse_non_finite, "inf": math.inf, **FLOAT,
+        "STATE": STATE, "EVER_ENTERED": EVER_ENTERED, "refuse_non_finite": refuse_non_finite,
+        "inf": math.inf, "bad_data": bad_data, **FLOAT,
     }  # fmt: skip
     for op in OPS.values():
         own = {**namespace, f"_domain_{_key(op)}": op.domain, f"_overflow_{_key(op)}": op.overflow}

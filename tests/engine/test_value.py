@@ -412,3 +412,16 @@ def test_no_grad_nests_and_reports_its_state():
         v = Value(2.0).exp()
     assert is_grad_enabled() and v.parents == () and v.local_grads == ()
     assert v.data == pytest.approx(math.exp(2.0), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda w: w + Value(2.0), lambda w: w * 3, lambda w: 3 - w, lambda w: w.tanh(), lambda w: w.relu(),
+     lambda w: w.log(), lambda w: w**2, lambda w: w**0, lambda w: w / 2, lambda w: 2 ** w, lambda w: -w],
+    ids=["v+v", "v*c", "c-v", "tanh", "relu", "log", "square", "pow0", "div", "rpow", "neg"],
+)  # fmt: skip
+def test_data_set_by_hand_to_a_string_is_a_type_error_naming_the_label(make):
+    w = Value(1.0, label="w")
+    w.data = "abc"
+    with pytest.raises(TypeError, match=r"input 'w' has \.data 'abc' \(str\), not a number"):
+        make(w)
