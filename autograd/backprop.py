@@ -17,10 +17,7 @@ pass runs a topological order (leaves first, root last) backwards, root first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from .value import Value
+from typing import NamedTuple, Protocol
 
 __all__ = [
     "GradientOverflowError",
@@ -32,6 +29,30 @@ __all__ = [
     "topological_order",
     "zero_grad",
 ]
+
+
+class Value(Protocol):
+    """What the backward pass reads and writes of a node: the contract `autograd.Value` meets.
+
+    The algorithm is written against this, not against the class (which
+    imports this module for its ``backward`` method): ``parents`` and
+    ``local_grads`` for the reference loop, and the four slots behind them
+    (``_p0 _g0 _p1 _g1``) for the unrolled one.
+    """
+
+    data: float
+    grad: float
+    label: str
+    _p0: Value | None
+    _g0: float
+    _p1: Value | None
+    _g1: float
+
+    @property
+    def parents(self) -> tuple[Value, ...]: ...
+
+    @property
+    def local_grads(self) -> tuple[float, ...]: ...
 
 
 class GradientOverflowError(OverflowError):
