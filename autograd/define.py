@@ -33,6 +33,7 @@ def define_op(
     value: Callable[..., Any],
     derivatives: Sequence[Callable[..., Any]],
     doc: str = "",
+    replace: bool = False,
 ) -> Callable[..., Any]:
     """Add an op to the table: its value, and one formula per operand for d(out)/d(operand).
 
@@ -42,13 +43,15 @@ def define_op(
     so it can be computed on floats, on Values (a second derivative), on
     arrays (the batch program) and written out (compile(), pictures).
     Returns a function that takes Values or numbers; a unary op is also an
-    `nn` activation by its name.
+    `nn` activation by its name. A name already in the table is refused,
+    unless it is a user's op and ``replace=True`` (a notebook cell run again).
     """
     where = f"define_op({name!r})"
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise OpDefinitionError(f"{where}: the name must be a Python identifier such as 'softplus'")
-    if name in OPS or name in ("linear",):
-        raise OpDefinitionError(f"{where}: {name!r} is already an op; the table has {', '.join(OPS)}")
+    if name in OPS and not (replace and not OPS[name].builtin) or name == "linear":
+        hint = "; pass replace=True to define it again" if name in OPS and not OPS[name].builtin else ""
+        raise OpDefinitionError(f"{where}: {name!r} is already an op{hint}; the table has {', '.join(OPS)}")
     if hasattr(Value, name):
         raise OpDefinitionError(f"{where}: {name!r} is already a Value attribute; choose another name")
     if not callable(value):

@@ -114,7 +114,7 @@ class Op:
         names["out"] = out
         text = render(self.derivative_formula(i), style, names)
         result = style.number(self.derivative(i, operands, out))
-        return text if text == result else f"{text} = {result}"
+        return result if text in (result, f"({result})") else f"{text} = {result}"
 
     def _pretty_name(self) -> str:
         return {"sigmoid": "σ", "neg": "−"}.get(self.name, self.name)

@@ -489,11 +489,14 @@ def method_source(op: Op) -> str:
     """The source of the Value method(s) made from ``op``'s row.
 
         >>> from autograd.ops import OPS
-        >>> print(method_source(OPS["tanh"]))
-        def tanh(self):
+        >>> print(method_source(OPS["neg"]))
+        def __neg__(self):
             a = self.data
-            out = tanh(a)
-            return _unary(out, 'tanh', self, 1.0 - out * out)
+            try:
+                out = -a
+            except TypeError as e:
+                raise (bad_data('neg', self, None) or e) from None
+            return _unary(out, 'neg', self, -1.0)
         <BLANKLINE>
     """
     name = op.name
