@@ -40,9 +40,9 @@ import numpy as np
 from autograd import Value
 from autograd.numeric import check_number
 
+from .gradient import batch_gradient
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS
-from .train import batch_gradient
 
 __all__ = ["BatchProgram", "as_rows", "batch_program", "loss_name"]
 

@@ -24,18 +24,10 @@ from typing import Any
 from autograd import Value, scope
 
 from .module import Module
+from .names import ACTIVATIONS, layer_names
 from .serialize import DEFAULT_LIMITS, Limits, _short, assign, layer_values, load_file, mlp_state, read_config
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
-
-#: Activation name -> the Value method applied to z (None: a = z).
-ACTIVATIONS: dict[str, str | None] = {
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-    "linear": None,
-}
-
 
 def _index(*ks: int) -> str:
     """Subscript text: `01` for w_{01}, `1,12` once an index has two digits."""
@@ -46,11 +38,6 @@ def _index(*ks: int) -> str:
 
 def _sub(text: str) -> str:
     return text if len(text) == 1 else "{" + text + "}"
-
-
-def layer_names(n_layers: int) -> list[str]:
-    """``['H1', ..., 'O']``: hidden layers numbered from 1, the last one ``O``."""
-    return [f"H{i + 1}" for i in range(n_layers - 1)] + ["O"]
 
 
 class Neuron(Module):
@@ -337,7 +324,7 @@ class MLP(Module):
         """A float64 ``torch.nn.Sequential`` with the same weights (needs torch)."""
         from .torch_bridge import to_torch
 
-        return to_torch(self)
+        return to_torch(self.state_dict())
 
 
 def tutorial_network(seed: int | None = 0) -> MLP:

@@ -30,14 +30,13 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from autograd import Value
 from autograd.files import write_text_atomic
 from autograd.numeric import check_number
 
-if TYPE_CHECKING:
-    from .layers import MLP
+from .names import ACTIVATIONS, layer_names
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -60,7 +59,6 @@ T = TypeVar("T")
 
 STATE_FORMAT = "stepgrad.MLP"
 STATE_VERSION = 1
-_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")  # nn.layers.ACTIVATIONS, without the import cycle
 _KEYS = ("format", "version", "n_inputs", "layer_sizes", "activations", "bias", "layers")
 _MAX_INT_DIGITS = 309  # the largest finite float has 309 digits; longer integers are refused while parsing
 
@@ -108,7 +106,24 @@ def labelled_state(named: Iterable[tuple[str, Value]]) -> dict[str, Any]:
     return {"parameters": {label: p.data for label, p in named}}
 
 
-def mlp_state(net: MLP) -> dict[str, Any]:
+class _Layer(Protocol):
+    name: str
+
+    def weights(self) -> list[list[float]]: ...
+    def biases(self) -> list[float] | None: ...
+
+
+class _Network(Protocol):
+    """What `mlp_state` reads of an `nn.MLP`: a protocol, so that this module imports no class that imports it."""
+
+    n_inputs: int
+    layer_sizes: list[int]
+    activations: list[str]
+    bias: bool
+    layers: list[Any]  # of _Layer
+
+
+def mlp_state(net: _Network) -> dict[str, Any]:
     """``net``'s config and weight matrices as JSON-able data (see `MLP.state_dict`)."""
     layers: dict[str, dict[str, Any]] = {}
     for layer in net.layers:
@@ -249,9 +264,9 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
             f"got {_short(activations)}"
         )
     for i, a in enumerate(activations):
-        if a not in _ACTIVATIONS:
+        if a not in ACTIVATIONS:
             raise ValueError(
-                f"state_dict['activations'][{i}]: expected one of {', '.join(_ACTIVATIONS)}, got {_short(a)}"
+                f"state_dict['activations'][{i}]: expected one of {', '.join(ACTIVATIONS)}, got {_short(a)}"
             )
     config = Config(n_inputs, list(sizes), list(activations), bias)
     return config
@@ -259,8 +274,6 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
 
 def layer_values(config: Config, state: dict[str, Any]) -> list[float]:
     """Every weight and bias in ``state``, in `parameters()` order, each shape checked against ``config``."""
-    from .layers import layer_names
-
     layers = state["layers"]
     if not isinstance(layers, dict):
         raise ValueError(f"state_dict['layers']: expected an object, got {type(layers).__name__}")
