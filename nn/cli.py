@@ -194,8 +194,7 @@ def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
 
     svg_path, network_path, html_path = out / "graph.svg", out / "network.svg", out / "backward.html"
     try:  # lazily: the views are optional for the numbers above
-        from autograd.views.draw import to_svg
-        from autograd.views.stepper import save_steps_html
+        from autograd.views.dispatch import save_steps_html, to_svg
     except ImportError as e:
         print(
             f"drawing is not available yet ({e}); the pictures will go to {svg_path}, {network_path} and {html_path}"

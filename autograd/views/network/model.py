@@ -23,9 +23,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..value import Value
-from .text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
-from .trace import CURRENT, DONE, PENDING, Trace
+from ...value import Value
+from ..graph import GraphTooLargeError, count_nodes
+from ..text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
+from ..trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
     "MAX_NETWORK_VALUES",
@@ -547,8 +548,6 @@ def network_of(root: Value, parameters: Iterable[Value] = (), trace: Trace | Non
     The Values are counted with a walk that stops early, so a graph of a
     million nodes is refused at once.
     """
-    from .draw import GraphTooLargeError, count_nodes
-
     if trace is None:
         n = count_nodes(root, MAX_NETWORK_VALUES)
         if n > MAX_NETWORK_VALUES:

@@ -16,18 +16,18 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from ..value import Value
-from .html import inline_svg
-from .network import TARGET, network_of
-from .network_detail import detail_graph, explain_html, param_grads
-from .network_draw import NetworkLayout, label_unicode, network_graph, unit_look
-from .stepper import Stepper, import_widgets
-from .text import UNIT_STATES, format_number, label_html
+from ...value import Value
+from ..page_html import inline_svg
+from ..text import UNIT_STATES, format_number, label_html
+from ..widgets import StepWidget, import_widgets
+from .detail import detail_graph, explain_html, param_grads
+from .draw import NetworkLayout, label_unicode, network_graph, unit_look
+from .model import TARGET, network_of
 
 __all__ = ["NetworkStepper"]
 
 
-class NetworkStepper(Stepper):
+class NetworkStepper(StepWidget):
     """The widget of `Stepper` for ``view="network"`` (made by ``Stepper(..., view="network")``)."""
 
     def __init__(self, root: Value, parameters: Iterable[Value] = (), view: str = "network", **_: Any) -> None:

@@ -21,11 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..value import Value
-from .draw import Graph
-from .network import COST, INPUT, TARGET, Network, NetworkFrame, network_of
-from .style import COLOURS, grad_colour
-from .text import (
+from ...value import Value
+from ..graph import Graph
+from ..style import COLOURS, grad_colour
+from ..text import (
     MAX_NAME_CHARS,
     attribute_text,
     format_number,
@@ -38,7 +37,8 @@ from .text import (
     text_width,
     variable_name,
 )
-from .trace import CURRENT, DONE, PENDING, Trace
+from ..trace import CURRENT, DONE, PENDING, Trace
+from .model import COST, INPUT, TARGET, Network, NetworkFrame, network_of
 
 __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "label_unicode", "unit_look"]
 
