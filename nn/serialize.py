@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 
 from autograd import Value
 from autograd.files import write_text_atomic
-from autograd.numeric import check_number
+from autograd.numeric import check_number, shorten
 
 from .names import ACTIVATIONS, layer_names
 
@@ -364,4 +364,4 @@ def _short(x: object, limit: int = 80) -> str:
         text = repr(x)
     except ValueError:  # an int past Python's digit limit, inside a list
         text = f"<{type(x).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ...numeric import shorten
 from ...value import Value
 from ..graph import Graph
 from ..style import COLOURS, grad_colour
@@ -33,7 +34,6 @@ from ..text import (
     label_parts,
     label_unicode,
     plain_dot,
-    shorten,
     text_width,
     variable_name,
 )
