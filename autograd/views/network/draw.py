@@ -230,7 +230,7 @@ class NetworkLayout:
     def _place_targets(self, top: float) -> None:
         """Each target beside the output it is compared with, in the cost's column."""
         network = self.network
-        cost = network.unit_of[network.trace.position[network.root]]
+        cost = network.cost_unit
         targets = [u.index for u in network.units if u.kind == TARGET]
         taken = [self.boxes[cost]]
         for n, t in enumerate(targets):
@@ -498,7 +498,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
 
 
 def units_root_name(network: Network) -> str:
-    return network.units[network.unit_of[network.trace.position[network.root]]].name
+    return network.units[network.cost_unit].name
 
 
 def draw_network(

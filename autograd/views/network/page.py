@@ -66,7 +66,7 @@ def network_page_data(
 ) -> dict[str, Any]:
     """Everything the page's script reads, as JSON-ready data."""
     params = list(parameters)
-    root = network.units[network.unit_of[network.trace.position[network.root]]]
+    root = network.units[network.cost_unit]
     units, details = [], []
     for u, unit in enumerate(network.units):
         detail = -1

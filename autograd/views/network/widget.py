@@ -95,7 +95,7 @@ class NetworkStepper(StepWidget):
         at = network.step_of_unit[u]
         state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
-        root = label_html(network.units[network.unit_of[network.trace.position[network.root]]].name)
+        root = label_html(network.units[network.cost_unit].name)
         rows = []
         for p, grad in param_grads(network, u):
             name = label_html(p.label) if p.label else "a parameter"
