@@ -2,7 +2,7 @@
 
 The page (``page/network.html``, ``.js``, ``.css``) shows the network view
 laid out once and restyles it per step from JSON frames; a click on a unit
-opens its detail (`network_detail`); a button switches to the scalar view,
+opens its detail (`network.detail`); a button switches to the scalar view,
 the page `steps_html` writes, kept whole inside this one.
 
     >>> from nn import squared_error, tutorial_network
