@@ -47,13 +47,11 @@ def draw(
     root: Value,
     step: int | None = None,
     *,
-    rankdir: str = "LR",
     parameters: Iterable[Value] = (),
-    max_nodes: int = DEFAULT_MAX_NODES,
-    collapse: bool = False,
     legend: bool = True,
     trace: Trace | None = None,
     view: str = "scalar",
+    **scalar_options: Any,
 ) -> Graph:
     """The graph of ``root`` as a `graphviz.Digraph` (shows inline in Jupyter).
 
@@ -63,23 +61,18 @@ def draw(
     ``step=k`` freezes the picture right after step k of the backward pass
     (see `backward_steps`): the node being processed is highlighted, the
     messages it sends are labelled, and each grad is the partial sum received
-    so far. Leaves in ``parameters`` are coloured as parameters. Graphs with
-    more than ``max_nodes`` Value nodes raise `GraphTooLargeError`;
-    ``collapse=True`` draws each top-level group (see `scope`) as one box.
-    Drawing never changes any grad.
+    so far. Leaves in ``parameters`` are coloured as parameters. Drawing
+    never changes any grad. The scalar view also takes (`draw_scalar`)
+    ``rankdir="LR"``, ``max_nodes=500`` (more Value nodes raise
+    `GraphTooLargeError`) and ``collapse=False`` (``True`` draws each
+    top-level group, see `scope`, as one box); the network view ignores them.
     """
     if check_view(view, "draw") == "network":
+        unknown = sorted(set(scalar_options) - {"rankdir", "max_nodes", "collapse"})
+        if unknown:
+            raise TypeError(f"draw() got an unexpected keyword argument {unknown[0]!r}")
         return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
-    return draw_scalar(
-        root,
-        step,
-        rankdir=rankdir,
-        parameters=parameters,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        legend=legend,
-        trace=trace,
-    )
+    return draw_scalar(root, step, parameters=parameters, legend=legend, trace=trace, **scalar_options)
 
 
 def to_svg(root: Value, step: int | None = None, **options: object) -> str:
