@@ -46,25 +46,27 @@ _LAZY = {
     "compile": "program",
     "Explanation": "views.explain",
     "TooManyPathsError": "views.explain",
+    "count_paths": "views.explain",
     "explain": "views.explain",
-    "Graph": "views.draw",
-    "GraphTooLargeError": "views.draw",
-    "draw": "views.draw",
-    "to_svg": "views.draw",
+    "Graph": "views.graph",
+    "GraphTooLargeError": "views.graph",
+    "draw": "views.dispatch",
+    "network_view": "views.dispatch",
+    "to_svg": "views.dispatch",
     "GraphvizNotFoundError": "views.render",
     "GraphvizTimeoutError": "views.render",
-    "Stepper": "views.stepper",
-    "save_steps_html": "views.stepper",
-    "steps_html": "views.stepper",
+    "Stepper": "views.dispatch",
+    "save_steps_html": "views.dispatch",
+    "steps_html": "views.dispatch",
     "Trace": "views.trace",
 }
 
 if TYPE_CHECKING:
     from .program import CheckError, CompileError, Program, compile
-    from .views.draw import Graph, GraphTooLargeError, draw, to_svg
-    from .views.explain import Explanation, TooManyPathsError, explain
+    from .views.dispatch import Stepper, draw, network_view, save_steps_html, steps_html, to_svg
+    from .views.explain import Explanation, TooManyPathsError, count_paths, explain
+    from .views.graph import Graph, GraphTooLargeError
     from .views.render import GraphvizNotFoundError, GraphvizTimeoutError
-    from .views.stepper import Stepper, save_steps_html, steps_html
     from .views.trace import Trace
 
 
@@ -86,6 +88,7 @@ __all__ = [
     "CompileError",
     "Program",
     "compile",
+    "count_paths",
     "Explanation",
     "GradcheckError",
     "OpDefinitionError",
@@ -112,6 +115,7 @@ __all__ = [
     "gradcheck",
     "is_grad_enabled",
     "messages_of",
+    "network_view",
     "no_grad",
     "save_steps_html",
     "scope",

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .numeric import check_number
 from .recording import enable_grad, no_grad
+from .tables import format_table
 from .value import Value
 
 __all__ = ["GradcheckError", "GradcheckResult", "gradcheck"]
@@ -50,9 +51,7 @@ def _format_table(results: list[GradcheckResult]) -> str:
                 "" if r.ok else "MISMATCH",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
-    return "\n".join(line.rstrip() for line in lines)
+    return format_table(rows)
 
 
 def _shifted(evaluate: Callable[[list[float]], Value], values: list[float], i: int, sign: str, eps: float) -> float:

@@ -49,7 +49,7 @@ def define_op(
     where = f"define_op({name!r})"
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise OpDefinitionError(f"{where}: the name must be a Python identifier such as 'softplus'")
-    if name in OPS and not (replace and not OPS[name].builtin) or name == "linear":
+    if (name in OPS and not (replace and not OPS[name].builtin)) or name == "linear":
         hint = "; pass replace=True to define it again" if name in OPS and not OPS[name].builtin else ""
         raise OpDefinitionError(f"{where}: {name!r} is already an op{hint}; the table has {', '.join(OPS)}")
     if hasattr(Value, name):

@@ -28,6 +28,7 @@ __all__ = [
     "is_real_number",
     "refuse_non_finite",
     "refuse_non_finite_input",
+    "shorten",
 ]
 
 # ints beyond this do not fit a float; a module constant, as CPython would
@@ -77,12 +78,21 @@ def check_number(x: object, where: str, what: str = "a real number (int or float
     return f
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, if longer: the one way labels and errors shorten.
+
+        >>> shorten("abcdef", 4), shorten("abc", 4)
+        ('abc…', 'abc')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _short_repr(x: object, limit: int = 60) -> str:
     try:
         text = repr(x)
     except Exception:  # a broken __repr__ must not hide the real error
         text = f"<{type(x).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 # -- the errors of ops (autograd.value): what went wrong, at which operands --------------

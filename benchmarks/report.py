@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from run import Bench
+    from bench import Bench
 
 METHOD = (
     "Each engine runs in its own fresh process; rounds are the outer loop and the engines of a "

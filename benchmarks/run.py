@@ -18,28 +18,14 @@ import platform
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import Bench
 from report import write_report
 
 HERE = Path(__file__).resolve().parent
-
-
-@dataclass
-class Bench:
-    """One workload variant, the engines it runs and the ratios it reports."""
-
-    key: str
-    workload: str
-    variant: str
-    engines: list[str]
-    title: str
-    ratios: list[tuple[str, str]] = field(default_factory=list)  # (slower, faster): value[a] / value[b]
-    once: bool = False  # deterministic (memory): one round is enough
-    rounds: list[dict[str, dict[str, Any]]] = field(default_factory=list)  # per round: engine -> result
 
 
 def plan() -> list[Bench]:

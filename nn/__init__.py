@@ -10,12 +10,13 @@
 
 from .activations import ACTIVATIONS
 from .data import DATASETS, Dataset, circles, load_csv, moons, tutorial_samples, xor
+from .gradient import batch_gradient
 from .layers import MLP, Layer, Neuron, layer_names, tutorial_network
 from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge, mse, squared_error
 from .matrix import Comparison, LayerGradients, compare_with_engine, matrix_backprop
 from .module import Module
 from .optim import SGD
-from .train import History, accuracy, batch_gradient, fit
+from .train import History, accuracy, fit
 
 __all__ = [
     "ACTIVATIONS",

@@ -42,9 +42,9 @@ from autograd.functions import ARRAY, ARRAY_CODE
 from autograd.numeric import check_number
 from autograd.ops import OPS
 
+from .gradient import batch_gradient
 from .layers import MLP
 from .losses import BCE_EPS, LOSSES, MATRIX_FORMS
-from .train import batch_gradient
 
 __all__ = ["BatchProgram", "as_rows", "batch_program", "loss_name"]
 

@@ -234,8 +234,7 @@ def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
 
     svg_path, network_path, html_path = out / "graph.svg", out / "network.svg", out / "backward.html"
     try:  # lazily: the views are optional for the numbers above
-        from autograd.views.draw import to_svg
-        from autograd.views.stepper import save_steps_html
+        from autograd.views.dispatch import save_steps_html, to_svg
     except ImportError as e:
         print(
             f"drawing is not available yet ({e}); the pictures will go to {svg_path}, {network_path} and {html_path}"
@@ -265,9 +264,9 @@ def _step_to_open(cost: Value, html_path: Path, parameters: Sequence[Value]) -> 
 
     For the demo's network that is step 7, a_0^{H1}; the page reads ``#step=`` counted from 1.
     """
-    from autograd.views.network import network_of
+    from autograd import network_view
 
-    network = network_of(cost, parameters)
+    network = network_view(cost, parameters)
     for k, u in enumerate(network.steps):
         n = len(network.messages(u))
         if n >= 3:

@@ -17,12 +17,13 @@ their grads are left alone (eager backward adds into them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import CheckError, CompileError, Program, Value, compile, zero_grad
 
 from .data import Dataset
+from .gradient import LossFn
 from .layers import MLP, Layer, Neuron
 from .optim import average_grads
 
@@ -34,8 +35,6 @@ __all__ = ["MIN_NODES", "CompiledGradient", "compiled_gradient", "nodes_per_samp
 #: fit takes the batch program for batches of at least this many scalar nodes (samples x nodes
 #: per sample): below it the per-sample program is faster than numpy's fixed cost per call.
 MIN_NODES = 1500
-
-LossFn = Callable[[Sequence[Value], Sequence[float]], Value]
 
 
 def sample_program(net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value]) -> tuple[Program | None, str]:

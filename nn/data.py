@@ -17,6 +17,8 @@ import random
 import re
 from pathlib import Path
 
+from autograd.numeric import shorten
+
 __all__ = ["Dataset", "circles", "load_csv", "moons", "tutorial_samples", "xor", "DATASETS"]
 
 Sample = tuple[list[float], list[float]]
@@ -100,10 +102,10 @@ def load_csv(path: str | Path, n_inputs: int) -> Dataset:
             continue
         for cell, x in zip(row, numbers, strict=True):
             if x is None:
-                raise ValueError(f"{path}, line {line_no}: {_shorten(cell.strip())!r} is not a number")
+                raise ValueError(f"{path}, line {line_no}: {shorten(cell.strip(), 40)!r} is not a number")
         values = [x for x in numbers if x is not None]
         if any(not math.isfinite(x) for x in values):
-            raise ValueError(f"{path}, line {line_no}: every value must be finite, got {_shorten(','.join(row))!r}")
+            raise ValueError(f"{path}, line {line_no}: every value must be finite, got {shorten(','.join(row), 40)!r}")
         if n_columns is None:
             n_columns = len(values)
         if len(values) != n_columns:
@@ -144,5 +146,3 @@ def _number(cell: str) -> float | None:
     return float(text)
 
 
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -23,11 +23,12 @@ from typing import Any
 
 from autograd import Value, scope
 
-from .activations import ACTIVATIONS, activation_function, activation_names, is_activation
+from .activations import activation_function, activation_names, is_activation
 from .module import Module
+from .names import layer_names
 from .serialize import DEFAULT_LIMITS, Limits, _short, assign, layer_values, load_file, mlp_state, read_config
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
+__all__ = ["MLP", "Layer", "Neuron", "layer_names", "tutorial_network"]
 
 def _index(*ks: int) -> str:
     """Subscript text: `01` for w_{01}, `1,12` once an index has two digits."""
@@ -38,11 +39,6 @@ def _index(*ks: int) -> str:
 
 def _sub(text: str) -> str:
     return text if len(text) == 1 else "{" + text + "}"
-
-
-def layer_names(n_layers: int) -> list[str]:
-    """``['H1', ..., 'O']``: hidden layers numbered from 1, the last one ``O``."""
-    return [f"H{i + 1}" for i in range(n_layers - 1)] + ["O"]
 
 
 class Neuron(Module):
@@ -333,7 +329,7 @@ class MLP(Module):
         """A float64 ``torch.nn.Sequential`` with the same weights (needs torch)."""
         from .torch_bridge import to_torch
 
-        return to_torch(self)
+        return to_torch(self.state_dict())
 
 
 def tutorial_network(seed: int | None = 0) -> MLP:

@@ -30,16 +30,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from autograd import Value
 from autograd.files import write_text_atomic
-from autograd.numeric import check_number
+from autograd.numeric import check_number, shorten
 
 from .activations import activation_names, is_activation
-
-if TYPE_CHECKING:
-    from .layers import MLP
+from .names import layer_names
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -109,7 +107,24 @@ def labelled_state(named: Iterable[tuple[str, Value]]) -> dict[str, Any]:
     return {"parameters": {label: p.data for label, p in named}}
 
 
-def mlp_state(net: MLP) -> dict[str, Any]:
+class _Layer(Protocol):
+    name: str
+
+    def weights(self) -> list[list[float]]: ...
+    def biases(self) -> list[float] | None: ...
+
+
+class _Network(Protocol):
+    """What `mlp_state` reads of an `nn.MLP`: a protocol, so that this module imports no class that imports it."""
+
+    n_inputs: int
+    layer_sizes: list[int]
+    activations: list[str]
+    bias: bool
+    layers: list[Any]  # of _Layer
+
+
+def mlp_state(net: _Network) -> dict[str, Any]:
     """``net``'s config and weight matrices as JSON-able data (see `MLP.state_dict`)."""
     layers: dict[str, dict[str, Any]] = {}
     for layer in net.layers:
@@ -262,8 +277,6 @@ def read_config(state: object, limits: Limits | None = DEFAULT_LIMITS) -> Config
 
 def layer_values(config: Config, state: dict[str, Any]) -> list[float]:
     """Every weight and bias in ``state``, in `parameters()` order, each shape checked against ``config``."""
-    from .layers import layer_names
-
     layers = state["layers"]
     if not isinstance(layers, dict):
         raise ValueError(f"state_dict['layers']: expected an object, got {type(layers).__name__}")
@@ -354,4 +367,4 @@ def _short(x: object, limit: int = 80) -> str:
         text = repr(x)
     except ValueError:  # an int past Python's digit limit, inside a list
         text = f"<{type(x).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)

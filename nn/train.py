@@ -21,18 +21,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value, zero_grad
-
 from .compiled import CompiledGradient
 from .data import Dataset
+from .gradient import LossFn, batch_gradient, resolve_loss
 from .layers import MLP
-from .losses import LOSSES
 from .optim import SGD, average_grads
 
 __all__ = ["History", "accuracy", "batch_gradient", "fit"]
-
-LossFn = Callable[[Sequence[Value], Sequence[float]], Value]
-
 
 @dataclass
 class History:
@@ -45,16 +40,6 @@ class History:
     @property
     def final_loss(self) -> float:
         return self.losses[-1]
-
-
-def _resolve_loss(loss: str | LossFn) -> LossFn:
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}; choose from {', '.join(LOSSES)}")
-        return LOSSES[loss]
-    if not callable(loss):
-        raise TypeError(f"fit: loss must be a name or a function, got {type(loss).__name__}")
-    return loss
 
 
 def _classifier(data: Dataset) -> Callable[[Sequence[float], Sequence[float]], bool] | None:
@@ -86,46 +71,6 @@ def accuracy(net: MLP, data: Dataset) -> float:
     if correct is None:
         raise ValueError("accuracy: targets are not 0/1 or ±1 class labels")
     return sum(correct([a.data for a in net(x)], y) for x, y in data) / len(data)
-
-
-def batch_gradient(
-    net: MLP,
-    batch: Dataset,
-    loss: str | LossFn = "squared_error",
-    mean: bool = False,
-    *,
-    params: Sequence[Value] | None = None,
-    outputs: list[list[float]] | None = None,
-) -> float:
-    """Zero the grads, then add every sample's gradient into them; returns the summed loss.
-
-    With ``mean=True`` the grads (and the returned loss) are divided by the batch size.
-    ``params`` are the grads to zero and scale (default: ``net.parameters()``; `fit`
-    passes its optimizer's). Given a list as ``outputs``, each sample's network
-    outputs are appended to it.
-
-        >>> from nn import tutorial_network, tutorial_samples
-        >>> net, seen = tutorial_network(seed=0), []
-        >>> loss = batch_gradient(net, tutorial_samples(), outputs=seen)
-        >>> len(seen), len(seen[0]), loss > 0
-        (2, 2, True)
-    """
-    loss_fn = _resolve_loss(loss)
-    if params is None:
-        params = net.parameters()
-    zero_grad(params)
-    total = 0.0
-    for x, y in batch:
-        a = net(x)
-        c = loss_fn(a, y)
-        c.backward()  # leaves accumulate: the sum over the batch
-        total += c.data
-        if outputs is not None:
-            outputs.append([ai.data for ai in a])
-    if mean:
-        average_grads(params, len(batch))
-        total *= 1.0 / len(batch)
-    return total
 
 
 def fit(
@@ -171,7 +116,7 @@ def fit(
                 f"fit: sample {i} has {len(x)} inputs and {len(y)} targets; "
                 f"the network takes {net.n_inputs} and gives {net.layer_sizes[-1]}"
             )
-    loss_fn = _resolve_loss(loss)
+    loss_fn = resolve_loss(loss)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
     size = batch_size or len(data)
     rng = random.Random(seed)

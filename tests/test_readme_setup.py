@@ -14,7 +14,7 @@ def test_the_readme_says_how_long_the_tests_take_and_how_to_see_why_tests_were_s
 
 
 def test_every_jupyter_install_hint_is_the_one_the_stepper_error_gives():
-    stepper = (ROOT / "autograd" / "views" / "stepper.py").read_text()
+    stepper = (ROOT / "autograd" / "views" / "widgets.py").read_text()
     assert "pip install 'stepgrad[jupyter]'" in stepper
     texts = [p.read_text() for p in [ROOT / "README.md", *ROOT.glob("autograd/**/*.py"), *ROOT.glob("nn/*.py")]]
     assert not any("-e '.[jupyter]'" in text for text in texts)

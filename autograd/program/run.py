@@ -17,6 +17,7 @@ from ..functions import FLOAT
 from ..numeric import check_number
 from ..ops import OPS as TABLE
 from ..recording import enable_grad
+from ..tables import format_table
 from ..value import Value
 from .errors import CheckError, Recheck
 from .ops import OPS
@@ -327,7 +328,7 @@ class Program:
         for j, (p, a, b) in enumerate(zip(params, eager_grads, grads, strict=True)):
             compare(f"grad {p.label or f'params[{j}]'}", a, b)
         if rows:
-            table = _format_table([("", "eager", "compiled", "difference"), *rows])
+            table = format_table([("", "eager", "compiled", "difference"), *rows])
             raise CheckError(f"compiled and eager differ on these arguments:\n{table}", rows)
         same = "identical" if rtol == 0.0 else f"within rtol={rtol:g}"
         return f"loss and {len(params)} gradients {same} to eager's"
@@ -347,8 +348,3 @@ def _flatten_floats(x: Any) -> list[float]:
     if isinstance(x, float):
         return [x]
     return [f for item in x for f in _flatten_floats(item)]
-
-
-def _format_table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -28,8 +28,9 @@ import re
 from dataclasses import dataclass
 
 from ..backprop import topological_order
+from ..numeric import shorten
 from ..value import Value
-from .text import format_number, format_sum, label_parts, label_plain, node_name, product_text, shorten, sum_text
+from .text import format_number, format_sum, label_parts, label_plain, node_name, product_text, sum_text
 
 __all__ = [
     "DEFAULT_MAX_HOPS",

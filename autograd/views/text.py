@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from ..numeric import shorten
 from ..value import Value
 
 __all__ = [
@@ -45,7 +46,6 @@ __all__ = [
     "label_plain",
     "label_unicode",
     "node_name",
-    "shorten",
     "variable_name",
 ]
 
@@ -237,11 +237,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")  # a newline too: Graphviz drops a labe
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis, if longer."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _visible(text: str) -> str:
     """Control characters and lone surrogates as visible stand-ins."""
     text = _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group()) if m.group() != "\x7f" else 0x2421), text)
@@ -300,7 +295,7 @@ def variable_name(label: str) -> str:
 
 def label_plain(label: str) -> str:
     """The label as plain text fit for any drawing: shortened, controls made visible."""
-    return _visible(shorten(label))
+    return _visible(shorten(label, MAX_LABEL_CHARS))
 
 
 def label_html(label: str) -> str:

@@ -111,7 +111,7 @@ def test_help_is_available_everywhere(capsys):
 
 
 def test_demo_without_the_drawing_modules_says_where_the_pictures_will_go(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "autograd.views.draw", None)  # makes `from autograd.views.draw import` fail
+    monkeypatch.setitem(sys.modules, "autograd.views.dispatch", None)  # `from autograd.views.dispatch import` fails
     assert main(["demo", "--out", str(tmp_path / "pics")]) == 0
     out = capsys.readouterr().out
     assert "C = " in out and "largest difference" in out
@@ -120,7 +120,7 @@ def test_demo_without_the_drawing_modules_says_where_the_pictures_will_go(tmp_pa
 
 
 def test_demo_without_graphviz_fails_with_one_line_after_the_numbers(tmp_path, monkeypatch, capsys):
-    draw_module = importlib.import_module("autograd.views.draw")  # `autograd.views.draw` is also the function
+    draw_module = importlib.import_module("autograd.views.dispatch")
 
     def no_dot(root, *args, **kwargs):
         raise RuntimeError("no Graphviz `dot` found; install it with: apt-get install graphviz")
@@ -138,10 +138,9 @@ def test_demo_draws_a_graph_whose_grads_come_from_one_backward(tmp_path, monkeyp
     from autograd import topological_order
 
     drawn = []
-    draw_module = importlib.import_module("autograd.views.draw")
-    stepper_module = importlib.import_module("autograd.views.stepper")
-    monkeypatch.setattr(draw_module, "to_svg", lambda root, *a, **k: drawn.append(root) or "<svg/>")
-    monkeypatch.setattr(stepper_module, "save_steps_html", lambda root, path, *a, **k: drawn.append(root))
+    views = importlib.import_module("autograd.views.dispatch")
+    monkeypatch.setattr(views, "to_svg", lambda root, *a, **k: drawn.append(root) or "<svg/>")
+    monkeypatch.setattr(views, "save_steps_html", lambda root, path, *a, **k: drawn.append(root))
     assert main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     cost = drawn[0]
     assert drawn == [cost, cost, cost] and cost.label == "C"  # graph.svg, network.svg, backward.html

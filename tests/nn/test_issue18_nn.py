@@ -108,7 +108,7 @@ def test_the_loss_plot_names_its_loss_and_labels_its_top_tick():
 
 
 def test_demo_ends_with_the_file_address_of_step_7_where_a_neuron_adds_up_three_messages(tmp_path, capsys):
-    from autograd.views.network import network_of
+    from autograd import network_view as network_of
     from nn import squared_error, tutorial_network
 
     out = tmp_path / "pictures"

@@ -155,7 +155,7 @@ def test_a_huge_graph_is_refused_before_anything_is_recorded(monkeypatch):
     def no_trace(*args, **kwargs):
         raise AssertionError("draw recorded the whole graph before refusing it")
 
-    monkeypatch.setattr("autograd.views.draw.Trace", no_trace)
+    monkeypatch.setattr("autograd.views.scalar.draw.Trace", no_trace)
     with pytest.raises(GraphTooLargeError, match=r"more than 10000 Value nodes.*collapse=True.*view=\"network\""):
         draw(x)
     y = Value(1.0)
@@ -183,7 +183,7 @@ def test_collapse_refuses_at_once_a_huge_graph_that_has_nothing_to_fold(monkeypa
     def no_trace(*args, **kwargs):
         raise AssertionError("draw recorded the whole graph before refusing it")
 
-    monkeypatch.setattr("autograd.views.draw.Trace", no_trace)
+    monkeypatch.setattr("autograd.views.scalar.draw.Trace", no_trace)
     with pytest.raises(GraphTooLargeError, match=r"collapsed, the graph still has more than 10000 boxes"):
         draw(x, collapse=True)
 
@@ -204,7 +204,7 @@ def test_the_network_view_refuses_a_huge_graph_before_recording_it(monkeypatch):
     def no_trace(*args, **kwargs):
         raise AssertionError("the network view recorded the whole graph before refusing it")
 
-    monkeypatch.setattr("autograd.views.network.Trace", no_trace)
+    monkeypatch.setattr("autograd.views.network.model.Trace", no_trace)
     for show in (lambda: draw(x, view="network"), lambda: steps_html(x, view="network")):
         with pytest.raises(GraphTooLargeError, match=r"the network view: the graph has more than 50,000 Values"):
             show()
@@ -221,8 +221,8 @@ def test_the_network_view_refuses_more_than_a_thousand_units():
 
 
 def test_the_network_page_leaves_out_the_detail_of_a_unit_over_the_scalar_limit():
-    from autograd.views.network import network_of
-    from autograd.views.network_page import network_page_data
+    from autograd.views.network.model import network_of
+    from autograd.views.network.page import network_page_data
 
     big = _chain(600, "A/n")
     with scope("C"):

@@ -8,7 +8,7 @@ import pytest
 from tutorial import tutorial
 
 from autograd import Trace, Value, save_steps_html, steps_html
-from autograd.views.scalar_page import html_frames
+from autograd.views.scalar.page import html_frames
 
 
 def small():
@@ -175,7 +175,7 @@ def test_the_page_refuses_a_huge_graph_before_recording_it(monkeypatch, tmp_path
     def no_trace(*args, **kwargs):
         raise AssertionError("the whole graph was recorded before it was refused")
 
-    monkeypatch.setattr("autograd.views.stepper.Trace", no_trace)
+    monkeypatch.setattr("autograd.views.scalar.stepper.Trace", no_trace)
     with pytest.raises(GraphTooLargeError, match='view="network"') as e:
         save_steps_html(x, tmp_path / "b.html")
     assert "collapse" not in str(e.value)  # the page has no collapse=True to suggest

@@ -16,18 +16,18 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from ..value import Value
-from .html import inline_svg
-from .network import TARGET, network_of
-from .network_detail import detail_graph, explain_html, param_grads
-from .network_draw import NetworkLayout, label_unicode, network_graph, unit_look
-from .stepper import Stepper, import_widgets
-from .text import UNIT_STATES, format_number, label_html
+from ...value import Value
+from ..page_html import inline_svg
+from ..text import UNIT_STATES, format_number, label_html
+from ..widgets import StepWidget, import_widgets
+from .detail import detail_graph, explain_html, param_grads
+from .draw import NetworkLayout, label_unicode, network_graph, unit_look
+from .model import TARGET, network_of
 
 __all__ = ["NetworkStepper"]
 
 
-class NetworkStepper(Stepper):
+class NetworkStepper(StepWidget):
     """The widget of `Stepper` for ``view="network"`` (made by ``Stepper(..., view="network")``)."""
 
     def __init__(self, root: Value, parameters: Iterable[Value] = (), view: str = "network", **_: Any) -> None:
@@ -95,7 +95,7 @@ class NetworkStepper(Stepper):
         at = network.step_of_unit[u]
         state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
-        root = label_html(network.units[network.unit_of[network.trace.position[network.root]]].name)
+        root = label_html(network.units[network.cost_unit].name)
         rows = []
         for p, grad in param_grads(network, u):
             name = label_html(p.label) if p.label else "a parameter"

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..value import Value
-from .draw import Graph
-from .network import COST, INPUT, TARGET, Network, NetworkFrame, network_of
-from .style import COLOURS, grad_colour
-from .text import (
+from ...numeric import shorten
+from ...value import Value
+from ..graph import Graph
+from ..style import COLOURS, grad_colour
+from ..text import (
     MAX_NAME_CHARS,
     attribute_text,
     format_number,
@@ -34,11 +34,11 @@ from .text import (
     label_parts,
     label_unicode,
     plain_dot,
-    shorten,
     text_width,
     variable_name,
 )
-from .trace import CURRENT, DONE, PENDING, Trace
+from ..trace import CURRENT, DONE, PENDING, Trace
+from .model import COST, INPUT, TARGET, Network, NetworkFrame, network_of
 
 __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "label_unicode", "unit_look"]
 
@@ -230,7 +230,7 @@ class NetworkLayout:
     def _place_targets(self, top: float) -> None:
         """Each target beside the output it is compared with, in the cost's column."""
         network = self.network
-        cost = network.unit_of[network.trace.position[network.root]]
+        cost = network.cost_unit
         targets = [u.index for u in network.units if u.kind == TARGET]
         taken = [self.boxes[cost]]
         for n, t in enumerate(targets):
@@ -498,7 +498,7 @@ def _legend(graph: Graph, network: Network, layout: NetworkLayout, stepping: boo
 
 
 def units_root_name(network: Network) -> str:
-    return network.units[network.unit_of[network.trace.position[network.root]]].name
+    return network.units[network.cost_unit].name
 
 
 def draw_network(

@@ -5,8 +5,8 @@ then only recolours and relabels it from the page's frames (`html_frames`),
 so nothing moves while stepping and Graphviz runs once.
 
     >>> from autograd import Value, draw
-    >>> from autograd.views.html import inline_svg
-    >>> from autograd.views.stepper import html_frames
+    >>> from autograd.views.page_html import inline_svg
+    >>> from autograd.views.scalar.page import html_frames
     >>> a = Value(2.0, label="a")
     >>> y = a * 3 + a
     >>> painter = Painter(inline_svg(draw(y, 1).svg()), html_frames(y))

@@ -2,7 +2,7 @@
 
 The page (``page/network.html``, ``.js``, ``.css``) shows the network view
 laid out once and restyles it per step from JSON frames; a click on a unit
-opens its detail (`network_detail`); a button switches to the scalar view,
+opens its detail (`network.detail`); a button switches to the scalar view,
 the page `steps_html` writes, kept whole inside this one.
 
     >>> from nn import squared_error, tutorial_network
@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..value import Value
-from .draw import DEFAULT_MAX_NODES, GraphTooLargeError
-from .html import deltas, fill_page, inline_svg, json_for_script
-from .network import TARGET, Network, NetworkFrame, network_of
-from .network_detail import detail_graph, detail_states, explain_html, param_grads
-from .network_draw import NetworkLayout, connection_look, network_graph, unit_look
-from .scalar_page import scalar_steps_html
-from .text import UNIT_STATES, format_number, label_html
+from ...value import Value
+from ..graph import DEFAULT_MAX_NODES, GraphTooLargeError
+from ..page_html import deltas, fill_page, inline_svg, json_for_script
+from ..text import UNIT_STATES, format_number, label_html
+from .detail import detail_graph, detail_states, explain_html, param_grads
+from .draw import NetworkLayout, connection_look, network_graph, unit_look
+from .model import TARGET, Network, NetworkFrame, network_of
 
 __all__ = ["network_frames", "network_page_data", "network_steps_html"]
 
@@ -67,7 +66,7 @@ def network_page_data(
 ) -> dict[str, Any]:
     """Everything the page's script reads, as JSON-ready data."""
     params = list(parameters)
-    root = network.units[network.unit_of[network.trace.position[network.root]]]
+    root = network.units[network.cost_unit]
     units, details = [], []
     for u, unit in enumerate(network.units):
         detail = -1
@@ -111,14 +110,13 @@ def network_steps_html(
     root: Value,
     parameters: Iterable[Value] = (),
     title: str | None = None,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    scalar: bool = True,
+    scalar_page: Callable[[], str] | None = None,
 ) -> str:
     """The network page as HTML text.
 
-    With ``scalar=True`` the scalar view's page is inside too (a button
-    switches to it) when the graph has at most ``max_nodes`` Values;
-    ``scalar=False`` leaves it out, for a smaller page beside a scalar picture.
+    Given ``scalar_page`` (a function that writes the scalar view's page) it
+    is inside too, and a button switches to it, unless that function raises
+    `GraphTooLargeError`; without it the page is smaller and has no such button.
     """
     params = list(parameters)
     network = network_of(root, params)
@@ -127,10 +125,10 @@ def network_steps_html(
     layout = NetworkLayout(network, last)
     svg = _slim_svg(network_graph(network, last, layout, caption=False).svg())
     data = network_page_data(network, params, title, layout.rows)
-    scalar_page = ""  # without it, the page hides its scalar-view button
-    if scalar:
+    scalar = ""  # without it, the page hides its scalar-view button
+    if scalar_page is not None:
         try:
-            scalar_page = json_for_script(scalar_steps_html(root, params, title, max_nodes))
+            scalar = json_for_script(scalar_page())
         except GraphTooLargeError:
             pass
-    return fill_page("network", {"svg": svg, "data": json_for_script(data), "scalar": scalar_page})
+    return fill_page("network", {"svg": svg, "data": json_for_script(data), "scalar": scalar})

@@ -21,15 +21,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..value import Value
-from .draw import Graph
-from .explain import TooManyPathsError, explain
-from .html import deltas
-from .network import Network
-from .network_draw import label_markup
-from .style import COLOURS, edge_look, grad_colour, node_look
-from .text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
-from .trace import Trace
+from ...value import Value
+from ..explain import TooManyPathsError, explain
+from ..graph import Graph
+from ..page_html import deltas
+from ..style import COLOURS, edge_look, grad_colour, node_look
+from ..text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
+from ..trace import Trace
+from .draw import label_markup
+from .model import Network
 
 __all__ = ["detail_graph", "detail_nodes", "detail_states", "explain_html", "param_grads"]
 

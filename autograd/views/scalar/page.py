@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..value import Value
-from .draw import DEFAULT_MAX_NODES, check_size, draw
-from .html import deltas, fill_page, inline_svg, json_for_script
-from .style import edge_look, node_look, op_fill
-from .text import label_html
-from .trace import Trace
+from ...value import Value
+from ..graph import DEFAULT_MAX_NODES, check_size
+from ..page_html import deltas, fill_page, inline_svg, json_for_script
+from ..style import edge_look, node_look, op_fill
+from ..text import label_html
+from ..trace import Trace
+from .draw import draw_scalar
 
 __all__ = ["html_frames", "scalar_steps_html"]
 
@@ -80,7 +81,7 @@ def scalar_steps_html(
     params = list(parameters)
     # lay out once, at the last step, where every label is at its longest;
     # the page then only recolours and relabels that one picture
-    svg = draw(root, len(trace) - 1, parameters=params, max_nodes=max_nodes, trace=trace).svg()
+    svg = draw_scalar(root, len(trace) - 1, parameters=params, max_nodes=max_nodes, trace=trace).svg()
     data = html_frames(root, params, trace)
     name = title or root.label or "the root"
     data["title"] = name

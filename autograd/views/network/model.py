@@ -23,9 +23,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..value import Value
-from .text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
-from .trace import CURRENT, DONE, PENDING, Trace
+from ...value import Value
+from ..graph import GraphTooLargeError, count_nodes
+from ..text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
+from ..trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
     "MAX_NETWORK_VALUES",
@@ -143,6 +144,8 @@ class Network:
             for key in owner[i][1:]:
                 self.units[by_key[key]].values.append(order[i])
                 self.units[by_key[key]].params.append(order[i])
+        #: the unit that holds the root (the cost of a network), where backward starts: found once, read everywhere
+        self.cost_unit = self.unit_of[index[self.root]]
         # a unit's parameters as `parameters` lists them (nn: weights, then the bias)
         rank = {p: n for n, p in enumerate(listed)}
         for unit in self.units:
@@ -213,7 +216,7 @@ class Network:
             p, c = trace.position[edge.parent], trace.position[edge.child]
             if self.unit_of[p] != self.unit_of[c] and p not in self._shared:
                 exported[self.unit_of[p]] = max(exported.get(self.unit_of[p], -1), p)
-        exported[self.unit_of[trace.position[self.root]]] = trace.position[self.root]
+        exported[self.cost_unit] = trace.position[self.root]
         for unit in self.units:
             if unit.kind != INPUT:
                 unit.output = trace.order[exported[unit.index]]
@@ -285,7 +288,7 @@ class Network:
         ``(a - y)**2`` keeps it recoverable as ``a - (a - y)``.
         """
         trace = self.trace
-        cost = self.unit_of[trace.position[self.root]]
+        cost = self.cost_unit
         for unit in self.units:
             if (
                 unit.kind == INPUT
@@ -334,7 +337,7 @@ class Network:
         def position(u: Unit) -> int:
             return trace.position[u.output] if u.output is not None else len(trace.order)
 
-        cost = self.unit_of[trace.position[self.root]]
+        cost = self.cost_unit
         for unit in sorted(self.units, key=position):
             if unit.kind in (UNIT, COST):
                 depth[unit.index] = 1 + max(
@@ -484,7 +487,7 @@ class Network:
             name = lambda unit: unit.name  # noqa: E731
         else:
             raise ValueError(f'narrate: markup must be "plain", "unicode" or "html", got {markup!r}')
-        root_unit = self.units[self.unit_of[self.trace.position[self.root]]]
+        root_unit = self.units[self.cost_unit]
         r = {"html": label_html, "unicode": label_unicode}.get(markup, str)(root_unit.name)  # in ∂C/∂a
         unit = self.units[self.steps[k]]
         a = {"html": label_html, "unicode": label_unicode}.get(markup, text)(variable_name(unit.name))  # the ∂a
@@ -547,8 +550,6 @@ def network_of(root: Value, parameters: Iterable[Value] = (), trace: Trace | Non
     The Values are counted with a walk that stops early, so a graph of a
     million nodes is refused at once.
     """
-    from .draw import GraphTooLargeError, count_nodes
-
     if trace is None:
         n = count_nodes(root, MAX_NETWORK_VALUES)
         if n > MAX_NETWORK_VALUES:

@@ -1,0 +1,181 @@
+"""What every drawing shares: the `Graph` it returns and the size checks before it is drawn.
+
+Both views (`scalar`, `network`) build a `Graph`; both refuse a graph too
+large to lay out before anything is recorded.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> count_nodes(x * 2 + x, 100)
+    3
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from ..files import write_bytes_atomic, write_text_atomic
+from ..value import Value
+from .render import render, render_svg
+
+__all__ = ["DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_size", "count_nodes", "fit_width"]
+
+DEFAULT_MAX_NODES = 500
+
+# Formats `save` and `render` write as images; any other suffix gets the DOT source.
+IMAGE_FORMATS = ("svg", "png", "jpg", "jpeg", "gif", "pdf", "ps", "eps", "json", "plain")
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more Value nodes than a drawing can show readably."""
+
+
+class Graph(graphviz.Digraph):
+    """A `graphviz.Digraph` that renders with the `dot` stepgrad found.
+
+    Every way out uses the same program as `to_svg` (system dot, else the
+    graphviz-pure binary): `svg`, `save`, `pipe`, `render`, `view`, and the
+    inline picture in Jupyter.
+
+        g = draw(loss)
+        g.save("graph.svg")     # the picture; "graph.gv" would save the DOT source
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        return self.svg()
+
+    def svg(self) -> str:
+        """The drawing as SVG text, scaled to fit the width of its container."""
+        return fit_width(render_svg(self.source))
+
+    def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None, **kwargs: Any) -> Any:
+        """The drawing in ``format`` (default svg) as bytes, or str if ``encoding`` is given."""
+        fmt = format or "svg"
+        data = self.svg().encode("utf-8") if fmt == "svg" else render(self.source, fmt)
+        return data.decode(encoding) if encoding else data
+
+    def save(self, filename: Any = None, directory: Any = None, **kwargs: Any) -> str:
+        """Write the drawing to ``filename`` (atomically) and return its path.
+
+        A suffix naming an image format (``.svg``, ``.png``, ...) writes the
+        picture; any other (``.gv``, ``.dot``) writes the DOT source.
+        """
+        path = self._path(filename, directory)
+        fmt = path.suffix.lstrip(".").lower()
+        if fmt in IMAGE_FORMATS:
+            write_bytes_atomic(path, self.pipe(fmt))
+        else:
+            write_text_atomic(path, self.source)
+        return str(path)
+
+    def render(
+        self,
+        filename: Any = None,
+        directory: Any = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *args: Any,
+        outfile: Any = None,
+        **kwargs: Any,
+    ) -> str:
+        """Like `graphviz.Digraph.render`: the source to ``filename``, the picture
+        to ``filename.<format>`` (or ``outfile``); returns the picture's path."""
+        if outfile is not None:
+            out = Path(outfile)
+            fmt = format or out.suffix.lstrip(".") or "svg"
+        else:
+            fmt = format or "svg"
+            source = self._path(filename, directory)
+            out = source.with_name(source.name + "." + fmt)
+            if not cleanup:
+                write_text_atomic(source, self.source)
+        write_bytes_atomic(out, self.pipe(fmt))
+        if view:
+            webbrowser.open(out.resolve().as_uri())
+        return str(out)
+
+    def view(self, filename: Any = None, directory: Any = None, cleanup: bool = False, *_: Any, **__: Any) -> str:
+        """Render to SVG and open it in the web browser."""
+        return self.render(filename, directory, view=True, cleanup=cleanup)
+
+    def _path(self, filename: Any, directory: Any) -> Path:
+        name = Path(os.fspath(filename)) if filename is not None else Path(self.filename or f"{self.name}.gv")
+        return Path(os.fspath(directory)) / name if directory is not None else name
+
+
+def fit_width(svg: str) -> str:
+    """The SVG scaled to its container's width (its own size at most), height following.
+
+    Graphviz writes ``width="...pt" height="...pt"``; with a ``viewBox``
+    present, ``width="100%"`` lets a notebook cell, a page or a browser tab
+    show the whole graph.
+    """
+    head_end = svg.find(">", svg.find("<svg"))
+    if head_end < 0:
+        return svg
+    head = svg[:head_end]
+    width = re.search(r'\swidth="([0-9.]+)pt"', head)
+    if width is None or "viewBox" not in head:
+        return svg
+    head = re.sub(r'\sheight="[0-9.]+pt"', "", head, count=1)
+    head = re.sub(
+        r'\swidth="([0-9.]+)pt"',
+        f' width="100%" style="max-width: {width.group(1)}pt"',
+        head,
+        count=1,
+    )
+    return head + svg[head_end:]
+
+
+def count_nodes(root: Value, limit: int) -> int:
+    """How many Value nodes the graph of ``root`` has, counting at most ``limit + 1``.
+
+        >>> x = Value(1.0)
+        >>> count_nodes(x * 2 + x, 100), count_nodes(x * 2 + x, 2)
+        (3, 3)
+    """
+    seen = {id(root)}
+    stack = [root]
+    while stack and len(seen) <= limit:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return min(len(seen), limit + 1)
+
+
+def check_size(root: Value, max_nodes: int, where: str = "draw", collapse: bool = True) -> None:
+    """Refuse a graph of more than ``max_nodes`` nodes before anything is recorded.
+
+    The count is a walk that stops early, so a huge graph is refused at once.
+    ``where`` names the caller in the error, and ``collapse`` says whether it
+    takes ``collapse=True`` (only then is it suggested).
+    """
+    n = count_nodes(root, walk_limit(max_nodes))
+    if n > max_nodes:
+        raise too_large(n, max_nodes, where, collapse)
+
+
+def walk_limit(max_nodes: int) -> int:
+    """How far `draw` counts before refusing: the exact size up to here, "more than" beyond."""
+    return max(10 * max_nodes, 10_000)
+
+
+def too_large(n: int, max_nodes: int, where: str = "draw", collapse: bool = True) -> GraphTooLargeError:
+    fold = "Pass collapse=True to draw each cluster (scope) as one box, or " if collapse else "Pass "
+    if n > walk_limit(max_nodes):
+        return GraphTooLargeError(
+            f"{where}: the graph has more than {n - 1} Value nodes, far more than max_nodes={max_nodes} "
+            f'can show readably. {fold}view="network" to draw one node per neuron.'
+        )
+    return GraphTooLargeError(
+        f"{where}: the graph has {n} Value nodes, more than max_nodes={max_nodes} "
+        f"can show readably. {fold}"
+        f"max_nodes={n} to draw every node (Graphviz may take a while)."
+    )

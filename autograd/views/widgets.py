@@ -1,0 +1,69 @@
+"""What both step-through widgets share: ipywidgets, loaded on first use, and the controls.
+
+`StepWidget` holds previous / next / play / slider and the ``value`` they
+move; the scalar view (`scalar.stepper`) and the network view
+(`network.widget`) each add the picture and `_show` a step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["StepWidget", "import_widgets"]
+
+
+def import_widgets(instead: str) -> Any:
+    """The ipywidgets module, or an error that says how to install it and that ``instead`` needs nothing extra."""
+    try:
+        import ipywidgets
+    except ImportError:
+        raise ImportError(
+            "Stepper needs ipywidgets: pip install 'stepgrad[jupyter]' (or pip install ipywidgets); "
+            f"{instead} needs nothing extra"
+        ) from None
+    return ipywidgets
+
+
+class StepWidget:
+    """The controls of a step-through widget; a subclass gives ``__len__``, ``_show(k)`` and ``self.widget``."""
+
+    widget: Any
+
+    def _controls(self, widgets: Any, interval: int) -> None:
+        """Play (``interval`` ms a step), the slider and the previous / next buttons over ``len(self)`` steps."""
+        last = len(self) - 1
+        self.play = widgets.Play(min=0, max=last, step=1, interval=interval, description="play")
+        # no readout: the slider counts from 0, as `value` does; the narration says "Step k + 1 of n",
+        # as every picture and page does
+        self.slider = widgets.IntSlider(
+            min=0, max=last, value=0, description="step", readout=False, continuous_update=False
+        )
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="110px"))
+        self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="110px"))
+        self.previous_button.on_click(lambda _: self._move(-1))
+        self.next_button.on_click(lambda _: self._move(+1))
+        self.slider.observe(lambda change: self._show(change["new"]), names="value")
+
+    @property
+    def value(self) -> int:
+        """The step shown (0 is the root, the cost of a network, where backward starts)."""
+        return int(self.slider.value)
+
+    @value.setter
+    def value(self, k: int) -> None:
+        if not 0 <= k < len(self):
+            raise IndexError(f"Stepper: step {k} is out of range 0..{len(self) - 1}")
+        self.slider.value = k
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _move(self, delta: int) -> None:
+        self.slider.value = max(0, min(len(self) - 1, self.slider.value + delta))
+
+    def _show(self, k: int) -> None:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
