@@ -146,3 +146,14 @@ def test_defining_a_users_op_again_needs_replace():
     _softplus("softplus_t5")
     with pytest.raises(OpDefinitionError, match=r"replace=True"):
         define_op("softplus_t5", value=lambda a: a, derivatives=[lambda a, out: 1.0])
+
+
+def test_a_users_op_is_drawn_and_stepped_with_its_name():
+    from autograd import steps_html, to_svg
+
+    softplus = _softplus("softplus_t6")
+    x = Value(0.5, label="x")
+    y = softplus(x * x)
+    y.label = "y"
+    assert "softplus_t6" in to_svg(y)
+    assert "softplus_t6" in steps_html(y)
