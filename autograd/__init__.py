@@ -34,6 +34,7 @@ from .backprop import (
 )
 from .check import GradcheckError, GradcheckResult, gradcheck
 from .define import OpDefinitionError, define_op
+from .exercises import GradientReport, check_gradients
 from .recording import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .value import Value
 
@@ -91,6 +92,7 @@ __all__ = [
     "count_paths",
     "Explanation",
     "GradcheckError",
+    "GradientReport",
     "OpDefinitionError",
     "GradcheckResult",
     "GradientOverflowError",
@@ -106,6 +108,7 @@ __all__ = [
     "Value",
     "backward",
     "backward_steps",
+    "check_gradients",
     "current_scope",
     "define_op",
     "draw",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .formulas import PRETTY, PYTHON, Expr, Style, Symbol, render
+from .formulas import PRETTY, PYTHON, Expr, Style, Symbol, call, render, substitute
 from .functions import exp, log, relu, sigmoid, step, tanh
 from .numeric import describe
 
@@ -99,13 +99,18 @@ class Op:
             return f"_op_{self.name}({', '.join(operands)})"
         return render(formula, style, names)
 
-    def formula_text(self, i: int = 0) -> str:
-        """The derivative as a learner reads it: ``σ′(a) = σ(a) × (1 − σ(a))``, ``∂(a / b)/∂b = −(a / b) / b``."""
-        names = {"out": self._pretty_out()}
+    def formula_text(self, i: int = 0, operands: Sequence[str] = OPERANDS) -> str:
+        """The derivative as a learner reads it: ``σ′(a) = σ(a) × (1 − σ(a))``, ``∂(a / b)/∂b = −(a / b) / b``.
+
+        ``operands`` names the operands in the text: ``formula_text(0, ["z"])`` is ``σ′(z) = σ(z) × (1 − σ(z))``.
+        """
+        rename: dict[str, Any] = {k: v for k, v in zip(OPERANDS, operands, strict=False) if k != v}
+        names: dict[str, Any] = {"out": substitute(self._pretty_out(), rename), **rename}
         body = render(self.derivative_formula(i), PRETTY, names)
         if self.arity == 1:
-            return f"{self._pretty_name()}′(a) = {body}"
-        return f"∂({render(self.value_formula(), PRETTY)})/∂{OPERANDS[i]} = {body}"
+            return f"{self._pretty_name()}′({operands[0]}) = {body}"
+        value = render(self.value_formula(), PRETTY, rename)
+        return f"∂({value})/∂{operands[i]} = {body}"
 
     def plugged_in(self, i: int, operands: Sequence[float], out: float, digits: int = 4) -> str:
         """The derivative with the numbers put in, and its value: ``0.7145 × (1 − 0.7145) = 0.204``."""
@@ -122,7 +127,7 @@ class Op:
     def _pretty_out(self) -> Any:
         formula = self.value_formula()
         if formula is None:
-            return Symbol(f"{self.name}(a)")
+            return call(self.name, Symbol("a"))
         return formula
 
 

@@ -30,11 +30,13 @@ __all__ = [
     "History",
     "Layer",
     "LayerGradients",
+    "MatrixReport",
     "Module",
     "Neuron",
     "accuracy",
     "batch_gradient",
     "batch_program",
+    "check_matrix_backprop",
     "binary_cross_entropy",
     "circles",
     "compare_with_engine",
@@ -59,8 +61,12 @@ def __getattr__(name: str) -> object:
         from . import batched as module
 
         return getattr(module, name)
+    if name in ("MatrixReport", "check_matrix_backprop"):
+        from . import exercises as module
+
+        return getattr(module, name)
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), "BatchProgram", "batch_program"})
+    return sorted({*globals(), "BatchProgram", "batch_program", "MatrixReport", "check_matrix_backprop"})
