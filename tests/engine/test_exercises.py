@@ -26,7 +26,7 @@ def _messages_to(node, root):
 
 
 def test_all_correct_answers_pass_and_leave_every_grad_alone(tutorial):
-    cost, nodes, grads = tutorial
+    cost, _, grads = tutorial
     report = check_gradients(cost, grads)
     assert report.ok and report.wrong == [] and len(report.answers) == len(grads)
     assert all(v.grad == 0.0 for v in topological_order(cost))
