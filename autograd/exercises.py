@@ -89,8 +89,8 @@ def _name(v: Value) -> str:
     if v.label:
         return shorten(v.label, 40)
     group = getattr(v, "group", None)
-    if group:
-        return f"{v.op} in {shorten(group, 40)}"
+    if group:  # an unlabelled step inside a neuron: the neuron is what the learner sees
+        return shorten(group, 40)
     return f"the {v.op or 'leaf'} node"
 
 

@@ -43,7 +43,7 @@ def test_a_hidden_activation_answered_with_two_of_its_three_messages_names_the_o
     first = report.wrong[0]
     assert first.label == "a_0^{H1}" and first.expected == pytest.approx(0.11802, abs=5e-6)
     assert "fan-out path was left out" in first.diagnosis
-    assert "0.118" in first.diagnosis and "without -0.0177 from * in H2/neuron 1" in first.diagnosis
+    assert "0.118" in first.diagnosis and "without -0.0177 from H2/neuron 1" in first.diagnosis
     assert "0.118" in str(report)
 
 
