@@ -301,7 +301,7 @@ def _unary(
     out.label = ""
     out._p1 = None
     if recording:
-        out.op = _REFLECTED[op] if const_left else op
+        out.op = (_REFLECTED.get(op) or _reflected(op)) if const_left else op
         out._p0 = parent
         out._g0 = local
         out._g1 = 0.0 if const is None else const
@@ -353,6 +353,11 @@ class Reflected(str):
 
 
 _REFLECTED = {name: Reflected(name) for name in OPS}
+
+
+def _reflected(op: str) -> Reflected:
+    """A user's op (`define_op`) with its number first: made on first use."""
+    return _REFLECTED.setdefault(op, Reflected(op))
 
 
 def operands(node: Value) -> tuple[Value | float, ...]:

@@ -157,3 +157,21 @@ def test_a_users_op_is_drawn_and_stepped_with_its_name():
     y.label = "y"
     assert "softplus_t6" in to_svg(y)
     assert "softplus_t6" in steps_html(y)
+
+
+def test_a_users_binary_op_takes_a_number_on_either_side_eager_and_compiled():
+    hyp = define_op("hypot_t", value=lambda a, b: (a * a + b * b) ** 0.5,
+                    derivatives=[lambda a, b, out: a / out, lambda a, b, out: b / out], replace=True)  # fmt: skip
+    x = Value(3.0, label="x")
+    left, right = hyp(4.0, x), hyp(x, 4.0)
+    assert (left.data, right.data) == (5.0, 5.0)
+    assert left.local_grads == (0.6,) and right.local_grads == (0.6,)
+    w = Value(3.0, label="w")
+    prog = compile(lambda c: hyp(c, w) * hyp(w, c), [w], 4.0)
+    w.grad = 0.0
+    loss = prog(4.0)
+    compiled = w.grad
+    w.grad = 0.0
+    eager = hyp(4.0, w) * hyp(w, 4.0)
+    eager.backward()
+    assert (loss, compiled) == (eager.data, w.grad) == (25.0, pytest.approx(6.0))
