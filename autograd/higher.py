@@ -116,7 +116,7 @@ def grad(
         with enable_grad():  # asked for a graph: record one even inside no_grad(), as PyTorch does
             made = _graph_messages(order, messages, of, numbers)
     else:
-        _float_messages(order, messages, numbers)
+        _float_messages(order, messages)
         made = set()
 
     results: list[Value | None] = []
@@ -170,7 +170,7 @@ def _unused_message(i: int, x: Value, outs: list[Value]) -> str:
     )
 
 
-def _float_messages(order: list[Value], messages: dict[Value, Any], numbers: dict[Value, int]) -> None:
+def _float_messages(order: list[Value], messages: dict[Value, Any]) -> None:
     """The messages as floats, from the local derivatives fixed in the forward pass: backward(), into a dict."""
     get = messages.get
     for node in reversed(order):
@@ -182,19 +182,19 @@ def _float_messages(order: list[Value], messages: dict[Value, Any], numbers: dic
             continue
         m = node._g0 * g
         if m - m != 0.0:
-            _overflow(node, numbers, m)
+            _overflow(node, order, m)
         messages[p] = get(p, 0.0) + m
         p = node._p1
         if p is not None:
             m = node._g1 * g
             if m - m != 0.0:
-                _overflow(node, numbers, m)
+                _overflow(node, order, m)
             messages[p] = get(p, 0.0) + m
 
 
-def _overflow(node: Value, numbers: dict[Value, int], m: float) -> None:
+def _overflow(node: Value, order: list[Value], m: float) -> None:
     raise GradientOverflowError(
-        f"grad: the message from {node.op} node {name_of(node, numbers[node])!r} left the float range ({m!r})"
+        f"grad: the message from {node.op} node {name_of(node, order.index(node))!r} left the float range ({m!r})"
     )
 
 
@@ -266,13 +266,15 @@ def hessian(output: Value, inputs: Sequence[Value]) -> list[list[float]]:
     output = _check_output(output, "hessian")
     ins, _ = _as_list(inputs, "inputs")
     first = grad(output, ins, create_graph=True, allow_unused=True)
+    # one order over every gradient's graph, walked once; each row is then one float pass over it
+    # (a node the row's gradient does not reach has no message and is skipped)
+    order = _union_order([g for g in first if g is not None] or [output])
     rows = []
     for g in first:
-        if g is None:
-            rows.append([0.0] * len(ins))
-            continue
-        second = grad(g, ins, allow_unused=True)
-        rows.append([0.0 if s is None else s.data for s in second])
+        messages: dict[Value, Any] = {} if g is None else {g: 1.0}
+        if g is not None and g._p0 is not None:
+            _float_messages(order, messages)
+        rows.append([float(messages.get(x, 0.0)) for x in ins])
     return rows
 
 
