@@ -172,19 +172,19 @@ def gradgradcheck(
     names = [label or f"x{i}" for i, label in enumerate(labels)]
     n = len(points)
 
-    def first(values: list[float]) -> list[float]:
+    def called(values: list[float]) -> tuple[list[Value], Value]:
         leaves = [Value(v, label) for v, label in zip(values, labels, strict=True)]
-        with enable_grad():
+        with enable_grad():  # called inside no_grad(), f must still record its graph
             out = f(*leaves)
         if not isinstance(out, Value):
             raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
+        return leaves, out
+
+    def first(values: list[float]) -> list[float]:
+        leaves, out = called(values)
         return [0.0 if g is None else g.data for g in grad(out, leaves, allow_unused=True)]
 
-    leaves = [Value(v, label) for v, label in zip(points, labels, strict=True)]
-    with enable_grad():
-        out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
+    leaves, out = called(points)
     gradients = grad(out, leaves, create_graph=True, allow_unused=True)
     analytic = []
     for g in gradients:
