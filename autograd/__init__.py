@@ -9,7 +9,8 @@
 
 The engine is `value.py` (Value and its ops), `backprop.py` (the order and
 the backward loop), `recording.py` (no_grad, scope), `numeric.py` (checks
-and error wording) and `check.py` (gradcheck); `program/` writes the
+and error wording), `check.py` (gradcheck) and `higher.py` (grad, hessian, hvp:
+derivatives as Values, to differentiate again); `program/` writes the
 backward pass out as a program (`compile`). The views (drawing, stepping,
 explaining) live in `autograd.views`. Views and `compile` load on first use,
 so ``import autograd`` loads no Graphviz or widgets. This package is imported as ``autograd``; it is not
@@ -32,9 +33,10 @@ from .backprop import (
     topological_order,
     zero_grad,
 )
-from .check import GradcheckError, GradcheckResult, gradcheck
+from .check import GradcheckError, GradcheckResult, gradcheck, gradgradcheck
 from .define import OpDefinitionError, define_op
 from .exercises import GradientReport, check_gradients
+from .higher import grad, hessian, hvp
 from .recording import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .value import Value
 
@@ -115,7 +117,11 @@ __all__ = [
     "enable_grad",
     "explain",
     "functions",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
     "messages_of",
     "network_view",

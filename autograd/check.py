@@ -1,22 +1,23 @@
-"""Numerical gradient check: backward against central differences.
+"""Numerical gradient checks: backward against central differences, and grad of grad against those of grad.
 
-    >>> from autograd import gradcheck
+    >>> from autograd import gradcheck, gradgradcheck
     >>> results = gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5])
-    >>> all(r.ok for r in results)
-    True
+    >>> all(r.ok for r in results), all(r.ok for r in gradgradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.5]))
+    (True, True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from .higher import derivative_label, grad
 from .numeric import check_number
 from .recording import enable_grad, no_grad
 from .tables import format_table
 from .value import Value
 
-__all__ = ["GradcheckError", "GradcheckResult", "gradcheck"]
+__all__ = ["GradcheckError", "GradcheckResult", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckResult(NamedTuple):
@@ -54,17 +55,46 @@ def _format_table(results: list[GradcheckResult]) -> str:
     return format_table(rows)
 
 
-def _shifted(evaluate: Callable[[list[float]], Value], values: list[float], i: int, sign: str, eps: float) -> float:
-    """f at the shifted point; an error there says it came from the shift (x - eps may leave f's domain)."""
+def _shifted(
+    evaluate: Callable[[list[float]], Any],
+    values: list[float],
+    i: int,
+    sign: str,
+    eps: float,
+    what: str = "gradcheck: f",
+) -> Any:
+    """f (or its gradient) at the shifted point; an error there says it came from the shift.
+
+    (x - eps may leave f's domain.)
+    """
     try:
-        return evaluate(values).data
+        return evaluate(values)
     except (ValueError, ArithmeticError) as e:
-        message = f"gradcheck: f at input {i} {sign} eps = {values[i]!r} (eps={eps!r}): {e}"
+        message = f"{what} at input {i} {sign} eps = {values[i]!r} (eps={eps!r}): {e}"
         try:
             error = type(e)(message)
         except TypeError:  # an error type that takes other arguments: keep it as it is
             raise e from None
         raise error from e
+
+
+def _checked_options(eps: float, atol: float, rtol: float, where: str) -> tuple[float, float, float]:
+    eps = check_number(eps, f"{where}: eps")
+    atol = check_number(atol, f"{where}: atol")
+    rtol = check_number(rtol, f"{where}: rtol")
+    if eps <= 0:
+        raise ValueError(f"{where}: eps must be a positive finite number, got {eps!r}")
+    if atol < 0 or rtol < 0:
+        raise ValueError(f"{where}: atol and rtol must not be negative, got atol={atol!r}, rtol={rtol!r}")
+    return eps, atol, rtol
+
+
+def _points(inputs: Sequence[float | Value], where: str) -> tuple[list[float], list[str]]:
+    points = [
+        x.data if isinstance(x, Value) else check_number(x, f"{where}: input {i}", "a Value or a real number")
+        for i, x in enumerate(inputs)
+    ]
+    return points, [x.label if isinstance(x, Value) else "" for x in inputs]
 
 
 def gradcheck(
@@ -82,18 +112,8 @@ def gradcheck(
     `GradcheckError` with a readable table is raised (or, with
     ``raise_on_mismatch=False``, the results are just returned).
     """
-    eps = check_number(eps, "gradcheck: eps")
-    atol = check_number(atol, "gradcheck: atol")
-    rtol = check_number(rtol, "gradcheck: rtol")
-    if eps <= 0:
-        raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
-    if atol < 0 or rtol < 0:
-        raise ValueError(f"gradcheck: atol and rtol must not be negative, got atol={atol!r}, rtol={rtol!r}")
-    points = [
-        x.data if isinstance(x, Value) else check_number(x, f"gradcheck: input {i}", "a Value or a real number")
-        for i, x in enumerate(inputs)
-    ]
-    labels = [x.label if isinstance(x, Value) else "" for x in inputs]
+    eps, atol, rtol = _checked_options(eps, atol, rtol, "gradcheck")
+    points, labels = _points(inputs, "gradcheck")
 
     def evaluate(values: list[float]) -> Value:
         out = f(*[Value(v, label) for v, label in zip(values, labels, strict=True)])
@@ -115,13 +135,81 @@ def gradcheck(
             minus = list(points)
             plus[i] += eps
             minus[i] -= eps
-            numeric = (_shifted(evaluate, plus, i, "+", eps) - _shifted(evaluate, minus, i, "-", eps)) / (2 * eps)
+            up = _shifted(evaluate, plus, i, "+", eps).data
+            numeric = (up - _shifted(evaluate, minus, i, "-", eps).data) / (2 * eps)
             err = abs(leaf.grad - numeric)
             ok = err <= atol + rtol * abs(numeric)
             results.append(GradcheckResult(i, labels[i], leaf.grad, numeric, err, ok))
     if raise_on_mismatch and not all(r.ok for r in results):
         raise GradcheckError(
             f"gradcheck: backward disagrees with central differences "
+            f"(eps={eps}, atol={atol}, rtol={rtol}):\n{_format_table(results)}",
+            results,
+        )
+    return results
+
+
+def gradgradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float | Value],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    raise_on_mismatch: bool = True,
+) -> list[GradcheckResult]:
+    """Compare second derivatives from ``grad`` of ``grad(create_graph=True)`` with central differences of ``grad``.
+
+    As `gradcheck`, with one result per pair (i, j), row by row: d/d input j
+    of d f / d input i, labelled ``∂(∂f/∂x)/∂y`` (``x0``, ``x1`` for
+    unlabelled inputs); ``index`` is ``i * len(inputs) + j``.
+
+        >>> [round(r.analytic, 6) for r in gradgradcheck(lambda x: x.tanh(), [0.5])]
+        [-0.726862]
+    """
+    eps, atol, rtol = _checked_options(eps, atol, rtol, "gradgradcheck")
+    points, labels = _points(inputs, "gradgradcheck")
+    names = [label or f"x{i}" for i, label in enumerate(labels)]
+    n = len(points)
+
+    def called(values: list[float]) -> tuple[list[Value], Value]:
+        leaves = [Value(v, label) for v, label in zip(values, labels, strict=True)]
+        with enable_grad():  # called inside no_grad(), f must still record its graph
+            out = f(*leaves)
+        if not isinstance(out, Value):
+            raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
+        return leaves, out
+
+    def first(values: list[float]) -> list[float]:
+        leaves, out = called(values)
+        return [0.0 if g is None else g.data for g in grad(out, leaves, allow_unused=True)]
+
+    leaves, out = called(points)
+    gradients = grad(out, leaves, create_graph=True, allow_unused=True)
+    analytic = []
+    for g in gradients:
+        row = [None] * n if g is None else grad(g, leaves, allow_unused=True)
+        analytic.append([0.0 if s is None else s.data for s in row])
+
+    columns = []
+    for j in range(n):  # column j: the change of every first derivative along input j
+        plus, minus = list(points), list(points)
+        plus[j] += eps
+        minus[j] -= eps
+        up = _shifted(first, plus, j, "+", eps, "gradgradcheck: grad of f")
+        down = _shifted(first, minus, j, "-", eps, "gradgradcheck: grad of f")
+        columns.append([(u - d) / (2 * eps) for u, d in zip(up, down, strict=True)])
+
+    results = []
+    for i in range(n):
+        for j in range(n):
+            numeric = columns[j][i]
+            err = abs(analytic[i][j] - numeric)
+            ok = err <= atol + rtol * abs(numeric)
+            label = derivative_label(derivative_label("f", names[i]), names[j])
+            results.append(GradcheckResult(i * n + j, label, analytic[i][j], numeric, err, ok))
+    if raise_on_mismatch and not all(r.ok for r in results):
+        raise GradcheckError(
+            f"gradgradcheck: grad of grad disagrees with central differences of grad "
             f"(eps={eps}, atol={atol}, rtol={rtol}):\n{_format_table(results)}",
             results,
         )

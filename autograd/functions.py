@@ -94,7 +94,9 @@ def _apply(name: str, x: Any) -> Any:
     if hasattr(x, "__array__") and not hasattr(x, "grad"):
         return _array(name, x)
     if name == "step":  # relu's derivative: piecewise constant, so a constant Value
-        return type(x)(_step(x.data)) if hasattr(x, "grad") else _step(float(x))
+        if not hasattr(x, "grad"):
+            return _step(float(x))
+        return x._frozen(_step(x.data), label=f"step({x.label})" if x.label else "")
     method = getattr(x, name, None)
     if method is not None and hasattr(x, "grad"):
         return method()

@@ -17,7 +17,7 @@ import builtins
 import math
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 from . import backprop as _backprop
 from .functions import FLOAT, FLOAT_CODE
@@ -73,6 +73,9 @@ class Value:
     # Nodes made outside any `scope()` have no group and pay nothing for it;
     # nodes made inside one are `_Grouped`, which adds a slot.
     group: str | None = None
+
+    # the class of the constants `functions.step` reads off a Value (set below, to `Frozen`)
+    _frozen: ClassVar[type[Value]]
 
     # numpy must not broadcast over a Value (`array * v` would silently make
     # an object array): this makes it hand the operation to Value, which
@@ -217,7 +220,7 @@ class Value:
 
     # -- the backward pass (autograd.backprop holds the algorithm) ---------
 
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> None:
         """Fill ``grad`` of every node with d(self)/d(node).
 
         Sets ``self.grad = 1``, resets every interior node's grad to 0, then
@@ -228,7 +231,15 @@ class Value:
             >>> w = Value(3.0)
             >>> (w * w).backward(); w.grad
             6.0
+
+        A float ``.grad`` cannot be differentiated again: ``create_graph=True``
+        is refused with a pointer to `autograd.grad`, which returns Values that can.
         """
+        if create_graph:
+            raise TypeError(
+                "Value.backward(create_graph=True): .grad holds floats, which cannot be differentiated again; "
+                "use autograd.grad(output, inputs, create_graph=True), which returns Values that can"
+            )
         _backprop.backward(self)
 
     def backward_steps(self) -> Iterator[Step]:
@@ -279,6 +290,20 @@ class _Grouped(Value):
     """A Value made inside `scope()`: it remembers the group it was made in."""
 
     __slots__ = ("group",)
+
+
+class Frozen(Value):
+    """A constant read off another Value's number: relu's derivative ``step(z)``, 1 or 0.
+
+    It is right at this number only. Derivative graphs (`autograd.grad` with
+    ``create_graph=True`` through relu) hold them; `compile()` refuses them,
+    since a program replays its graph on other numbers.
+    """
+
+    __slots__ = ("group",)
+
+
+Value._frozen = Frozen  # what `functions.step` makes from a Value (functions cannot import this module)
 
 
 def _unary(

@@ -52,6 +52,9 @@ def plan() -> list[Bench]:
               "training the tutorial net, batch size 1", training_ratios),
         Bench("train_moons", "training", "moons", training,
               "training moons 2-16-16-1 tanh, batch size 1", training_ratios),
+        Bench("hessian", "hessian", "", [sg, "torch", "torch-vectorize"],
+              "Hessian of the tutorial net's C over its 35 parameters (float64)",
+              [("torch", sg), ("torch-vectorize", sg)]),
         *compiled_plan(),
     ]
 

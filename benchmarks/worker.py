@@ -12,7 +12,7 @@ import argparse
 import importlib
 import json
 
-WORKLOADS = ["demo_step", "tutorial_step", "chains", "memory", "scalar_ops", "training", "compiled"]
+WORKLOADS = ["demo_step", "tutorial_step", "chains", "memory", "scalar_ops", "training", "compiled", "hessian"]
 
 
 def main() -> None:

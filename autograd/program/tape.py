@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..numeric import check_number, describe
-from ..value import Value, operands
+from ..value import Frozen, Value, operands
 from .errors import CompileError
 from .ops import OPS
 
@@ -90,6 +90,12 @@ def build_tape(order: list[Value], params: list[Value], arg_values: list[Value])
                 tape.append(Entry(PARAM, v.label, index=param_at[id(v)], group=group, live=True, needs_grad=True))
             elif id(v) in arg_at:
                 tape.append(Entry(ARG, v.label, index=arg_at[id(v)], group=group, live=True))
+            elif isinstance(v, Frozen):
+                raise CompileError(
+                    f"compile: the graph holds {v.label or 'step(…)'} = {v.data!r}, relu's derivative read off a "
+                    "number (autograd.grad with create_graph=True through relu); a program would keep it for "
+                    "every input. Differentiate relu graphs eagerly, or use a smooth op (softplus via define_op)"
+                )
             else:
                 tape.append(Entry(CONST, v.label, data=v.data, group=group))
             continue
