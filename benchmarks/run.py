@@ -75,9 +75,9 @@ def compiled_plan() -> list[Bench]:
     cp, sg, mg = "compiled", "stepgrad", "micrograd"
     fits = [
         ("fit-tutorial-1", "tutorial net, batch size 1"),
-        ("fit-tutorial-full", "tutorial net, full batch"),
         ("fit-moons-1", "moons 2-16-16-1 tanh, batch size 1"),
-        ("fit-moons-full", "moons 2-16-16-1 tanh, full batch"),
+        *((f"fit-{net}-full-{n}", f"{what}, full batch of {n:,} samples") for net, what in
+          (("tutorial", "tutorial net"), ("moons", "moons 2-16-16-1 tanh")) for n in (100, 1000, 10000)),
     ]
     return [
         Bench("c_tutorial_grad", "compiled", "tutorial-grad", [cp, sg, "numpy", mg, "torch"],

@@ -351,3 +351,110 @@ def batch_program(
     matrix form (see `nn.losses.MATRIX_FORMS`) is a ValueError.
     """
     return BatchProgram(net, loss, params)
+
+
+def _write_steps(net: MLP, loss: str) -> str:
+    """`_write`'s formulas for a training loop: weights and grads live in arrays across the steps.
+
+    Each layer's W (a row per neuron) and b are views into one flat array of
+    parameters, their grads views into another, so the program reads the
+    weights and writes the gradient in place: z = a W^T + b with no column of
+    1s, ∂C/∂b the column sums of M.
+    """
+    form = MATRIX_FORMS[loss]
+    names = [layer.name for layer in net.layers]
+    acts = [layer.activation for layer in net.layers]
+    bias = net.bias
+    lines = [
+        f"# Training steps of an MLP {'-'.join(map(str, [net.n_inputs, *net.layer_sizes]))} with the loss {loss}.",
+        "# W_h, b_h: views of the weights; gW_h, gb_h: views the gradient (summed over the batch) is written into.",
+        "# Returns each sample's cost, the outputs and a number that is finite only if every z is.",
+        "def program(X, Y):",
+        "    # forward, every layer for every sample at once: z = a W^T + b, a = σ(z)",
+    ]
+    below = "X"
+    for name, act in zip(names, acts, strict=True):
+        lines.append(f"    z_{name} = {below} @ W_{name}.T")
+        if bias:
+            lines.append(f"    z_{name} += b_{name}")
+        lines.append(f"    a_{name} = {activation_forms(act, f'z_{name}', f'a_{name}')[0]}")
+        below = f"a_{name}"
+    lines.append(f"    a = {below}")
+    if form.refuse:
+        lines.append(f"    if {form.refuse}: raise Replay  # the loss refuses these outputs; eager says why")
+    lines.append(f"    # each sample's cost: {form.formula}")
+    if form.shared:
+        lines.append(f"    {form.shared}")
+    lines.append(f"    cost = {form.cost}")
+    lines.append("    # backward: the tutorial's M_outp = ∂C/∂a ⊙ σ'(z), then M_h = (M_{h+1} W_{h+1}) ⊙ σ'(z_h)")
+    for i in range(len(names) - 1, -1, -1):
+        name, act = names[i], acts[i]
+        upstream = f"({form.grad})" if i == len(names) - 1 else f"(M_{names[i + 1]} @ W_{names[i + 1]})"
+        derivative = activation_forms(act, f"z_{name}", f"a_{name}")[1]
+        lines.append(f"    M_{name} = {upstream}" + ("" if derivative is None else f" * ({derivative})"))
+        below = "X" if i == 0 else f"a_{names[i - 1]}"
+        lines.append(f"    matmul(M_{name}.T, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
+        if bias:
+            lines.append(f"    M_{name}.sum(axis=0, out=gb_{name})  # ∂C/∂b")
+    zs = " + ".join(f"z_{name}.sum()" for name in names)
+    lines.append("    # inf or nan in any z (an activation would hide it): the caller replays eagerly, which raises")
+    lines.append(f"    return cost, a, {zs}")
+    return "\n".join(lines) + "\n"
+
+
+class BatchSteps:
+    """The batch program for a training loop: the weights held in one flat array across steps.
+
+    ``P`` holds every parameter of ``net`` layer by layer, each layer's W
+    (row-major, a row per neuron) then its b; ``G`` the gradient the last
+    `run` wrote, in the same layout; ``index[i]`` is where ``net.parameters()[i]``
+    sits in them. `load` reads the Values' data into ``P``; the caller writes
+    them back (`nn.compiled.ArrayTraining`).
+    """
+
+    def __init__(self, net: MLP, loss: str) -> None:
+        self.net = net
+        self.loss = loss_name(loss)
+        self.source = _write_steps(net, self.loss)
+        self.params = net.parameters()
+        index: list[int] = []
+        shapes: list[tuple[str, int, int]] = []
+        start = 0
+        for layer, m in zip(net.layers, [net.n_inputs, *net.layer_sizes[:-1]], strict=True):
+            n = len(layer.neurons)
+            for j in range(n):  # net.parameters() order: w_j0 ... w_j,m-1 then b_j, neuron by neuron
+                index.extend(range(start + j * m, start + (j + 1) * m))
+                if net.bias:
+                    index.append(start + n * m + j)
+            shapes.append((layer.name, n, m))
+            start += n * m + (n if net.bias else 0)
+        self.index = np.array(index, dtype=np.intp)
+        self.P = np.zeros(start)
+        self.G = np.zeros(start)
+        namespace: dict[str, Any] = {
+            **ARRAY, **{f"_op_{k}": _vectorized(row.float_value) for k, row in OPS.items() if row.float_value},
+            "matmul": np.matmul, "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay,
+        }  # fmt: skip
+        start = 0
+        for name, n, m in shapes:
+            namespace[f"W_{name}"] = self.P[start : start + n * m].reshape(n, m)
+            namespace[f"gW_{name}"] = self.G[start : start + n * m].reshape(n, m)
+            start += n * m
+            if net.bias:
+                namespace[f"b_{name}"] = self.P[start : start + n]
+                namespace[f"gb_{name}"] = self.G[start : start + n]
+                start += n
+        exec(builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec"), namespace)
+        self._run = namespace.pop("program")
+
+    def load(self) -> None:
+        """Read every parameter's ``.data`` into ``P``."""
+        self.P[self.index] = np.fromiter([p.data for p in self.params], float, len(self.params))
+
+    def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each sample's cost and the outputs; the summed gradient into ``G``. `_Replay` if not all finite."""
+        with np.errstate(all="ignore"):  # an inf or nan is caught below, and replayed eagerly
+            cost, a, finite = self._run(X, Y)
+        if not (math.isfinite(finite) and math.isfinite(cost.sum()) and math.isfinite(self.G.sum())):
+            raise _Replay
+        return cost, a
