@@ -17,6 +17,7 @@ their grads are left alone (eager backward adds into them).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -298,10 +299,10 @@ class ArrayTraining:
             if opt.momentum:
                 update = np.multiply(self.V, opt.momentum, out=self.V_next)
                 update += G
-            np.multiply(update, opt.lr, out=T)
-            np.subtract(P, T, out=T)
-            check = T.sum()
-            if check - check != 0.0:  # a weight would leave the float range: SGD.step says which
+            with np.errstate(all="ignore"):  # an overflow is found just below and raised by SGD.step
+                np.multiply(update, opt.lr, out=T)
+                np.subtract(P, T, out=T)
+            if not math.isfinite(T.sum()):  # a weight would leave the float range: SGD.step says which
                 self._eager_step()
             else:
                 P[...] = T
