@@ -167,6 +167,10 @@ def fit(
     formulas over the whole batch: the same gradient to about 1e-15 of the
     largest one, so the weights match eager's to many digits, not bit for
     bit. Parameters outside the optimizer are constants to both programs.
+    When every batch goes through the batch program and the optimizer is a
+    plain `SGD`, the weights stay in numpy arrays across the steps (SGD,
+    loss and accuracy in numpy too) and are written back to the Values when
+    fit returns or stops (an exception, Ctrl-C), with the last grads.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
