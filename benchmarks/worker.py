@@ -11,6 +11,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+
+# One thread per engine, as torch is set to: numpy's BLAS would otherwise start a thread per core,
+# whose spinning on 2 shared cores costs more CPU time than the small matrix products it splits.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 WORKLOADS = ["demo_step", "tutorial_step", "chains", "memory", "scalar_ops", "training", "compiled", "hessian"]
 

@@ -29,6 +29,7 @@ tanh may differ from math's in the last bit, and σ(z) is written
 
 from __future__ import annotations
 
+import ast
 import builtins
 import math
 from collections.abc import Callable, Sequence
@@ -351,3 +352,221 @@ def batch_program(
     matrix form (see `nn.losses.MATRIX_FORMS`) is a ValueError.
     """
     return BatchProgram(net, loss, params)
+
+
+_UFUNCS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "true_divide"}
+_UNARY = {"exp", "tanh", "log"}  # ARRAY's functions that are exactly numpy's ufunc of that name
+
+
+class _Lowering:
+    """An expression over arrays as numpy ufunc calls writing into preallocated buffers.
+
+    ``1.0 - a * a`` allocates two arrays per call; at 10,000 rows, fresh
+    arrays cost more than the arithmetic. Lowered, it is
+    ``multiply(a, a, out=t0); subtract(1.0, t0, out=target)``: the same ufuncs
+    on the same operands in the same order, so the same floats. Nothing about
+    any formula is known here: + - * /, unary minus and exp/tanh/log are
+    rewritten wherever an operand is an array; anything else (a method, a
+    comparison, another function) stays the expression text it was.
+    """
+
+    def __init__(self, arrays: set[str]) -> None:
+        self.arrays = arrays  # names bound to arrays of the expression's shape (the rest are scalars)
+        self.buffers: dict[int, int] = {}  # width -> how many temporary buffers of it the program needs
+        self.fresh = 0  # results left as written, each bound to a name r1, r2, ...
+
+    def __call__(self, text: str, target: str, width: int, indent: str = "    ") -> list[str]:
+        lines: list[str] = []
+        free: list[str] = []
+        taken = [0]
+
+        def temp() -> str:
+            if free:
+                return free.pop()
+            name = f"t{taken[0]}_{width}"
+            taken[0] += 1
+            self.buffers[width] = max(self.buffers.get(width, 0), taken[0])
+            return name
+
+        def has_array(node: ast.AST) -> bool:
+            return any(isinstance(n, ast.Name) and n.id in self.arrays for n in ast.walk(node))
+
+        def emit(node: ast.AST, out: str | None) -> tuple[str, bool]:
+            """Code for ``node``'s value: (an expression or buffer name, whether it is a temporary buffer)."""
+            if not has_array(node) or isinstance(node, ast.Name):
+                return ast.unparse(node), False
+            if isinstance(node, ast.BinOp) and type(node.op) in _UFUNCS:
+                operands = [emit(node.left, None), emit(node.right, None)]
+                call = f"{_UFUNCS[type(node.op)]}({operands[0][0]}, {operands[1][0]}"
+            elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+                operands = [emit(node.operand, None)]
+                call = f"negative({operands[0][0]}"
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _UNARY
+                  and len(node.args) == 1 and not node.keywords):  # fmt: skip
+                operands = [emit(node.args[0], None)]
+                call = f"np_{node.func.id}({operands[0][0]}"
+            else:  # as written: it allocates, and gives the same floats
+                if out is not None:
+                    lines.append(f"{indent}{out}[...] = {ast.unparse(node)}")
+                    return out, False
+                self.fresh += 1  # a name of its own: never a buffer's, so no buffer is rebound
+                lines.append(f"{indent}r{self.fresh} = {ast.unparse(node)}")
+                return f"r{self.fresh}", False
+            temps = [name for name, is_temp in operands if is_temp]
+            # the result may go into an operand's buffer: a ufunc reads each element before writing it
+            name = out or (temps[0] if temps else temp())
+            free.extend(t for t in temps if t != name)
+            lines.append(f"{indent}{call}, out={name})")
+            return name, out is None
+
+        node = ast.parse(text, mode="eval").body
+        if isinstance(node, ast.Name) and node.id == target:
+            return []
+        if not has_array(node) or isinstance(node, ast.Name):
+            return [f"{indent}{target}[...] = {text}"]
+        emit(node, target)
+        return lines
+
+
+def _write_steps(net: MLP, loss: str) -> str:
+    """`_write`'s formulas for a training loop: weights and grads live in arrays across the steps.
+
+    Each layer's W (a row per neuron) and b are views into one flat array of
+    parameters, their grads views into another, so the program reads the
+    weights and writes the gradient in place: z = a W^T + b with no column of
+    1s, ∂C/∂b = 1^T M. ``make(N)`` allocates every buffer for batches of N
+    rows once and returns the program over them; every formula is lowered
+    to ufuncs writing into those buffers (`_Lowering`).
+    """
+    form = MATRIX_FORMS[loss]
+    names = [layer.name for layer in net.layers]
+    acts = [layer.activation for layer in net.layers]
+    widths = net.layer_sizes
+    bias = net.bias
+    arrays = {"X", "Y", "a", "d", *(f"{k}_{name}" for name in names for k in "zaMD")}
+    lower = _Lowering(arrays)
+    n_out = widths[-1]
+    body = [
+        "    def program(X, Y):",
+        "        # forward, every layer for every sample at once: z = a W^T + b, a = σ(z)",
+    ]
+    below = "X"
+    for name, act, width in zip(names, acts, widths, strict=True):
+        body.append(f"        matmul({below}, W_{name}.T, out=z_{name})")
+        if bias:
+            body.append(f"        add(z_{name}, b_{name}, out=z_{name})")
+        value = activation_forms(act, f"z_{name}", f"a_{name}")[0]
+        if value == f"z_{name}":  # linear: a is z
+            body.append(f"        a_{name} = z_{name}")
+        else:
+            body += lower(value, f"a_{name}", width, "        ")
+        below = f"a_{name}"
+    body.append(f"        a = {below}")
+    if form.refuse:
+        body.append(f"        if {form.refuse}: raise Replay  # the loss refuses these outputs; eager says why")
+    body.append(f"        # each sample's cost: {form.formula}")
+    if form.shared:
+        shared, expression = (part.strip() for part in form.shared.split("=", 1))
+        body += lower(expression, shared, n_out, "        ")
+    body.append(f"        cost = {form.cost}")
+    body.append("        # backward: the tutorial's M_outp = ∂C/∂a ⊙ σ'(z), then M_h = (M_{h+1} W_{h+1}) ⊙ σ'(z_h)")
+    for i in range(len(names) - 1, -1, -1):
+        name, act, width = names[i], acts[i], widths[i]
+        derivative = activation_forms(act, f"z_{name}", f"a_{name}")[1]
+        if i == len(names) - 1:
+            upstream = f"({form.grad})"
+        else:
+            body.append(f"        matmul(M_{names[i + 1]}, W_{names[i + 1]}, out=M_{name})")
+            upstream = f"M_{name}"
+        body += lower(upstream if derivative is None else f"{upstream} * ({derivative})", f"M_{name}", width,
+                      "        ")  # fmt: skip
+        below = "X" if i == 0 else f"a_{names[i - 1]}"
+        body.append(f"        matmul(M_{name}.T, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
+        if bias:
+            body.append(f"        matmul(ONE, M_{name}, out=gb_{name})  # ∂C/∂b: the column sums")
+    zs = " + ".join(f"z_{name}.sum()" for name in names)
+    body.append("        # inf or nan in any z (an activation would hide it): the caller replays eagerly, which raises")
+    body.append(f"        return cost, a, {zs}")
+    lines = [
+        f"# Training steps of an MLP {'-'.join(map(str, [net.n_inputs, *widths]))} with the loss {loss}.",
+        "# W_h, b_h: views of the weights; gW_h, gb_h: views the gradient (summed over the batch) is written into.",
+        "# program(X, Y) returns each sample's cost, the outputs and a number that is finite only if every z is.",
+        "def make(N):",
+        "    # every array of the step, for batches of N rows, allocated once",
+        "    ONE = ones(N)",
+    ]
+    for name, width in zip(names, widths, strict=True):
+        lines.append(f"    z_{name}, a_{name}, M_{name} = (empty((N, {width})) for _ in range(3))")
+    if form.shared:
+        lines.append(f"    {form.shared.split('=', 1)[0].strip()} = empty((N, {n_out}))")
+    for width, many in sorted(lower.buffers.items()):
+        lines += [f"    t{k}_{width} = empty((N, {width}))" for k in range(many)]
+    return "\n".join(lines + body + ["    return program"]) + "\n"
+
+
+class BatchSteps:
+    """The batch program for a training loop: the weights held in one flat array across steps.
+
+    ``P`` holds every parameter of ``net`` layer by layer, each layer's W
+    (row-major, a row per neuron) then its b; ``G`` the gradient the last
+    `run` wrote, in the same layout; ``index[i]`` is where ``net.parameters()[i]``
+    sits in them. `load` reads the Values' data into ``P``; the caller writes
+    them back (`nn.compiled.ArrayTraining`).
+    """
+
+    def __init__(self, net: MLP, loss: str) -> None:
+        self.net = net
+        self.loss = loss_name(loss)
+        self.source = _write_steps(net, self.loss)
+        self.params = net.parameters()
+        index: list[int] = []
+        shapes: list[tuple[str, int, int]] = []
+        start = 0
+        for layer, m in zip(net.layers, [net.n_inputs, *net.layer_sizes[:-1]], strict=True):
+            n = len(layer.neurons)
+            for j in range(n):  # net.parameters() order: w_j0 ... w_j,m-1 then b_j, neuron by neuron
+                index.extend(range(start + j * m, start + (j + 1) * m))
+                if net.bias:
+                    index.append(start + n * m + j)
+            shapes.append((layer.name, n, m))
+            start += n * m + (n if net.bias else 0)
+        self.index = np.array(index, dtype=np.intp)
+        self.P = np.zeros(start)
+        self.G = np.zeros(start)
+        namespace: dict[str, Any] = {
+            **ARRAY, **{f"_op_{k}": _vectorized(row.float_value) for k, row in OPS.items() if row.float_value},
+            "matmul": np.matmul, "add": np.add, "subtract": np.subtract, "multiply": np.multiply,
+            "true_divide": np.true_divide, "negative": np.negative, "np_exp": np.exp, "np_tanh": np.tanh,
+            "np_log": np.log, "empty": np.empty, "ones": np.ones,
+            "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay,
+        }  # fmt: skip
+        start = 0
+        for name, n, m in shapes:
+            namespace[f"W_{name}"] = self.P[start : start + n * m].reshape(n, m)
+            namespace[f"gW_{name}"] = self.G[start : start + n * m].reshape(n, m)
+            start += n * m
+            if net.bias:
+                namespace[f"b_{name}"] = self.P[start : start + n]
+                namespace[f"gb_{name}"] = self.G[start : start + n]
+                start += n
+        exec(builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec"), namespace)
+        self._make = namespace.pop("make")
+        self._programs: dict[int, Callable[..., Any]] = {}  # batch rows -> the program over its buffers
+
+    def load(self) -> None:
+        """Read every parameter's ``.data`` into ``P``."""
+        self.P[self.index] = np.fromiter([p.data for p in self.params], float, len(self.params))
+
+    def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each sample's cost and the outputs; the summed gradient into ``G``. `_Replay` if not all finite.
+
+        The outputs are the program's buffer: read them before the next run.
+        """
+        with np.errstate(all="ignore"):  # an inf or nan is caught below, and replayed eagerly
+            run = self._programs.get(len(X))
+            if run is None:
+                run = self._programs[len(X)] = self._make(len(X))
+            cost, a, finite = run(X, Y)
+        if not (math.isfinite(finite) and math.isfinite(cost.sum()) and math.isfinite(self.G.sum())):
+            raise _Replay
+        return cost, a

@@ -17,6 +17,7 @@ their grads are left alone (eager backward adds into them).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +26,12 @@ from autograd import CheckError, CompileError, Program, Value, compile, zero_gra
 from .data import Dataset
 from .gradient import LossFn
 from .layers import MLP, Layer, Neuron
-from .optim import average_grads
+from .optim import SGD, average_grads
 
 if TYPE_CHECKING:
     from .batched import BatchProgram
 
-__all__ = ["MIN_NODES", "CompiledGradient", "compiled_gradient", "nodes_per_sample", "sample_program"]
+__all__ = ["MIN_NODES", "ArrayTraining", "CompiledGradient", "compiled_gradient", "nodes_per_sample", "sample_program"]
 
 #: fit takes the batch program for batches of at least this many scalar nodes (samples x nodes
 #: per sample): below it the per-sample program is faster than numpy's fixed cost per call.
@@ -164,6 +165,18 @@ class CompiledGradient:
             self.program, why = sample_program(net, loss_fn, data, params)
             self.why = why or self.why
 
+    def array_training(self, net: MLP, loss_fn: LossFn, opt: SGD, n: int, size: int, labels: str | None
+                       ) -> ArrayTraining | None:  # fmt: skip
+        """fit's loop on arrays (`ArrayTraining`) if every batch goes through the batch program and the
+        optimizer is a plain `SGD` over some of the net's parameters; else None."""
+        sizes = {min(size, n), n % size or size}
+        if self.batch_program is None or (self.program is not None and min(sizes) < self._min_batch):
+            return None
+        ids = {id(p) for p in net.parameters()}
+        if type(opt) is not SGD or len({id(p) for p in opt.params} & ids) != len(opt.params):
+            return None  # a subclass may step otherwise; a parameter twice, or outside the net, is eager's
+        return ArrayTraining(self, net, loss_fn, opt, labels)
+
     @property
     def works(self) -> bool:
         """Whether any program applies; if not, ``why`` says why and fit trains eagerly."""
@@ -191,3 +204,132 @@ class CompiledGradient:
         if mean:  # as fit averages eager grads: the same floats
             average_grads(self.params, len(batch))
         return total
+
+
+class ArrayTraining:
+    """fit's epochs through the batch program with the weights held in numpy arrays.
+
+    The Values are read once; every step runs `nn.batched.BatchSteps` on the
+    flat array of weights and does plain or momentum SGD on it in numpy (the
+    same floats per weight as `SGD.step`: ``p - lr * v``, ``v = m * v + g``).
+    `write_back` puts the weights, the last grads and the velocity back into
+    the Values and the optimizer: fit calls it in a ``finally``, so they are
+    written on every exit, an exception or Ctrl-C included. A batch the
+    arrays cannot finish (a non-finite number, a step that would make a
+    weight non-finite) is written back and run by `CompiledGradient` and
+    `SGD.step`, which raise eager's error or give eager's numbers.
+    """
+
+    def __init__(self, compiled: CompiledGradient, net: MLP, loss_fn: LossFn, opt: SGD, labels: str | None) -> None:
+        import numpy as np
+
+        from .batched import BatchSteps, loss_name
+
+        self.compiled, self.opt = compiled, opt
+        self.steps = steps = BatchSteps(net, loss_name(loss_fn))
+        self.X, self.Y = compiled._xs, compiled._ys
+        position = {id(p): i for i, p in enumerate(steps.params)}
+        self.opt_index = steps.index[[position[id(p)] for p in opt.params]]
+        constant = np.ones(len(steps.P), dtype=bool)
+        constant[self.opt_index] = False
+        self.constant = np.flatnonzero(constant) if constant.any() else None  # their grads stay 0: no update
+        self.T = np.empty_like(steps.P)  # the new weights, checked before they replace P
+        self.V = np.zeros_like(steps.P)  # momentum's velocity, and the next one
+        self.V_next = np.zeros_like(steps.P)
+        self.labels = labels
+        Y = self.Y
+        # what a right prediction matches, per sample: fit's classifier (`nn.train._classifier`) on arrays
+        self.truth = {"threshold": lambda: Y[:, 0] > 0.5, "argmax": lambda: Y.argmax(axis=1),
+                      "sign": lambda: Y > 0.0}.get(labels or "", lambda: None)()  # fmt: skip
+        self.load()
+
+    def load(self) -> None:
+        """Read the weights from the Values and the velocity from the optimizer."""
+        self.steps.load()
+        self.V[self.opt_index] = self.opt._velocity
+
+    def write_back(self) -> None:
+        """The weights into every Value's ``.data``, the last grads into the optimizer's parameters', the velocity."""
+        steps, opt = self.steps, self.opt
+        for p, x in zip(steps.params, steps.P[steps.index].tolist(), strict=True):
+            p.data = x
+        for p, g in zip(opt.params, steps.G[self.opt_index].tolist(), strict=True):
+            p.grad = g
+        if opt.momentum:
+            opt._velocity = self.V[self.opt_index].tolist()
+
+    def hits(self, a: Any, rows: Any) -> int:
+        """How many of the outputs ``a`` (of the samples ``rows``; None: all) are classified right."""
+        import numpy as np
+
+        truth = self.truth if rows is None else self.truth[rows]
+        if self.labels == "threshold":
+            return int(np.count_nonzero((a[:, 0] > 0.5) == truth))
+        if self.labels == "argmax":
+            return int(np.count_nonzero(a.argmax(axis=1) == truth))
+        return int(np.count_nonzero(((a > 0.0) == truth).all(axis=1)))
+
+    def epoch(self, order: list[int], size: int, data: Dataset, mean: bool) -> tuple[float, int]:
+        """One epoch's batches in ``order``: the summed loss and how many predictions were right."""
+        import numpy as np
+
+        from .batched import _Replay
+
+        steps, opt, P, G, T = self.steps, self.opt, self.steps.P, self.steps.G, self.T
+        n = len(order)
+        rows_of = None if size >= n else np.asarray(order)  # a full batch is never shuffled: every row, in order
+        total, hits = 0.0, 0
+        for start in range(0, n, size):
+            rows = None if rows_of is None else rows_of[start : start + size]
+            X, Y = (self.X, self.Y) if rows is None else (self.X[rows], self.Y[rows])
+            try:
+                cost, a = steps.run(X, Y)
+            except _Replay:
+                loss, a = self._eager(order[start : start + size], data, mean)
+                total += loss
+                if self.labels is not None:
+                    hits += self.hits(a, rows)
+                continue
+            if self.constant is not None:
+                G[self.constant] = 0.0
+            if mean and len(X) > 1:
+                G *= 1.0 / len(X)  # as fit averages: one division, then a product per grad
+            update = G
+            if opt.momentum:
+                update = np.multiply(self.V, opt.momentum, out=self.V_next)
+                update += G
+            with np.errstate(all="ignore"):  # an overflow is found just below and raised by SGD.step
+                np.multiply(update, opt.lr, out=T)
+                np.subtract(P, T, out=T)
+            if not math.isfinite(T.sum()):  # a weight would leave the float range: SGD.step says which
+                self._eager_step()
+            else:
+                P[...] = T
+                if opt.momentum:
+                    self.V, self.V_next = self.V_next, self.V
+            total += float(cost.sum())
+            if self.labels is not None:
+                hits += self.hits(a, rows)
+        return total, hits
+
+    def _eager(self, indices: list[int], data: Dataset, mean: bool) -> tuple[float, Any]:
+        """One batch by `CompiledGradient` and `SGD.step` on the Values: eager's error, or its numbers."""
+        import numpy as np
+
+        self.write_back()
+        outputs: list[list[float]] = []
+        loss = self.compiled(indices, [data[i] for i in indices], outputs, mean and len(indices) > 1)
+        self.opt.step()
+        self._reload_grads()
+        return loss, np.array(outputs)
+
+    def _eager_step(self) -> None:
+        self.write_back()
+        self.opt.step()  # raises OverflowError naming the weight; if not (only a sum overflowed), takes the step
+        self._reload_grads()
+
+    def _reload_grads(self) -> None:
+        import numpy as np
+
+        self.load()
+        self.steps.G[self.opt_index] = np.fromiter([p.grad for p in self.opt.params], float, len(self.opt.params))

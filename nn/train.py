@@ -48,13 +48,23 @@ def _classifier(data: Dataset) -> Callable[[Sequence[float], Sequence[float]], b
     0/1 targets: one output thresholded at 0.5, several compared by argmax;
     ±1 targets (hinge): the sign.
     """
+    kind = _labels(data)
+    if kind == "threshold":
+        return lambda a, y: (a[0] > 0.5) == (y[0] > 0.5)
+    if kind == "argmax":
+        return lambda a, y: _argmax(a) == _argmax(y)
+    if kind == "sign":
+        return lambda a, y: all((ai > 0) == (yi > 0) for ai, yi in zip(a, y, strict=True))
+    return None
+
+
+def _labels(data: Dataset) -> str | None:
+    """`_classifier`'s rule by name ("threshold", "argmax", "sign"), or None for regression."""
     values = {y for _, ys in data for y in ys}
     if values <= {0.0, 1.0}:
-        if len(data[0][1]) == 1:
-            return lambda a, y: (a[0] > 0.5) == (y[0] > 0.5)
-        return lambda a, y: _argmax(a) == _argmax(y)
+        return "threshold" if len(data[0][1]) == 1 else "argmax"
     if values <= {-1.0, 1.0}:
-        return lambda a, y: all((ai > 0) == (yi > 0) for ai, yi in zip(a, y, strict=True))
+        return "sign"
     return None
 
 
@@ -102,6 +112,10 @@ def fit(
     formulas over the whole batch: the same gradient to about 1e-15 of the
     largest one, so the weights match eager's to many digits, not bit for
     bit. Parameters outside the optimizer are constants to both programs.
+    When every batch goes through the batch program and the optimizer is a
+    plain `SGD`, the weights stay in numpy arrays across the steps (SGD,
+    loss and accuracy in numpy too) and are written back to the Values when
+    fit returns or stops (an exception, Ctrl-C), with the last grads.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
@@ -121,6 +135,7 @@ def fit(
     size = batch_size or len(data)
     rng = random.Random(seed)
     order = list(range(len(data)))
+    labels = _labels(data)
     correct = _classifier(data)
     history = History()
     show = not quiet and sys.stderr.isatty()
@@ -130,6 +145,9 @@ def fit(
         if not compiled.works:
             warnings.warn(f"fit(compile=True): {compiled.why}; training eagerly instead", stacklevel=2)
             compiled = None
+    # compile=True with every batch in the batch program: the weights stay in numpy arrays
+    # across the steps, written back to the Values in the finally below, on every exit
+    arrays = None if compiled is None else compiled.array_training(net, loss_fn, opt, len(data), size, labels)
 
     from tqdm.auto import tqdm
 
@@ -145,7 +163,9 @@ def fit(
                 rng.shuffle(order)
             epoch_loss = 0.0
             hits = 0
-            for start in range(0, len(order), size):
+            if arrays is not None:  # the whole epoch on arrays: no batch left for the loop below
+                epoch_loss, hits = arrays.epoch(order, size, data, mean)
+            for start in range(0, len(order) if arrays is None else 0, size):
                 indices = order[start : start + size]
                 batch = [data[i] for i in indices]
                 outputs: list[list[float]] | None = [] if correct is not None else None
@@ -165,6 +185,8 @@ def fit(
             if show:
                 bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
     finally:
+        if arrays is not None:
+            arrays.write_back()
         if collecting:
             gc.enable()
         bar.close()

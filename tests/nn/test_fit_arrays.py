@@ -1,0 +1,116 @@
+"""fit(compile=True) with every batch in the batch program: the weights live in numpy arrays
+across the steps (`nn.compiled.ArrayTraining`) and are written back to the Values on every exit."""
+
+import pytest
+
+from nn import MLP, SGD, fit, moons
+from nn.batched import BatchSteps, _Lowering
+from nn.compiled import ArrayTraining
+
+
+def _net(seed=2):
+    return MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=seed)
+
+
+def _fit(net, data, compiled, epochs=6, **kw):
+    opt = SGD(net.parameters(), lr=kw.pop("lr", 0.3), momentum=kw.pop("momentum", 0.0))
+    history = fit(net, data, kw.pop("loss", "squared_error"), opt, epochs=epochs, quiet=True, compile=compiled, **kw)
+    return history, opt
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+@pytest.mark.parametrize("batch_size", [None, 20])
+@pytest.mark.parametrize("loss", ["squared_error", "binary_cross_entropy", "mse"])
+def test_the_array_path_takes_eager_steps_to_many_digits(momentum, batch_size, loss):
+    data = moons(60, seed=1)
+    eager_net, fast_net = _net(), _net()
+    h_eager, o_eager = _fit(eager_net, data, False, momentum=momentum, batch_size=batch_size, loss=loss)
+    h_fast, o_fast = _fit(fast_net, data, True, momentum=momentum, batch_size=batch_size, loss=loss)
+    pairs = list(zip(eager_net.parameters(), fast_net.parameters(), strict=True))
+    assert [f.data for _, f in pairs] == pytest.approx([e.data for e, _ in pairs], rel=1e-12, abs=1e-13)
+    assert [f.grad for _, f in pairs] == pytest.approx([e.grad for e, _ in pairs], rel=1e-10, abs=1e-13)
+    assert o_fast._velocity == pytest.approx(o_eager._velocity, rel=1e-10, abs=1e-13)
+    assert h_fast.losses == pytest.approx(h_eager.losses, rel=1e-12)
+    assert h_fast.accuracies == h_eager.accuracies
+    assert 0.4 < h_fast.accuracies[-1] <= 1.0
+
+
+def test_fit_takes_the_array_path_for_full_batches(monkeypatch):
+    epochs = []
+    real = ArrayTraining.epoch
+    monkeypatch.setattr(ArrayTraining, "epoch", lambda self, *a: epochs.append(1) or real(self, *a))
+    _fit(_net(), moons(60, seed=1), True, epochs=3)
+    assert len(epochs) == 3
+
+
+def test_argmax_and_sign_accuracy_on_arrays_match_eager():
+    data = [([x / 10, 1 - x / 10], [1.0, 0.0] if x < 5 else [0.0, 1.0]) for x in range(40)]
+    signs = [(x, [1.0 if y[0] else -1.0]) for x, y in data]
+    for samples, sizes, loss in ((data, [5, 2], "squared_error"), (signs, [5, 1], "hinge")):
+        nets = [MLP(2, sizes, activation=["tanh", "linear"], seed=4) for _ in range(2)]
+        h = [_fit(net, samples, c, epochs=5, lr=0.1, loss=loss)[0] for net, c in zip(nets, (False, True), strict=True)]
+        assert h[1].accuracies == h[0].accuracies
+        assert h[1].losses == pytest.approx(h[0].losses, rel=1e-12)
+
+
+def test_parameters_outside_the_optimizer_stay_constants_on_the_array_path():
+    net, data = _net(), moons(60, seed=1)
+    frozen = net.layers[0].neurons[0].w[0]
+    before = frozen.data
+    frozen.grad = 7.0
+    params = [p for p in net.parameters() if p is not frozen]
+    fit(net, data, "squared_error", SGD(params, lr=0.3), epochs=3, quiet=True, compile=True)
+    assert frozen.data == before and frozen.grad == 7.0
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_weights_are_written_back_when_training_stops_midway(monkeypatch, error):
+    """Ctrl-C or an exception during the third step: the Values hold the weights after two steps."""
+    data = moons(60, seed=1)
+    eager = _net()
+    _fit(eager, data, False, epochs=2)
+    calls = []
+    real = BatchSteps.run
+
+    def run(self, X, Y):
+        calls.append(1)
+        if len(calls) == 3:
+            raise error("stop")
+        return real(self, X, Y)
+
+    monkeypatch.setattr(BatchSteps, "run", run)
+    net = _net()
+    with pytest.raises(error):
+        _fit(net, data, True, epochs=5)
+    assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in eager.parameters()], rel=1e-12)
+    assert [p.grad for p in net.parameters()] == pytest.approx([p.grad for p in eager.parameters()], rel=1e-10)
+
+
+def test_a_step_that_overflows_raises_eagers_error_with_the_weights_written_back():
+    net = MLP(2, [1], activation=["linear"], seed=0)
+    before = [p.data for p in net.parameters()]
+    data = [([1.0, 1.0], [1e3])] * 200  # ∂C/∂w about -2e3: lr times it leaves the floats
+    with pytest.raises(OverflowError, match="lower the learning rate"):
+        fit(net, data, "squared_error", SGD(net.parameters(), lr=1e306), epochs=3, quiet=True, compile=True)
+    assert [p.data for p in net.parameters()] == before  # the step that overflows changed nothing
+    assert net.parameters()[0].grad == pytest.approx(-2e3, rel=1e-2)  # its gradient is there to see
+
+
+def test_the_lowering_gives_the_expressions_floats_into_buffers():
+    import numpy as np
+
+    lower = _Lowering({"a", "z"})
+    lines = lower("1.0 / (1.0 + exp(-z)) - a * (1.0 - a) * 0.5", "out", 3, "")
+    assert lines == [
+        "negative(z, out=t0_3)", "np_exp(t0_3, out=t0_3)", "add(1.0, t0_3, out=t0_3)",
+        "true_divide(1.0, t0_3, out=t0_3)", "subtract(1.0, a, out=t1_3)", "multiply(a, t1_3, out=t1_3)",
+        "multiply(t1_3, 0.5, out=t1_3)", "subtract(t0_3, t1_3, out=out)",
+    ]  # fmt: skip
+    rng = np.random.default_rng(0)
+    env = {"z": rng.normal(size=(4, 3)), "a": rng.random((4, 3)), "out": np.empty((4, 3)), "np_exp": np.exp,
+           "t0_3": np.empty((4, 3)), "t1_3": np.empty((4, 3)), **{k: getattr(np, k) for k in
+           ("negative", "add", "true_divide", "subtract", "multiply")}}  # fmt: skip
+    exec("\n".join(lines), env)
+    z, a = env["z"], env["a"]
+    assert (env["out"] == 1.0 / (1.0 + np.exp(-z)) - a * (1.0 - a) * 0.5).all()  # bit for bit
+    assert lower("z > 0.0", "out", 3, "") == ["out[...] = z > 0.0"]  # a comparison stays as written
