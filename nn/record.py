@@ -195,10 +195,10 @@ class TrainingRecord:
 def history_csv(losses: Sequence[float], accuracies: Sequence[float]) -> str:
     """``epoch,loss,accuracy``, one row per epoch (accuracy empty for regression), numbers in full.
 
-        >>> print(history_csv([0.5, 0.25], [0.5, 1.0]), end="")
-        epoch,loss,accuracy
-        1,0.5,0.5
-        2,0.25,1.0
+    >>> print(history_csv([0.5, 0.25], [0.5, 1.0]), end="")
+    epoch,loss,accuracy
+    1,0.5,0.5
+    2,0.25,1.0
     """
     rows = ["epoch,loss,accuracy"]
     for e, loss in enumerate(losses):
@@ -218,7 +218,7 @@ def training_html(record: TrainingRecord) -> str:
 def save_training_html(record: TrainingRecord, path: str | Path) -> Path:
     """Write the training page of ``record`` to ``path`` (atomically); returns the path.
 
-        save_training_html(record, "training.html")   # then open it in a browser
+    save_training_html(record, "training.html")   # then open it in a browser
     """
     from autograd.files import write_text_atomic
 

@@ -18,8 +18,9 @@ def moons_net(seed=0):
 
 def trained(epochs, **kwargs):
     net = moons_net()
-    history = fit(net, moons(100, seed=0), "squared_error", SGD(net.parameters(), lr=0.1), epochs=epochs,
-                  quiet=True, **kwargs)
+    history = fit(
+        net, moons(100, seed=0), "squared_error", SGD(net.parameters(), lr=0.1), epochs=epochs, quiet=True, **kwargs
+    )
     return net, history
 
 
@@ -88,7 +89,7 @@ def test_names_from_the_user_cannot_end_the_script_or_add_markup(tmp_path):
     record.columns = ["<b>x</b>", "<!--", "y&"]
     path = save_training_html(record, tmp_path / "t.html")
     page = path.read_text()
-    assert "<script>alert" not in page and "<b>x" not in page and "<!--\"" not in page
+    assert "<script>alert" not in page and "<b>x" not in page and '<!--"' not in page
     data = page.split('<script id="data" type="application/json">')[1].split("</script>")[0]
     assert json.loads(data)["title"] == "</script><script>alert(1)</script>"
 
@@ -141,8 +142,12 @@ def test_a_csv_header_reaches_the_page_as_data(tmp_path):
     rows = ["<img src=x onerror=alert(1)>,x2,label"] + [f"{math.cos(i)},{math.sin(i)},{i % 2}" for i in range(20)]
     (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
     out = tmp_path / "out"
-    assert main(["train", "--data", str(tmp_path / "d.csv"), "--layers", "3", "--epochs", "5", "--out", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["train", "--data", str(tmp_path / "d.csv"), "--layers", "3", "--epochs", "5", "--out", str(out), "--quiet"]
+        )
+        == 0
+    )
     page = (out / "training.html").read_text()
     assert "<img" not in page
     data = json.loads(page.split('<script id="data" type="application/json">')[1].split("</script>")[0])

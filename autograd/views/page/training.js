@@ -428,9 +428,14 @@ function showBatch(layers, flat, epoch) {
 const slider = $("slider");
 slider.max = kept.length - 1;
 $("kept").textContent = (data.every > 1
-  ? `Kept every ${data.every}th epoch and the last (${kept.length} of ${data.epochs}); the curves have every epoch.`
+  ? `Kept every ${ordinal(data.every)} epoch and the last (${kept.length} of ${data.epochs}); the curves have every epoch.`
   : `Every epoch kept (${data.epochs}).`) + " Weights are stored in full (float64). Epoch k shows the weights it started from.";
 if (data.title) $("title").textContent = data.title;
+
+function ordinal(n) {
+  const tens = n % 100, ones = n % 10;
+  return n + (tens >= 11 && tens <= 13 ? "th" : ones === 1 ? "st" : ones === 2 ? "nd" : ones === 3 ? "rd" : "th");
+}
 
 function nearestKept(epoch) {
   let best = 0;
@@ -505,7 +510,7 @@ function fromAddress() {
   if (Number.isNaN(k)) { i = 0; why = `“${text}” is not an epoch number`; }
   else if (k < 1) { i = 0; why = `there is no epoch ${k} (they count from 1)`; }
   else if (k > data.epochs) { i = kept.length - 1; why = `epoch ${k} is beyond the ${data.epochs} trained`; }
-  else { i = nearestKept(k); if (kept[i] !== k) why = `epoch ${k} is not kept (every ${data.every}th is)`; }
+  else { i = nearestKept(k); if (kept[i] !== k) why = `epoch ${k} is not kept (every ${ordinal(data.every)} is)`; }
   if (why) { note.textContent = `#epoch=${text}: ${why}; showing epoch ${kept[i]}.`; note.hidden = false; }
   return i;
 }

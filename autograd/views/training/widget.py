@@ -1,7 +1,7 @@
 """`TrainingView`: the training page in Jupyter, the same file in an iframe that runs its own script.
 
-    view = TrainingView(record.to_dict())   # or nn.TrainingView(record)
-    view.widget                             # the ipywidgets.HTML to display
+view = TrainingView(record.to_dict())   # or nn.TrainingView(record)
+view.widget                             # the ipywidgets.HTML to display
 """
 
 from __future__ import annotations
