@@ -257,7 +257,7 @@ canvas.addEventListener("click", (event) => {
 
 // --- curves: loss (log scale) and accuracy over all epochs, the current epoch marked ---
 function plot(svg, top, height, series, {log = false, yMin = null, yMax = null, label}) {
-  const left = 44, width = 340, n = data.epochs;
+  const left = 52, width = 330, n = data.epochs;
   const vals = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
   let a = yMin !== null ? yMin : Math.min(...vals), b = yMax !== null ? yMax : Math.max(...vals);
   if (log) { a = Math.log10(a); b = Math.log10(b); }
@@ -339,13 +339,13 @@ function showSample(layers, epoch) {
     const dIn = x.map((_, k) => layers[0].W.reduce((t, r, j) => t + r[k] * back.dZ[0][j], 0));
     x.forEach((v, k) => row(table, [names[k], fmt(v), fmt(dIn[k])]));
   } else {
-    row(table, ["unit", "z", "a", "∂C/∂a (Σ messages)", "∂C/∂z"], true);
+    row(table, ["unit", "z", "a", "∂C/∂a", "∂C/∂z"], true);
     pass.as[l].forEach((a, j) => row(table, [unitName(l, j), fmt(pass.zs[l - 1][j]), fmt(a), fmt(back.dA[l - 1][j]), fmt(back.dZ[l - 1][j])]));
   }
   const out = pass.as[nLayers];
   $("sample-steps").replaceChildren(
     document.createTextNode(`At epoch ${epoch}: output a = (${out.map((v) => fmt(v)).join(", ")}), C = ${fmt(back.cost)}. ` +
-      "The neuron-by-neuron step-through needs Graphviz, so it is made in Python: "),
+      "∂C/∂a is the sum of the messages the unit receives. The neuron-by-neuron step-through needs Graphviz, so it is made in Python: "),
     stepLink(layers, epoch, x, y));
   return {pass, back};
 }
