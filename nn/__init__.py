@@ -16,6 +16,7 @@ from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge, mse
 from .matrix import Comparison, LayerGradients, compare_with_engine, matrix_backprop
 from .module import Module
 from .optim import SGD
+from .record import TrainingRecord, TrainingView, save_training_html, training_html
 from .train import History, accuracy, fit
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "LOSSES",
     "MLP",
     "SGD",
+    "TrainingRecord",
+    "TrainingView",
     "BatchProgram",
     "Comparison",
     "Dataset",
@@ -48,7 +51,9 @@ __all__ = [
     "matrix_backprop",
     "moons",
     "mse",
+    "save_training_html",
     "squared_error",
+    "training_html",
     "tutorial_network",
     "tutorial_samples",
     "xor",

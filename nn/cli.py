@@ -29,7 +29,7 @@ __all__ = ["main"]
 TUTORIAL_INPUT = (0.3, 0.5)
 TUTORIAL_TARGET = (1.0, 0.0)
 AGREEMENT = 1e-9
-TRAIN_FILES = ("model.json", "loss.png")
+TRAIN_FILES = ("model.json", "loss.png", "history.csv", "training.html")
 LOSS = "squared_error"  # what `stepgrad train` minimises; loss.png names it
 DEMO_FILES = ("graph.svg", "backward.html")
 
@@ -183,7 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("stepgrad-out"),
-        help="output folder for model.json and loss.png (default: %(default)s)",
+        help="output folder for model.json, loss.png, history.csv and training.html (default: %(default)s)",
+    )
+    train.add_argument(
+        "--no-page", action="store_true", help="do not record training for training.html (default: write it)"
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     train.add_argument(
@@ -281,6 +284,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .data import DATASETS, load_csv
     from .layers import MLP
     from .optim import SGD
+    from .record import TrainingRecord, check_drawable, history_csv, training_html
     from .train import fit
 
     check_out(args.out, TRAIN_FILES)
@@ -293,6 +297,11 @@ def run_train(args: argparse.Namespace) -> int:
         data = load_csv(path, args.inputs)  # ValueError names file and line
     n_out = len(data[0][1])
     _check_size(len(data[0][0]), [*args.layers, n_out])
+    record = None
+    if not args.no_page:
+        check_drawable(len(data[0][0]), [*args.layers, n_out])  # the limit named, before any training
+        columns = None if args.data in DATASETS else _csv_header(Path(args.data))
+        record = TrainingRecord(columns=columns, title=f"Training, seen: {args.data}")
     net = MLP(
         len(data[0][0]),
         [*args.layers, n_out],
@@ -311,23 +320,58 @@ def run_train(args: argparse.Namespace) -> int:
             seed=args.seed,
             quiet=args.quiet,
             compile=args.compile,
+            record=record,
         )
     except ArithmeticError as e:  # a value overflowed: the steps were too large
         print(f"stepgrad train: error: training diverged: {e}; try a smaller --lr", file=sys.stderr)
         return 1
     png = _loss_plot_png(history.losses, LOSS)  # drawn before anything is written
+    page = training_html(record) if record is not None else None
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / "model.json"
     net.save(model_path)
     plot_path = args.out / "loss.png"
     write_bytes_atomic(plot_path, png)
+    csv_path = args.out / "history.csv"
+    write_text_atomic(csv_path, history_csv(history.losses, history.accuracies))
     acc = f", accuracy {history.accuracies[-1]:.1%}" if history.accuracies else ""
     print(f"{net}: final loss {history.losses[-1]:.5g}{acc}")
-    print(f"wrote {model_path} and {plot_path}")
+    print(f"wrote {model_path}, {plot_path} and {csv_path}")
+    if page is not None:
+        page_path = args.out / "training.html"
+        write_text_atomic(page_path, page)
+        print(f"wrote {page_path}  (open {page_path.resolve().as_uri()}: the training replayed, epoch by epoch)")
     warning = _no_progress(history.losses, history.accuracies, data, args.lr)
     if warning:
         print(f"stepgrad train: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    """The names in a CSV file's header row (the first row with no number in it), or None.
+
+    load_csv has already read the file whole and refused a bad one, so this reads only its first row.
+    """
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+                continue
+            try:
+                [float(cell) for cell in row]
+            except ValueError:
+                return row if all(_not_number(cell) for cell in row) else None
+            return None
+    return None
+
+
+def _not_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return True
+    return False
 
 
 def _check_size(n_inputs: int, sizes: list[int]) -> None:

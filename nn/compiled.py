@@ -258,6 +258,14 @@ class ArrayTraining:
         if opt.momentum:
             opt._velocity = self.V[self.opt_index].tolist()
 
+    def weights(self) -> list[float]:
+        """Every parameter's weight now, in ``net.parameters()`` order (the Values hold older ones)."""
+        return self.steps.P[self.steps.index].tolist()
+
+    def grads(self) -> list[float]:
+        """Every parameter's gradient at the last step, in ``net.parameters()`` order."""
+        return self.steps.G[self.steps.index].tolist()
+
     def hits(self, a: Any, rows: Any) -> int:
         """How many of the outputs ``a`` (of the samples ``rows``; None: all) are classified right."""
         import numpy as np

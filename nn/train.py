@@ -26,6 +26,7 @@ from .data import Dataset
 from .gradient import LossFn, batch_gradient, resolve_loss
 from .layers import MLP
 from .optim import SGD, average_grads
+from .record import TrainingRecord
 
 __all__ = ["History", "accuracy", "batch_gradient", "fit"]
 
@@ -36,6 +37,7 @@ class History:
 
     losses: list[float] = field(default_factory=list)
     accuracies: list[float] = field(default_factory=list)
+    record: TrainingRecord | None = None  # what fit(..., record=...) recorded for the training page
 
     @property
     def final_loss(self) -> float:
@@ -96,6 +98,7 @@ def fit(
     quiet: bool = False,
     lr: float = 0.1,
     compile: bool = False,
+    record: TrainingRecord | bool | None = None,
 ) -> History:
     """Train ``net`` on ``data``; returns the per-epoch `History`.
 
@@ -116,6 +119,10 @@ def fit(
     plain `SGD`, the weights stay in numpy arrays across the steps (SGD,
     loss and accuracy in numpy too) and are written back to the Values when
     fit returns or stops (an exception, Ctrl-C), with the last grads.
+
+    ``record`` (a `TrainingRecord`, or True for a new one) is filled with
+    what the training page replays (`save_training_html`); it is also
+    ``history.record``. A network too big to draw is refused before training.
     """
     if not data:
         raise ValueError("fit: the dataset is empty")
@@ -138,6 +145,12 @@ def fit(
     labels = _labels(data)
     correct = _classifier(data)
     history = History()
+    if record is True:
+        record = TrainingRecord()
+    if record:  # checked and set up before any training: a network too big to draw is refused now
+        record.begin(net, data, loss, getattr(opt, "lr", None), epochs, size, mean)
+        record.momentum = getattr(opt, "momentum", 0.0)
+        history.record = record
     show = not quiet and sys.stderr.isatty()
     compiled = None
     if compile:
@@ -158,9 +171,11 @@ def fit(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for _ in bar:
+        for epoch in bar:
             if shuffle and size < len(order):  # a full batch sums the same in any order, up to rounding
                 rng.shuffle(order)
+            if record:
+                record.start_epoch(epoch + 1, order[:size], None if arrays is None else arrays.weights)
             epoch_loss = 0.0
             hits = 0
             if arrays is not None:  # the whole epoch on arrays: no batch left for the loop below
@@ -182,6 +197,9 @@ def fit(
             history.losses.append(epoch_loss / len(data))
             if correct is not None:
                 history.accuracies.append(hits / len(data))
+            if record:
+                record.end_epoch(history.losses[-1], history.accuracies[-1] if correct is not None else None,
+                                 None if arrays is None else arrays.grads())
             if show:
                 bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
     finally:
@@ -190,4 +208,6 @@ def fit(
         if collecting:
             gc.enable()
         bar.close()
+    if record:
+        record.end()
     return history

@@ -85,7 +85,8 @@ def test_train_help_shows_every_default_and_explains_epochs_seed_and_out(capsys)
         ("--batch-size BATCH_SIZE", "(default: the full batch)"),
         ("--inputs INPUTS", "(default: 2)"),
         ("--seed SEED", "seed of the initial weights and of the sample order (default: 0)"),
-        ("--out OUT", "output folder for model.json and loss.png (default: stepgrad-out)"),
+        ("--out OUT", "output folder for model.json, loss.png, history.csv and training.html (default: stepgrad-out)"),
+        ("--no-page", "(default: write it)"),
         ("--quiet", "(default: show it)"),
         ("--compile", "(default: eager Values)"),
     ]:
