@@ -167,13 +167,14 @@ def test_picking_a_weight_shows_each_samples_gradient_their_mean_and_the_update(
     batch_gradient(net, moons(100, seed=0), "squared_error", mean=True)
     g = net.parameters()[p].grad
     rows = page.evaluate(ROWS.replace("sample-table", "batch-table"))
-    assert rows[0] == ["sample", "C", "∂C/∂w_12^H2"]
+    assert rows[0] == ["sample", "C", "∂C/∂w₁₂ᴴ²"]  # written as math, as every picture writes labels
     assert rows[-1][0] == "mean (÷ 100)" and float(rows[-1][2]) == pytest.approx(g, rel=1e-3)
     assert page.evaluate("view.current.batch.g") == pytest.approx(g, rel=1e-9)
     # the update, and epoch 102's start is the updated weight (one step per epoch on a full batch)
     w = record.weights[record.kept_epochs.index(101)][p]
     update = text(page, "update")
-    assert update.startswith("w_12^H2 ← w_12^H2 − lr · g = ") and " − 0.1 × " in update
+    assert update.startswith("w₁₂ᴴ² ← w₁₂ᴴ² − lr · g = ") and " − 0.1 × " in update
+    assert "^" not in update and "_" not in update
     assert page.evaluate("view.current.batch.next") == pytest.approx(w - 0.1 * g, rel=1e-9)
     # the picked weight's edge is drawn highlighted
     assert page.evaluate(f"document.querySelector('line[data-param=\"{p}\"]').getAttribute('stroke')") == "#ff9800"

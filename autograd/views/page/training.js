@@ -119,11 +119,19 @@ index.forEach(({w, b}, l) => {
     if (b[j] >= 0) paramInfo[b[j]] = {l, j, k: -1, kind: "b"};
   });
 });
-function sub(n) { return n >= 10 ? "{" + n + "}" : String(n); }
+// written as math, never as raw TeX: w₁₂ᴴ², as every other picture writes labels
+const SUB = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉", ",": ","};
+const SUP = {"0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+             "H": "ᴴ", "O": "ᴼ", "I": "ᴵ"};
+function script(text, table) {
+  const chars = Array.from(text);
+  return chars.every((c) => c in table) ? chars.map((c) => table[c]).join("") : "(" + text + ")";
+}
 function paramLabel(p) {
   const {l, j, k, kind} = paramInfo[p];
-  const name = data.layer_names[l];
-  return kind === "w" ? `w_${sub(j)}${sub(k)}^${name}` : `b_${sub(j)}^${name}`;
+  const name = script(data.layer_names[l], SUP);
+  const index = kind === "w" ? (j >= 10 || k >= 10 ? `${j},${k}` : `${j}${k}`) : String(j);
+  return (kind === "w" ? "w" : "b") + script(index, SUB) + name;
 }
 function unitName(l, j) {
   if (l === 0) return data.columns && data.columns[j] !== undefined ? data.columns[j] : "x" + j;
@@ -416,7 +424,7 @@ function showBatch(layers, flat, epoch) {
   update.replaceChildren();
   if (next === null) { update.textContent = "(no learning rate recorded)"; return {g, next}; }
   update.append(el("b", {}, `${label} ← ${label} − lr · g`), document.createTextNode(
-    ` = ${fmt(w, 6)} − ${lr} × ${fmt(g, 6)} = ${fmt(next, 6)}`));
+    ` = ${fmt(w, 6)} − ${lr} × ${g < 0 ? "(" + fmt(g, 6) + ")" : fmt(g, 6)} = ${fmt(next, 6)}`));
   const after = kept.indexOf(epoch + 1);
   if (data.momentum) update.append(document.createTextNode(` (with momentum ${data.momentum} the step also adds the velocity: not shown)`));
   else if (full && after >= 0) update.append(document.createTextNode(` · epoch ${epoch + 1} starts from ${fmt(flats[after][p], 6)}`));
