@@ -27,7 +27,7 @@ from .numeric import check_number, shorten
 from .ops import OPS
 from .value import Value, operands
 
-__all__ = ["Answer", "GradientReport", "check_gradients"]
+__all__ = ["Answer", "GradientReport", "check_gradients", "explanation", "mistakes"]
 
 _ACTIVATIONS = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "relu′"}
 
@@ -183,6 +183,78 @@ def _resolve(order: list[Value], answers: Mapping[Any, Any]) -> list[tuple[Value
     return out
 
 
+def mistakes(node: Value, received: _Received, limit: int = 64) -> list[tuple[float, str]]:
+    """The usual wrong answers for ∂root/∂node, each with its diagnosis, in the order they are told apart.
+
+    `check_gradients` names the first one a learner's answer equals; the quiz
+    page carries the list, so it gives the same diagnosis offline.
+    """
+    expected = received.grad[id(node)]
+    msgs = received.messages[id(node)]
+    name = _name(node)
+    out: list[tuple[float, str]] = []
+    # 1. a fan-out path left out: the answer is a part of the sum of the messages
+    if len(msgs) >= 2:
+        idx = range(len(msgs))
+        sizes = range(1, len(msgs)) if len(msgs) <= 8 else [len(msgs) - 1]
+        terms = " + ".join(f"{_term(m[3])} (from {_name(m[0])})" for m in msgs)
+        for size in sizes:
+            for kept in itertools.combinations(idx, size):
+                partial = sum(msgs[i][3] for i in kept)
+                left = ", ".join(f"{_num(msgs[i][3])} from {_name(msgs[i][0])}" for i in idx if i not in kept)
+                if size > 1:
+                    only = " + ".join(_term(msgs[i][3]) for i in kept) + f", without {left}"
+                else:
+                    only = f"the one from {_name(msgs[kept[0]][0])}"
+                out.append((partial, (
+                    f"a fan-out path was left out: {name} gets {len(msgs)} messages, {terms} = "
+                    f"{_num(expected)}; the answer {_num(partial)} is only {only}. "
+                    "A node that feeds several others adds up every message it gets."
+                )))  # fmt: skip
+    # 2. an activation's derivative left out, somewhere between the node and the root
+    for act in _activations_above(node, received):
+        local = act.local_grads[0]
+        if local != 0.0:
+            row = OPS[act.op]
+            z = act.parents[0].data
+            out.append((expected / local, (
+                f"the activation's derivative was left out: the path through {_name(act)} multiplies by "
+                f"{row.formula_text(0, ['z'])} = {row.plugged_in(0, [z], act.data)}; "
+                f"{_num(expected / local)} × {_num(local)} = {_num(expected)}."
+            )))  # fmt: skip
+    # 3. the wrong operand of a product (the node's own value where the other operand belongs)
+    for child, local, upstream, value in msgs:
+        if child.op == "*":
+            other = [x for x in operands(child) if x is not node]
+            other_text = _name(other[0]) if other and isinstance(other[0], Value) else _num(local)
+            out.append((expected - value + node.data * upstream, (
+                f"the wrong operand of a product: in {_name(child)}, ∂/∂{name} is the other "
+                f"operand ({other_text} = {_num(local)}), not {name} itself ({_num(node.data)})."
+            )))  # fmt: skip
+    # 4. a sign error
+    out.append((-expected, f"a sign error: the engine gets {_num(expected)}; check each − and each subtraction."))
+    # 5. the upstream gradient not multiplied in
+    if msgs:
+        parts = " + ".join(f"{_num(m[1])} × {_num(m[2])}" for m in msgs)
+        out.append((sum(m[1] for m in msgs), (
+            f"the upstream gradient was not multiplied in: each message is local derivative × upstream "
+            f"gradient, {parts} = {_num(expected)}; {_num(sum(m[1] for m in msgs))} is the local derivatives alone."
+        )))  # fmt: skip
+    # 6. right for another node
+    for other in received.order:
+        g = received.grad.get(id(other))
+        if other is not node and other.label and g is not None and g != expected:
+            out.append((g, f"that is the value for {_name(other)}, not for {name}: ∂/∂{name} is {_num(expected)}."))
+    return [(x, text) for x, text in out if x - x == 0.0][:limit]
+
+
+def explanation(node: Value, received: _Received) -> str:
+    """What makes the right value: each message as local derivative × upstream, and their sum."""
+    msgs = received.messages[id(node)]
+    parts = " + ".join(f"{_num(m[1])} × {_num(m[2])} (from {_name(m[0])})" for m in msgs) or "1 (the root)"
+    return f"{_name(node)} gets {parts} = {_num(received.grad[id(node)])}."
+
+
 def _diagnose(
     node: Value,
     given: float,
@@ -192,72 +264,15 @@ def _diagnose(
     rtol: float,
     scale: float,
 ) -> str:
-    def near(x: float) -> bool:
-        return _close(given, x, rtol, scale)
-
-    msgs = received.messages[id(node)]
-    name = _name(node)
-    # 1. a fan-out path left out: the answer is a part of the sum of the messages
-    if len(msgs) >= 2:
-        idx = range(len(msgs))
-        sizes = range(1, len(msgs)) if len(msgs) <= 12 else [len(msgs) - 1]
-        for size in sizes:
-            for kept in itertools.combinations(idx, size):
-                if near(sum(msgs[i][3] for i in kept)):
-                    missing = [msgs[i] for i in idx if i not in kept]
-                    terms = " + ".join(f"{_term(m[3])} (from {_name(m[0])})" for m in msgs)
-                    left = ", ".join(f"{_num(m[3])} from {_name(m[0])}" for m in missing)
-                    if size > 1:
-                        only = " + ".join(_term(msgs[i][3]) for i in kept) + f", without {left}"
-                    else:
-                        only = f"the one from {_name(msgs[kept[0]][0])}"
-                    return (
-                        f"a fan-out path was left out: {name} gets {len(msgs)} messages, {terms} = "
-                        f"{_num(expected)}; the answer {_num(given)} is only {only}. "
-                        "A node that feeds several others adds up every message it gets."
-                    )
-    # 2. an activation's derivative left out, somewhere between the node and the root
-    for act in _activations_above(node, received):
-        local = act.local_grads[0]
-        if local != 0.0 and near(expected / local):
-            row = OPS[act.op]
-            z = act.parents[0].data
-            return (
-                f"the activation's derivative was left out: the path through {_name(act)} multiplies by "
-                f"{row.formula_text(0, ['z'])} = {row.plugged_in(0, [z], act.data)}; "
-                f"{_num(given)} × {_num(local)} = {_num(expected)}."
-            )
-    # 3. the wrong operand of a product (the node's own value where the other operand belongs)
-    for child, local, upstream, value in msgs:
-        if child.op == "*" and near(expected - value + node.data * upstream) and not near(expected):
-            other = [x for x in operands(child) if x is not node]
-            other_text = _name(other[0]) if other and isinstance(other[0], Value) else _num(local)
-            return (
-                f"the wrong operand of a product: in {_name(child)} = product, ∂/∂{name} is the other "
-                f"operand ({other_text} = {_num(local)}), not {name} itself ({_num(node.data)})."
-            )
-    # 4. a sign error
-    if near(-expected):
-        return f"a sign error: the engine gets {_num(expected)}; check each − and each subtraction on the way."
-    # 5. the upstream gradient not multiplied in
-    if msgs and near(sum(m[1] for m in msgs)):
-        parts = " + ".join(f"{_num(m[1])} × {_num(m[2])}" for m in msgs)
-        return (
-            f"the upstream gradient was not multiplied in: each message is local derivative × upstream "
-            f"gradient, {parts} = {_num(expected)}; {_num(given)} is the local derivatives alone."
-        )
-    # 6. right for another node
-    for other in received.order:
-        if other is not node and id(other) in received.grad and abs(received.grad[id(other)]) > 1e-12 * scale:
-            if near(received.grad[id(other)]) and other.label:
-                return f"that is the value for {_name(other)}, not for {name}: ∂/∂{name} is {_num(expected)}."
+    for wrong, text in mistakes(node, received, limit=10_000):
+        if _close(given, wrong, rtol, scale) and not _close(wrong, expected, rtol, scale):
+            return text
     # otherwise: what makes it up, and the nearest right answer towards the root
-    parts = " + ".join(f"{_num(m[1])} × {_num(m[2])} (from {_name(m[0])})" for m in msgs) or "1 (the root)"
     right = _nearest_right_above(node, received, given_of, rtol, scale)
     where = ""
     if right:
-        where = f" The nearest node towards the root whose answer was right is {right}: look between it and {name}."
-    return f"{name} gets {parts} = {_num(expected)}.{where}"
+        where = f" The nearest node towards the root whose answer was right is {right}: look between it and here."
+    return explanation(node, received) + where
 
 
 def _activations_above(node: Value, received: _Received) -> list[Value]:
