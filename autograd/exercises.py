@@ -311,3 +311,46 @@ def _nearest_right_above(
         frontier = nxt
     return ""
 
+
+
+def hint(node: Value, received: _Received) -> str:
+    """Each message ``node`` gets, as its local derivative's formula with the numbers put in, times upstream."""
+    lines = []
+    for child, local, upstream, _ in received.messages[id(node)]:
+        row = OPS.get(child.op)
+        written = operands(child)
+        position = next((i for i, x in enumerate(written) if x is node), 0)
+        numbers = [x.data if isinstance(x, Value) else x for x in written]
+        if row is None:
+            local_text = _num(local)
+        else:
+            names = [_name(x) if isinstance(x, Value) else _num(x) for x in written]
+            formula = row.formula_text(position, names)
+            local_text = f"{formula} = {row.plugged_in(position, numbers, child.data)}"
+        lines.append(f"from {_name(child)} ({child.op}): local derivative {local_text}; × upstream {_term(upstream)}")
+    return "\n".join(lines) or "the root: ∂root/∂root = 1"
+
+
+def quiz_items(root: Value, nodes: list[Value]) -> list[dict[str, Any]]:
+    """For each of ``nodes`` (a quiz page's steps): ∂root/∂node, the usual wrong answers with their
+    diagnoses, what makes the right value, and a hint. Plain data, for a page that checks answers offline.
+
+        >>> from autograd import Value
+        >>> x = Value(2.0, label="x")
+        >>> y = x * x
+        >>> [item["expected"] for item in quiz_items(y, [y, x])]
+        [1.0, 4.0]
+    """
+    received = _Received(root)
+    items = []
+    for node in nodes:
+        if id(node) not in received.grad:
+            raise ValueError(f"quiz: {_name(node)} is not in the root's graph")
+        items.append({
+            "label": _name(node),
+            "expected": received.grad[id(node)],
+            "mistakes": [[x, text] for x, text in mistakes(node, received)],
+            "explanation": explanation(node, received),
+            "hint": hint(node, received),
+        })  # fmt: skip
+    return items
