@@ -27,8 +27,9 @@ __all__ = ["DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_size", "co
 
 DEFAULT_MAX_NODES = 500
 
-# Formats `save` and `render` write as images; any other suffix gets the DOT source.
+# Formats `save` and `render` write as images; `.gv` and `.dot` get the DOT source.
 IMAGE_FORMATS = ("svg", "png", "jpg", "jpeg", "gif", "pdf", "ps", "eps", "json", "plain")
+SOURCE_FORMATS = ("gv", "dot")
 
 
 class GraphTooLargeError(ValueError):
@@ -63,14 +64,22 @@ class Graph(graphviz.Digraph):
         """Write the drawing to ``filename`` (atomically) and return its path.
 
         A suffix naming an image format (``.svg``, ``.png``, ...) writes the
-        picture; any other (``.gv``, ``.dot``) writes the DOT source.
+        picture; ``.gv`` or ``.dot`` writes the DOT source. Any other suffix,
+        or none, is refused: a typo must not leave DOT text in ``graph.svgg``.
         """
         path = self._path(filename, directory)
         fmt = path.suffix.lstrip(".").lower()
         if fmt in IMAGE_FORMATS:
             write_bytes_atomic(path, self.pipe(fmt))
-        else:
+        elif fmt in SOURCE_FORMATS:
             write_text_atomic(path, self.source)
+        else:
+            raise ValueError(
+                f"save: cannot tell what to write for {str(path)!r}: "
+                + (f"the suffix .{fmt} is not a format" if fmt else "it has no suffix")
+                + f"; use an image format ({', '.join('.' + f for f in IMAGE_FORMATS)}) "
+                f"or {' / '.join('.' + f for f in SOURCE_FORMATS)} for the DOT source"
+            )
         return str(path)
 
     def render(
