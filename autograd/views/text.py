@@ -46,6 +46,7 @@ __all__ = [
     "label_plain",
     "label_unicode",
     "node_name",
+    "text_html",
     "variable_name",
 ]
 
@@ -314,6 +315,15 @@ def dot_escape(text: str) -> str:
     would read ``\\G``, ``\\N``, ``\\E``... as the graph's or node's name.
     """
     return html.escape(_visible(text), quote=True).replace("\\", "\\\\")
+
+
+def text_html(text: str) -> str:
+    r"""Plain text for an HTML ``<pre>``: escaped, controls visible, but each line its own line.
+
+        >>> text_html("a < b\nc\td")
+        'a &lt; b\nc␉d'
+    """
+    return "\n".join(html.escape(_visible(line), quote=True) for line in text.split("\n"))
 
 
 def label_dot(label: str, script_size: float | None = None) -> str:

@@ -20,3 +20,28 @@ def test_save_refuses_a_suffix_that_is_not_a_format_and_lists_the_formats(tmp_pa
 def test_save_writes_the_dot_source_for_gv_and_dot(tmp_path, suffix):
     saved = draw(Value(2.0, label="x") * 3).save(tmp_path / f"g.{suffix}")
     assert "digraph" in open(saved).read()
+
+
+# -- 15. the chain rule, path by path: one line per path -------------------------------------------
+
+
+def _tutorial_network():
+    from autograd.views.network.model import Network
+    from autograd.views.trace import Trace
+    from nn import squared_error, tutorial_network
+
+    net = tutorial_network(seed=0)
+    C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
+    return net, C, Network(Trace(C), net.parameters())
+
+
+def test_the_neuron_details_chain_rule_puts_each_path_on_its_own_line():
+    from autograd.views.network.detail import explain_html
+
+    _, _, network = _tutorial_network()
+    u = network.unit_for("a_0^{H1}").index
+    lines = explain_html(network, u).split("\n")
+    assert "\u240a" not in explain_html(network, u)
+    assert lines[0].startswith("∂C/∂a<sub>0</sub><sup>H1</sup> over 6 paths:")
+    assert len([line for line in lines if line.startswith("  ∂C/∂C")]) == 6
+    assert lines[-1].startswith("sum = ")

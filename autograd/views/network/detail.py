@@ -26,7 +26,16 @@ from ..explain import TooManyPathsError, explain
 from ..graph import Graph
 from ..page_html import deltas
 from ..style import COLOURS, edge_look, grad_colour, node_look
-from ..text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
+from ..text import (
+    MAX_ATTRIBUTE_CHARS,
+    MAX_NAME_CHARS,
+    dot_escape,
+    format_number,
+    grad_text,
+    label_html,
+    plain_dot,
+    text_html,
+)
 from ..trace import Trace
 from .draw import label_markup
 from .model import Network
@@ -198,16 +207,17 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
     try:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
-        return plain_dot(str(e), MAX_ATTRIBUTE_CHARS)
+        return text_html(str(e))
     # explain shortens longer names, so only these can appear whole (and the pattern stays small)
     labels = sorted({v.label for v in network.trace.order if 0 < len(v.label) <= MAX_NAME_CHARS}, key=len, reverse=True)
     if not labels:
-        return dot_escape(text)
+        return text_html(text)
     pattern = re.compile("|".join(re.escape(label) for label in labels))
     out, last = [], 0
     for m in pattern.finditer(text):
-        out.append(dot_escape(text[last : m.start()]))
+        # text_html, not dot_escape: this is HTML, where a newline must stay a newline
+        out.append(text_html(text[last : m.start()]))
         out.append(label_html(m.group()))
         last = m.end()
-    out.append(dot_escape(text[last:]))
+    out.append(text_html(text[last:]))
     return "".join(out)
