@@ -45,3 +45,43 @@ def test_the_neuron_details_chain_rule_puts_each_path_on_its_own_line():
     assert lines[0].startswith("∂C/∂a<sub>0</sub><sup>H1</sup> over 6 paths:")
     assert len([line for line in lines if line.startswith("  ∂C/∂C")]) == 6
     assert lines[-1].startswith("sum = ")
+
+
+# -- 20. a link to a step that does not exist opens the nearest one, with a visible note -------------
+
+
+@pytest.fixture(scope="module")
+def network_page(tmp_path_factory):
+    from chromium import find_chromium, open_page
+    from tutorial import tutorial
+
+    from autograd import save_steps_html
+
+    if find_chromium() is None:
+        pytest.skip("Debian's chromium is not installed")
+    net, cost = tutorial(backward=False)
+    path = save_steps_html(
+        cost, tmp_path_factory.mktemp("page") / "network.html", parameters=net.parameters(), view="network"
+    )
+    with open_page(path) as browser:
+        yield browser
+
+
+@pytest.mark.parametrize(
+    ("hash", "shown", "note"),
+    [("#step=abc", 1, "“abc”"), ("#step=0", 1, "“0”"), ("#step=99", 12, "“99”"), ("#step=-4", 1, "“-4”")],
+)
+def test_a_link_to_a_missing_step_opens_the_nearest_and_says_so(network_page, hash, shown, note):
+    page = network_page
+    page.evaluate(f"location.hash = {hash!r}")
+    page.wait_for(f"document.getElementById('counter').textContent === 'step {shown} of 12'")
+    page.wait_for("document.getElementById('link-note') && !document.getElementById('link-note').hidden")
+    text = page.evaluate("document.getElementById('link-note').textContent")
+    assert note in text and "steps are 1 to 12" in text and f"showing step {shown}" in text
+    box = page.evaluate("(() => { const r = document.getElementById('link-note').getBoundingClientRect();"
+                        " return [r.width, r.height, r.top]; })()")  # fmt: skip
+    assert box[0] > 100 and box[1] > 10 and 0 <= box[2] < 200  # in the header, where it is seen
+    page.evaluate("location.hash = '#step=5'")
+    page.wait_for("document.getElementById('counter').textContent === 'step 5 of 12'")
+    assert page.evaluate("document.getElementById('link-note').hidden")
+    page.evaluate("location.hash = ''")
