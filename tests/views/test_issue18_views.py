@@ -85,3 +85,59 @@ def test_a_link_to_a_missing_step_opens_the_nearest_and_says_so(network_page, ha
     page.wait_for("document.getElementById('counter').textContent === 'step 5 of 12'")
     assert page.evaluate("document.getElementById('link-note').hidden")
     page.evaluate("location.hash = ''")
+
+
+# -- 10. two scope("neuron 0") blocks that share no Value are two units ----------------------------
+
+
+def _two_blocks_named_alike(labelled: bool):
+    from autograd import scope
+
+    x = Value(0.5, label="x")
+    outs = []
+    for n, w in enumerate((0.3, -0.7)):
+        with scope("neuron 0"):
+            weight = Value(w, label=f"w{n + 1}")
+            a = (weight * x).tanh()
+            a.label = f"a{n + 1}" if labelled else ""
+            outs.append(a)
+    with scope("cost"):
+        cost = outs[0] + outs[1]
+        cost.label = "C"
+    return cost
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_two_scope_blocks_with_one_name_and_no_shared_value_are_two_units(labelled):
+    from autograd.views.network.model import Network
+    from autograd.views.trace import Trace
+
+    network = Network(Trace(_two_blocks_named_alike(labelled)))
+    units = sorted((u for u in network.units if u.kind == "unit"), key=lambda u: (u.column, u.row))
+    assert [u.group for u in units] == ["neuron 0", "neuron 0 (2)"]  # in the order the sum reads them
+    assert [[p.label for p in u.params] for u in units] == [["w1"], ["w2"]]
+    if labelled:
+        assert [u.name for u in units] == ["a1", "a2"]
+    weights = sorted(c.weight.label for c in network.connections if c.weight is not None)
+    assert weights == ["w1", "w2"]
+
+
+def test_both_weights_of_two_blocks_named_alike_are_in_the_network_picture():
+    from autograd import to_svg
+
+    svg = to_svg(_two_blocks_named_alike(True), view="network")
+    for label in ("w1", "w2", "a1", "a2"):
+        assert f">{label}</text>" in svg, label
+
+
+def test_a_neuron_called_twice_with_its_weights_stays_one_unit():
+    from autograd.views.network.model import Network
+    from autograd.views.trace import Trace
+    from nn import squared_error, tutorial_network
+
+    net = tutorial_network(seed=0)
+    cost = squared_error(net([0.3, 0.5]), [1.0, 0.0]) + squared_error(net([0.1, 0.9]), [0.0, 1.0])
+    groups = [u.group for u in Network(Trace(cost), net.parameters()).units if u.kind == "unit"]
+    neurons = [g for g in groups if "neuron" in g]
+    assert len(neurons) == len(set(neurons)) == 9  # each neuron's two passes share its weights
+    assert sorted(set(groups) - set(neurons)) == ["C", "C (2)"]  # the two costs share nothing

@@ -113,17 +113,18 @@ class Network:
                 "or make each neuron inside `with autograd.scope('layer 1/neuron 0'):`. "
                 "Without scopes, draw the scalar view: draw(root) or draw(root, view='scalar')"
             )
-        root_key = self.root.group or ""
         self.units: list[Unit] = []
         self.unit_of: list[int] = [-1] * len(order)  # scalar node (its position) -> its unit
         # leaves made outside every unit that are still a unit's weights or biases (built by hand)
         owner = self._owned_leaves(trace, computed_groups, given)
         self._shared: set[int] = set()  # positions of such leaves that more than one unit reads
+        keys = self._split_blocks(trace, owner, computed_groups)
+        computed_groups |= {keys[i] for i, v in enumerate(order) if v.parents}
+        root_key = keys[index[self.root]]
         by_key: dict[str, int] = {}
         for i, v in enumerate(order):
-            key = v.group or ""
+            key = keys[i]
             if i in owner:
-                key = owner[i][0]
                 if len(owner[i]) > 1:
                     self._shared.add(i)
             # ungrouped leaves are inputs even when ungrouped ops make a unit
@@ -165,6 +166,63 @@ class Network:
             self.step_of_unit[u] = k
 
     # -- building ------------------------------------------------------------
+
+    @staticmethod
+    def _split_blocks(trace: Trace, owner: dict[int, list[str]], groups: set[str]) -> list[str]:
+        """Each node's unit key: its group, told apart where one name tags separate computations.
+
+        Two ``scope("neuron 0")`` blocks that share no Value are two neurons
+        with one name; merged, one would lose its output and its weights from
+        the picture. A group's nodes linked by edges inside it (a neuron's
+        forward passes share its weights) stay one unit; each further
+        separate piece that computes something is ``"neuron 0 (2)"``, ``(3)``,
+        in the order the root reads them. Leaves alone in their piece
+        (unused weights) stay with the first.
+        """
+        order, position = trace.order, trace.position
+        keys = [owner[i][0] if i in owner else v.group or "" for i, v in enumerate(order)]
+        parent = list(range(len(order)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for edge in trace.edges:
+            p, c = position[edge.parent], position[edge.child]
+            if keys[p] == keys[c] and keys[c] in groups:
+                parent[find(p)] = find(c)
+        # the order the code most likely wrote them in: reading the root's inputs first slot first
+        # (``a1 + a2``, ``(a1 + a2) + a3``), as a depth-first walk that takes slot 0 first
+        seen: list[int] = []
+        reached = [False] * len(order)
+        stack = [trace.root]
+        while stack:
+            i = position[stack.pop()]
+            if not reached[i]:
+                reached[i] = True
+                seen.append(i)
+                stack.extend(reversed(order[i].parents))
+        pieces: dict[str, list[int]] = {}  # group -> the roots of its pieces that compute, first first
+        computes = {find(i) for i, v in enumerate(order) if v.parents}
+        for i in seen:
+            root = find(i)
+            if keys[i] in groups and root in computes and root not in pieces.setdefault(keys[i], []):
+                pieces[keys[i]].append(root)
+        for key, roots in pieces.items():
+            if len(roots) < 2:
+                continue
+            named = {root: key if n == 0 else f"{key} ({n + 1})" for n, root in enumerate(roots)}
+            taken = set(keys)
+            for root, name in named.items():
+                while name != key and name in taken:  # a group already called "neuron 0 (2)"
+                    name += "'"
+                named[root] = name
+            for i in range(len(order)):
+                if keys[i] == key:
+                    keys[i] = named.get(find(i), key)
+        return keys
 
     @staticmethod
     def _owned_leaves(trace: Trace, groups: set[str], given: set[Value]) -> dict[int, list[str]]:
