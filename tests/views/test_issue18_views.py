@@ -141,3 +141,59 @@ def test_a_neuron_called_twice_with_its_weights_stays_one_unit():
     neurons = [g for g in groups if "neuron" in g]
     assert len(neurons) == len(set(neurons)) == 9  # each neuron's two passes share its weights
     assert sorted(set(groups) - set(neurons)) == ["C", "C (2)"]  # the two costs share nothing
+
+
+# -- 18. one number, one spelling, in each picture -------------------------------------------------
+
+
+def _terms(line_text):
+    import re
+
+    return re.findall(r"-?\d+\.\d+(?:e-?\d+)?", line_text)
+
+
+def test_a_units_sum_writes_each_term_as_its_edge_writes_the_message():
+    from autograd.views.network.draw import connection_look, unit_look
+
+    _, _, network = _tutorial_network()
+    last = network.frame(len(network) - 1)
+    checked = 0
+    for unit in network.units:
+        got = network.messages(unit.index)
+        if len(got) < 2:
+            continue
+        written = _terms(" ".join(unit_look(network, last, unit.index).lines))[: len(got)]
+        on_edges = [connection_look(network, last, c).message.removeprefix("← ") for c, _ in got]
+        assert written == on_edges, unit.name
+        checked += 1
+    assert checked == 9  # the two inputs, H1's four neurons and H2's three
+    a1 = network.unit_for("a_1^{H1}").index
+    assert " ".join(unit_look(network, last, a1).lines) == "∂C/∂a = 0.17291 + (-0.011372) + 0.13063 = 0.29217"
+
+
+def test_the_narration_of_a_step_writes_each_number_once_the_same_way():
+    _, _, network = _tutorial_network()
+    say = network.narrate(6, "unicode")
+    assert "= 0.11802. " in say and "0.11802 × 0.31573 = 0.037262" in say
+    assert "0.118." not in say and "0.118 " not in say
+
+
+def test_the_scalar_views_sums_and_edges_agree_and_it_writes_the_partial_d():
+    from autograd.views.style import edge_look, node_look
+    from autograd.views.trace import Trace
+
+    net, cost, _ = _tutorial_network()
+    trace = Trace(cost)
+    assert trace.narrate(0).startswith("Step 1 of 103: C is the root: its grad is ∂C/∂C = 1.")
+    frame = trace.frame(len(trace) - 1)
+    params = set(net.parameters())
+    checked = 0
+    for i, node in enumerate(trace.order):
+        edges = trace.child_edges[i]
+        if len(edges) < 2 or node is trace.root:
+            continue
+        written = _terms(node_look(trace, frame, i, params).text)[: len(edges)]
+        on_edges = [_terms(edge_look(trace, frame, e).label)[-1] for e in edges]
+        assert written == on_edges, trace.name(node)
+        checked += 1
+    assert checked >= 7

@@ -62,9 +62,10 @@ def test_at_a_units_step_its_sum_is_written_out_and_its_messages_are_shown(page)
     texts = page.evaluate(
         f"Array.from(document.getElementById('u{a}').querySelectorAll('text')).map(t => t.textContent)"
     )
-    assert "∂C/∂a = -0.1475 + (-0.0177) + 0.2832 = 0.118" in texts
+    assert "∂C/∂a = -0.14746 + (-0.017698) + 0.28318 = 0.11802" in " ".join(texts)  # on two rows
     assert narration(page).startswith(
-        "Step 7 of 12: a0H1 has received all 3 of its messages and adds them up: -0.1475 + (-0.0177) + 0.2832 = 0.118."
+        "Step 7 of 12: a0H1 has received all 3 of its messages and adds them up: "
+        "-0.14746 + (-0.017698) + 0.28318 = 0.11802."
     )
     # the messages it adds up are highlighted, and the ones it sends are shown
     incoming = page.evaluate(
@@ -76,7 +77,7 @@ def test_at_a_units_step_its_sum_is_written_out_and_its_messages_are_shown(page)
         f".filter(g => g.querySelector('text').getAttribute('fill') === '{COLOURS['message']}')"
         ".map(g => g.querySelector('text').textContent)"
     )
-    assert incoming == 3 and sorted(sent) == ["← 0.03726", "← 0.04975"]
+    assert incoming == 3 and sorted(sent) == ["← 0.037262", "← 0.049752"]
 
 
 def test_clicking_a_unit_opens_its_detail(page):
@@ -95,7 +96,7 @@ def test_clicking_a_unit_opens_its_detail(page):
     # stepping on updates it: after its step, its parameters' grads are there
     page.evaluate("show(7)")
     params = page.evaluate("document.getElementById('detail-params').textContent")
-    assert "∂C/∂w00H1 = 0.007223" in params
+    assert "∂C/∂w00H1 = 0.0072226" in params
     page.press("Escape", 27)
     assert page.evaluate("document.getElementById('detail').hidden") is True
 

@@ -25,7 +25,18 @@ from dataclasses import dataclass, field
 
 from ...value import Value
 from ..graph import GraphTooLargeError, count_nodes
-from ..text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
+from ..text import (
+    MAX_TERMS,
+    digits_needed,
+    format_number,
+    label_html,
+    label_unicode,
+    node_name,
+    number_digits,
+    product_text,
+    sum_text,
+    variable_name,
+)
 from ..trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
@@ -526,6 +537,31 @@ class Network:
             return max(0, min(now, trace.step_of[trace.position[unit.output]] - 1))
         return max(now, max(mine, default=0))
 
+    def digits(self, k: int | None = None) -> int:
+        """The significant digits every number of network step ``k`` (None: after backward, or before) is written with.
+
+        Enough for every sum the picture shows and the narration writes to
+        add up as written; from the step a sum first needs 5, every later
+        step keeps 5, so a box keeps its numbers while the steps go on.
+        """
+        if k is None and self.root.grad == 0.0:
+            return 4  # before backward: no sum is written
+        if not hasattr(self, "_five_from"):
+            first = len(self.steps)  # the first step that needs 5 digits
+            for unit in self.units:
+                got = self.messages(unit.index)
+                if 1 < len(got) <= MAX_TERMS and digits_needed([([m for _, m in got], self.grad(unit.index))]) == 5:
+                    first = min(first, max(self.step_of_unit[self.connections[c].target] for c, _ in got))
+            for k_, u in enumerate(self.steps):
+                upstream = self.grad(u) if u != self.cost_unit else 1.0
+                products = [([upstream, self.connections[j].local], self.message(j)) for j in self.into[u]
+                            if self.connections[j].edges]  # fmt: skip
+                if digits_needed([], products) == 5:
+                    first = min(first, k_)
+            self._five_from = first
+        last = len(self.steps) - 1
+        return 5 if (last if k is None else k) >= self._five_from else 4
+
     # -- words -----------------------------------------------------------------
 
     def narrate(self, k: int, markup: str = "plain") -> str:
@@ -533,8 +569,13 @@ class Network:
 
         ``markup``: ``"plain"`` writes labels as typed (``a_0^{H1}``),
         ``"unicode"`` as ``a₀ᴴ¹`` (for printing), ``"html"`` with
-        ``<sub>``/``<sup>`` and everything else escaped.
+        ``<sub>``/``<sup>`` and everything else escaped. Numbers are written
+        as the picture of step k writes them (`digits`).
         """
+        with number_digits(self.digits(k)):
+            return self._narrate(k, markup)
+
+    def _narrate(self, k: int, markup: str) -> str:
         name: Callable[[Unit], str]
         text: Callable[[str], str] = html.escape if markup == "html" else str
         if markup == "html":

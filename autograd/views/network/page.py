@@ -68,6 +68,7 @@ def network_page_data(
     params = list(parameters)
     root = network.units[network.cost_unit]
     units, details = [], []
+    digits = network.digits(len(network) - 1)  # the parameters' numbers as the picture writes them
     for u, unit in enumerate(network.units):
         detail = -1
         # a unit's detail is its scalar picture: one over the scalar view's limit is left out
@@ -88,7 +89,7 @@ def network_page_data(
                 "step": network.step_of_unit[u],
                 "rows": rows[u] if rows else 1,
                 "params": [
-                    [label_html(p.label) if p.label else "a parameter", format_number(p.data), format_number(g)]
+                    [label_html(p.label) if p.label else "a parameter", format_number(p.data), format_number(g, digits)]
                     for p, g in param_grads(network, u)
                 ],
                 "detail": detail,

@@ -96,10 +96,12 @@ class NetworkStepper(StepWidget):
         state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
         root = label_html(network.units[network.cost_unit].name)
+        digits = network.digits(len(network) - 1)  # as the page and the tooltips write them
         rows = []
         for p, grad in param_grads(network, u):
             name = label_html(p.label) if p.label else "a parameter"
-            shown = f"∂{root}/∂{name} = {html.escape(format_number(grad))}" if at <= k else "its grad arrives then"
+            grad_text = html.escape(format_number(grad, digits))
+            shown = f"∂{root}/∂{name} = {grad_text}" if at <= k else "its grad arrives then"
             rows.append(f"<tr><td>{name} = {html.escape(format_number(p.data))}</td><td>{shown}</td></tr>")
         svg = inline_svg(detail_graph(network, u, k, self.parameters).svg())
         text = (
