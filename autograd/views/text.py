@@ -222,7 +222,7 @@ def grad_lines(symbol: str, terms: list[float], total: float | None, complete: b
         return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
     shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
     total = sum(terms) if total is None else total
-    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else 4
+    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else DIGITS.get()
     equals = "=" if digits else "≈"
     digits = digits or DIGITS.get()
     per_line = TERMS_PER_LINE if digits == 4 else TERMS_PER_LINE - 1  # longer numbers: fewer a line

@@ -167,6 +167,12 @@ def test_a_units_sum_writes_each_term_as_its_edge_writes_the_message():
         assert written == on_edges, unit.name
         checked += 1
     assert checked == 9  # the two inputs, H1's four neurons and H2's three
+    for k in range(len(network)):  # partial sums too, at every step: "0.049752 + …", as its edge says
+        frame = network.frame(k)
+        for unit in network.units:
+            got = [c for c, _ in network.messages(unit.index)][: len(frame.received[unit.index])]
+            written = _terms(" ".join(unit_look(network, frame, unit.index).lines))[: len(got)]
+            assert written == [connection_look(network, frame, c).message.removeprefix("← ") for c in got], (k, unit.name)
     a1 = network.unit_for("a_1^{H1}").index
     assert " ".join(unit_look(network, last, a1).lines) == "∂C/∂a = 0.17291 + (-0.011372) + 0.13063 = 0.29217"
 
