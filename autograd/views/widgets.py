@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .graph import svg_width
+
 __all__ = ["StepWidget", "import_widgets"]
 
 
@@ -65,5 +67,25 @@ class StepWidget:
     def _show(self, k: int) -> None:
         raise NotImplementedError
 
+    def graph(self, k: int) -> Any:
+        """The `Graph` of step k, as the widget shows it."""
+        raise NotImplementedError
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The widget, and beside it a PNG of the step shown and what it is in words.
+
+        Without a kernel (an untrusted or a published notebook) there is no
+        widget to show: the PNG is what the reader sees instead of ``VBox(...)``.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        graph = self.graph(self.value)
+        bundle["image/png"] = graph.png(svg_width(graph.svg()))
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        what = self.graph(self.value).about or type(self).__name__
+        return (
+            f"{type(self).__name__}: a step-through of the {what} of {len(self)}; run the notebook's cells "
+            "in Jupyter (with ipywidgets) to step with the buttons, or see save_steps_html() for a page"
+        )

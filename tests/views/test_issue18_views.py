@@ -172,7 +172,8 @@ def test_a_units_sum_writes_each_term_as_its_edge_writes_the_message():
         for unit in network.units:
             got = [c for c, _ in network.messages(unit.index)][: len(frame.received[unit.index])]
             written = _terms(" ".join(unit_look(network, frame, unit.index).lines))[: len(got)]
-            assert written == [connection_look(network, frame, c).message.removeprefix("← ") for c in got], (k, unit.name)
+            on_edges = [connection_look(network, frame, c).message.removeprefix("← ") for c in got]
+            assert written == on_edges, (k, unit.name)
     a1 = network.unit_for("a_1^{H1}").index
     assert " ".join(unit_look(network, last, a1).lines) == "∂C/∂a = 0.17291 + (-0.011372) + 0.13063 = 0.29217"
 
@@ -203,3 +204,56 @@ def test_the_scalar_views_sums_and_edges_agree_and_it_writes_the_partial_d():
         assert written == on_edges, trace.name(node)
         checked += 1
     assert checked >= 7
+
+
+# -- 14. a drawing and a stepper show without a kernel and without trust ----------------------------
+
+
+def test_a_drawing_carries_a_png_beside_its_svg_and_says_what_it_is():
+    import struct
+
+    net, cost, _ = _tutorial_network()
+    bundle = draw(cost, parameters=net.parameters())._repr_mimebundle_()
+    assert sorted(bundle) == ["image/png", "image/svg+xml", "text/plain"]
+    assert "<svg" in bundle["image/svg+xml"]
+    png = bundle["image/png"]
+    width, height = struct.unpack(">II", png[16:24])
+    assert png.startswith(b"\x89PNG") and 1200 <= width <= 4000 and height > 200
+    assert bundle["text/plain"].startswith("Graph: scalar view of C, 103 Values; open it in Jupyter")
+    network = draw(cost, 6, parameters=net.parameters(), view="network")
+    assert repr(network).startswith("Graph: network view of C, 103 Values, at step 7;")
+    assert draw(cost)._repr_mimebundle_(include=["image/png"]).keys() == {"image/png"}
+
+
+@pytest.mark.parametrize("view", ["scalar", "network"])
+def test_a_stepper_carries_a_png_of_its_step_and_says_what_it_is(view):
+    pytest.importorskip("ipywidgets")
+    from autograd import Stepper
+
+    net, cost, _ = _tutorial_network()
+    stepper = Stepper(cost, parameters=net.parameters(), view=view)
+    stepper.value = 2
+    bundle = stepper._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the widget, where a kernel runs
+    assert bundle["image/png"].startswith(b"\x89PNG")  # and a picture where none does
+    steps = 103 if view == "scalar" else 12
+    assert bundle["text/plain"].startswith(f"{type(stepper).__name__}: a step-through of the {view} view of C")
+    assert f"at step 3 of {steps}" in bundle["text/plain"] and "VBox" not in bundle["text/plain"]
+
+
+def test_every_svg_in_the_committed_notebooks_has_a_png_beside_it():
+    import json
+    from pathlib import Path
+
+    notebooks = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+    svgs = 0
+    for path in notebooks:
+        for cell in json.loads(path.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "image/svg+xml" in data or "application/vnd.jupyter.widget-view+json" in data:
+                    svgs += 1
+                    assert "image/png" in data, (path.name, cell["source"][:80])
+                    assert "<autograd." not in "".join(data.get("text/plain", "")), path.name
+        assert path.stat().st_size < 4_000_000, path.name  # PNGs at a moderate size
+    assert svgs >= 10

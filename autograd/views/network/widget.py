@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
+from ..graph import Graph, about
 from ..page_html import inline_svg
 from ..text import UNIT_STATES, format_number, label_html
 from ..widgets import StepWidget, import_widgets
@@ -71,6 +72,12 @@ class NetworkStepper(StepWidget):
                 return
         names = ", ".join(u.name for u in self.network.units if u.kind != TARGET)
         raise ValueError(f"Stepper.select: no unit is labelled {name!r}; the units are {names}")
+
+    def graph(self, k: int) -> Graph:
+        """The drawing of network step k (a PNG of it stands in for the widget where no kernel runs)."""
+        graph = network_graph(self.network, self.network.frame(k), self.layout)
+        graph.about = about(self.root, "network", k)
+        return graph
 
     def frame_svg(self, k: int) -> str:
         """The SVG of network step k (rendered once, then cached)."""

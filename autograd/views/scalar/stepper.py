@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
-from ..graph import DEFAULT_MAX_NODES, check_size
+from ..graph import DEFAULT_MAX_NODES, Graph, about, check_size
 from ..page_html import inline_svg
 from ..trace import Trace
 from ..widgets import StepWidget, import_widgets
@@ -55,6 +55,12 @@ class ScalarStepper(StepWidget):
 
     def __len__(self) -> int:
         return len(self.trace)
+
+    def graph(self, k: int) -> Graph:
+        """The drawing of step k (a PNG of it stands in for the widget where no kernel runs)."""
+        graph = draw_scalar(self.root, k, parameters=self.parameters, trace=self.trace, **self.draw_options)
+        graph.about = about(self.root, "scalar", k)
+        return graph
 
     def frame_svg(self, k: int) -> str:
         """The SVG of step k (rendered once, then cached)."""
