@@ -257,3 +257,98 @@ def test_every_svg_in_the_committed_notebooks_has_a_png_beside_it():
                     assert "<autograd." not in "".join(data.get("text/plain", "")), path.name
         assert path.stat().st_size < 4_000_000, path.name  # PNGs at a moderate size
     assert svgs >= 10
+
+
+# -- 19. the detail panel sits beside the picture, and its labels do not run into each other ---------
+
+_OVERLAPS = """((selector) => {
+    const boxes = [];
+    for (const g of document.querySelectorAll(selector)) {
+        for (const t of g.querySelectorAll('text')) {
+            if (!t.textContent.trim()) continue;
+            const r = t.getBoundingClientRect();
+            boxes.push([g.id, t.textContent, r.left, r.top, r.right, r.bottom]);
+        }
+    }
+    const out = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a[0] === b[0]) continue;
+        if (a[2] < b[4] && b[2] < a[4] && a[3] < b[5] && b[3] < a[5]) out.push(a[1] + ' / ' + b[1]);
+    }
+    return out;
+})"""
+
+
+def test_the_detail_panel_leaves_the_neurons_messages_in_sight_and_its_labels_apart(network_page):
+    page = network_page
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=800, deviceScaleFactor=1, mobile=False)
+    page.evaluate("location.hash = '#step=7'")
+    page.wait_for("document.getElementById('counter').textContent === 'step 7 of 12'")
+    u = page.evaluate("data.units.findIndex(u => u.name === 'a<sub>0</sub><sup>H1</sup>')")
+    page.evaluate(f"openDetail({u})")
+    panel_left = page.evaluate("document.getElementById('detail').getBoundingClientRect().left")
+    assert 500 < panel_left < 900
+    # the three messages a0H1 adds up: on the edges from H2 back to it, each shown left of the panel
+    messages = page.evaluate(
+        f"""data.links.map((l, j) => [l, j]).filter(([l]) => l[0] === {u} && data.units[l[1]].kind === 'unit')
+        .map(([, j]) => {{ const g = document.getElementById('m' + j); const r = g.getBoundingClientRect();
+          return [g.querySelector('text').textContent, r.left, r.right, r.top, r.bottom]; }})"""
+    )
+    assert sorted(m[0] for m in messages) == sorted(["← -0.14746", "← -0.017698", "← 0.28318"])
+    for text, left, right, top, bottom in messages:
+        assert 0 <= left and right <= panel_left and 0 <= top and bottom <= 800, text
+    assert page.evaluate(f"{_OVERLAPS}('#detail-graph g.edge, #detail-graph g.node')") == []
+    labels = page.evaluate("Array.from(document.querySelectorAll('#detail-graph g.edge text')).map(t => t.textContent)")
+    assert "1.5477 × 0.024075" in labels and "≈ 0.037262" in labels and "0.5 × 0.024075" in labels  # two rows
+    page.evaluate("closeDetail(); location.hash = ''")
+
+
+# -- 17. pan and zoom; the scalar view opened from a step frames that neuron --------------------------
+
+
+def _view_box(page, where="document"):
+    return page.evaluate(f"{where}.querySelector('svg').getAttribute('viewBox').split(' ').map(Number)")
+
+
+def test_the_network_page_zooms_with_buttons_and_the_wheel_and_fits_again(network_page):
+    page = network_page
+    page.evaluate("document.getElementById('zoom-fit').click()")
+    full = _view_box(page, "document.getElementById('network')")
+    page.evaluate("document.getElementById('zoom-in').click()")
+    zoomed = _view_box(page, "document.getElementById('network')")
+    assert zoomed[2] == pytest.approx(full[2] / 1.4, rel=1e-3)
+    page.evaluate(
+        "document.querySelector('#network svg').dispatchEvent(new WheelEvent('wheel',"
+        " {deltaY: -300, clientX: 300, clientY: 400, bubbles: true, cancelable: true}))"
+    )
+    assert _view_box(page, "document.getElementById('network')")[2] < zoomed[2]
+    page.evaluate("document.getElementById('zoom-fit').click()")
+    assert _view_box(page, "document.getElementById('network')") == pytest.approx(full)
+
+
+def test_the_scalar_view_opened_at_a_step_shows_that_neurons_values_framed(network_page):
+    page = network_page
+    page.evaluate("location.hash = '#step=7'")
+    page.wait_for("document.getElementById('counter').textContent === 'step 7 of 12'")
+    page.evaluate("document.getElementById('show-scalar').click()")
+    frame = "document.querySelector('#scalar iframe').contentDocument"
+    page.wait_for(f"{frame} && {frame}.getElementById('counter') && {frame}.getElementById('counter').textContent")
+    page.wait_for(f"{frame}.getElementById('counter').textContent !== 'step 1 of 103'")
+    counter = page.evaluate(f"{frame}.getElementById('counter').textContent")
+    u = page.evaluate("data.units.findIndex(u => u.name === 'a<sub>0</sub><sup>H1</sup>')")
+    assert counter == f"step {page.evaluate('frames[6].scalar') + 1} of 103"
+    box = _view_box(page, frame)
+    whole = page.evaluate(f"(() => {{ const b = {frame}.querySelector('svg').getBBox(); return b.width; }})()")
+    assert box[2] < whole / 3  # zoomed in: a third of the drawing's width at most
+    # every Value of the neuron is inside the framed view
+    ids = page.evaluate(f"data.units[{u}].scalar")
+    inside = page.evaluate(
+        f"""(() => {{ const d = {frame}; const s = d.querySelector('svg').getBoundingClientRect();
+        return {ids}.map(i => d.getElementById('v' + i)).filter(g => g).every(g => {{
+          const r = g.getBoundingClientRect();
+          return r.left >= s.left - 1 && r.right <= s.right + 1
+            && r.top >= s.top - 1 && r.bottom <= s.bottom + 1; }}); }})()"""
+    )
+    assert inside
+    page.evaluate("document.getElementById('show-network').click(); location.hash = ''")

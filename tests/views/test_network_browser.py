@@ -108,10 +108,11 @@ def test_the_scalar_view_is_one_click_away(page):
         ".getElementById('counter') && document.querySelector('#scalar iframe').contentDocument"
         ".getElementById('counter').textContent"
     )
-    counter = page.evaluate(
-        "document.querySelector('#scalar iframe').contentDocument.getElementById('counter').textContent"
+    # it opens where the network view is: the scalar step of the neuron being processed
+    wanted = f"step {page.evaluate('frames[steps.current].scalar') + 1} of 103"
+    page.wait_for(
+        f"document.querySelector('#scalar iframe').contentDocument.getElementById('counter').textContent === {wanted!r}"
     )
-    assert counter == "step 1 of 103"
     assert page.evaluate("document.getElementById('network').hidden") is True
     page.evaluate("document.getElementById('show-network').click()")
     assert page.evaluate("document.getElementById('network').hidden") is False

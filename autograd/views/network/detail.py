@@ -78,9 +78,19 @@ def _looks(trace: Trace, step: int, parameters: set[Value]) -> tuple[Any, Any]:
 
     def edge_style(e: int) -> tuple[str, str, str, str]:
         look = edge_look(trace, frame, e)
-        return look.label, look.colour, look.style, look.width
+        return _two_rows(look.label), look.colour, look.style, look.width
 
     return node_style, edge_style
+
+
+def _two_rows(label: str) -> str:
+    """``1.548 × 0.02408`` over ``= 0.03726``: two short rows beside an edge, not one long one
+    that runs into the label of the edge beside it."""
+    for sign in (" = ", " ≈ "):
+        if sign in label:
+            product, result = label.rsplit(sign, 1)
+            return f"{product}\n{sign.strip()} {result}"
+    return label
 
 
 def _unit_looks(network: Network, u: int, k: int, parameters: set[Value]) -> tuple[Any, Any]:
@@ -119,7 +129,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
     node_style, edge_style = _unit_looks(network, u, k, params)
     graph = Graph(
         name="stepgrad_unit",
-        graph_attr={"rankdir": "TB", "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.3", "bgcolor": "white"},
+        # room between neighbours for the two-row labels of their edges
+        graph_attr={"rankdir": "TB", "fontname": "Helvetica", "nodesep": "0.45", "ranksep": "0.35", "bgcolor": "white"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
     )
@@ -165,7 +176,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         edge = trace.edges[e]
         label, colour, style, width = edge_style(e)
         graph.edge(
-            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}", label=dot_escape(label),
+            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}",
+            label="\\n".join(dot_escape(row) for row in label.split("\n")),
             color=colour, fontcolor=colour, style=style, penwidth=width,
         )  # fmt: skip
     return graph

@@ -56,7 +56,14 @@ def network_frames(network: Network) -> list[dict[str, Any]]:
     """Every network step: frame 0 in full, then only the units and connections that change."""
     steps = [network.frame(k) for k in range(len(network))]
     return [
-        {"c": frame.current, "say": network.narrate(k, markup="html"), "u": units, "k": links}
+        {
+            "c": frame.current,
+            "say": network.narrate(k, markup="html"),
+            "u": units,
+            "k": links,
+            # the scalar step at which the current unit looks as this network step says
+            "scalar": network.scalar_step(frame.current, k),
+        }
         for k, (frame, (units, links)) in enumerate(zip(steps, deltas(_looks(network, f) for f in steps), strict=True))
     ]
 
@@ -93,6 +100,8 @@ def network_page_data(
                     for p, g in param_grads(network, u)
                 ],
                 "detail": detail,
+                # its Values in the scalar page (ids v<i>, o<i>): framed when the page switches views
+                "scalar": sorted(network.trace.position[v] for v in unit.values),
             }
         )
     name = title or root.name
@@ -102,6 +111,7 @@ def network_page_data(
         "rootHtml": label_html(root.name),
         "units": units,
         "frames": network_frames(network),
+        "links": [[c.source, c.target] for c in network.connections],  # [source unit, target unit]
         "details": details,
         "states": UNIT_STATES,
     }
