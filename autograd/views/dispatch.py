@@ -79,9 +79,9 @@ def draw(
 
 
 
-def to_svg(root: Value, step: int | None = None, **options: object) -> str:
-    """`draw` rendered to SVG text (same options)."""
-    return draw(root, step, **options).svg()  # type: ignore[arg-type]
+def to_svg(root: Value, step: int | None = None, *, fit: bool = True, **options: object) -> str:
+    """`draw` rendered to SVG text (same options); ``fit=False`` keeps its own size instead of the page's width."""
+    return draw(root, step, **options).svg(fit)  # type: ignore[arg-type]
 
 
 def steps_html(

@@ -83,9 +83,10 @@ class Graph(graphviz.Digraph):
         dpi = PNG_DPI if not width else max(PNG_MIN_DPI, min(PNG_DPI, 72 * PNG_MAX_PIXELS / width))
         return render(self.source, "png", dpi=dpi)
 
-    def svg(self) -> str:
-        """The drawing as SVG text, scaled to fit the width of its container."""
-        return fit_width(render_svg(self.source))
+    def svg(self, fit: bool = True) -> str:
+        """The drawing as SVG text, scaled to fit the width of its container (``fit=False``: at its own size)."""
+        svg = render_svg(self.source)
+        return fit_width(svg) if fit else svg
 
     def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None, **kwargs: Any) -> Any:
         """The drawing in ``format`` (default svg) as bytes, or str if ``encoding`` is given."""
@@ -97,12 +98,15 @@ class Graph(graphviz.Digraph):
         """Write the drawing to ``filename`` (atomically) and return its path.
 
         A suffix naming an image format (``.svg``, ``.png``, ...) writes the
-        picture; ``.gv`` or ``.dot`` writes the DOT source. Any other suffix,
-        or none, is refused: a typo must not leave DOT text in ``graph.svgg``.
+        picture (an SVG at its own size, not fitted to a page's width);
+        ``.gv`` or ``.dot`` writes the DOT source. Any other suffix, or none,
+        is refused: a typo must not leave DOT text in ``graph.svgg``.
         """
         path = self._path(filename, directory)
         fmt = path.suffix.lstrip(".").lower()
-        if fmt in IMAGE_FORMATS:
+        if fmt == "svg":  # a file opened on its own: its own size, so a wide graph scrolls and zooms
+            write_text_atomic(path, self.svg(fit=False))
+        elif fmt in IMAGE_FORMATS:
             write_bytes_atomic(path, self.pipe(fmt))
         elif fmt in SOURCE_FORMATS:
             write_text_atomic(path, self.source)

@@ -352,3 +352,17 @@ def test_the_scalar_view_opened_at_a_step_shows_that_neurons_values_framed(netwo
     )
     assert inside
     page.evaluate("document.getElementById('show-network').click(); location.hash = ''")
+
+
+def test_the_demos_graph_svg_keeps_its_own_size_so_a_browser_can_scroll_and_zoom_it(tmp_path, capsys):
+    import re
+
+    from nn.cli import main
+
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    head = (tmp_path / "graph.svg").read_text()[:3000]
+    width = float(re.search(r'<svg[^>]*\swidth="([0-9.]+)pt"', head).group(1))
+    assert width > 2000 and 'width="100%"' not in head
+    saved = (tmp_path / "again.svg")
+    draw(Value(2.0, label="x") * 3).save(saved)
+    assert re.search(r'<svg[^>]*\swidth="[0-9.]+pt"', saved.read_text())
