@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from .graph import svg_width
+from .page_html import page_file
 
-__all__ = ["StepWidget", "import_widgets"]
+__all__ = ["StepWidget", "import_widgets", "picture"]
+
+_PICTURE: list[Any] = []  # the anywidget class, made on first use
 
 
 def import_widgets(instead: str) -> Any:
@@ -24,6 +27,33 @@ def import_widgets(instead: str) -> Any:
             f"{instead} needs nothing extra"
         ) from None
     return ipywidgets
+
+
+def picture(widgets: Any, height: int = 560, clickable: bool = False) -> Any:
+    """The widget a step's SVG is shown in (its ``value``): with anywidget, one that pans and zooms.
+
+    Plain ipywidgets run no script, so their HTML widget can neither zoom a
+    drawing thousands of points wide nor tell Python which neuron was
+    clicked; anywidget (``pip install 'stepgrad[jupyter]'``) runs
+    ``page/panzoom.js`` and ``page/widget.js`` and sends a click on a neuron
+    back as ``clicked`` (its unit's index). Without it, an HTML widget.
+    """
+    try:
+        import anywidget
+        import traitlets
+    except ImportError:
+        return widgets.HTML(layout=widgets.Layout(overflow="auto", max_height=f"{height + 80}px"))
+    if not _PICTURE:
+
+        class Picture(anywidget.AnyWidget):  # type: ignore[misc]
+            _esm = page_file("panzoom.js") + "\n" + page_file("widget.js")
+            value = traitlets.Unicode("").tag(sync=True)
+            height = traitlets.Int(560).tag(sync=True)
+            clickable = traitlets.Bool(False).tag(sync=True)
+            clicked = traitlets.Int(-1).tag(sync=True)
+
+        _PICTURE.append(Picture)
+    return _PICTURE[0](height=height, clickable=clickable)
 
 
 class StepWidget:

@@ -366,3 +366,42 @@ def test_the_demos_graph_svg_keeps_its_own_size_so_a_browser_can_scroll_and_zoom
     saved = (tmp_path / "again.svg")
     draw(Value(2.0, label="x") * 3).save(saved)
     assert re.search(r'<svg[^>]*\swidth="[0-9.]+pt"', saved.read_text())
+
+
+# -- 16 and 17. the widget's picture pans and zooms, and a click on a neuron opens its detail ---------
+
+
+def test_a_click_on_a_neuron_in_the_widgets_picture_opens_its_detail():
+    pytest.importorskip("anywidget")
+    from autograd import Stepper
+
+    net, cost, _ = _tutorial_network()
+    stepper = Stepper(cost, parameters=net.parameters(), view="network")
+    stepper.value = 6
+    picture = stepper.picture
+    assert "function panZoom" in picture._esm and 'g[id^="u"]' in picture._esm  # the page's own pan and zoom
+    assert picture.clickable and "<svg" in picture.value
+    u = stepper.network.unit_for("a_1^{H1}").index
+    assert f'id="u{u}"' in picture.value  # what the script reads the neuron from
+    picture.clicked = u  # as the script sets it on a click
+    assert stepper.unit_picker.value == u
+    assert "a<sub>1</sub><sup>H1</sup>" in stepper.detail.value and "waiting" in stepper.detail.value
+    picture.clicked = stepper.network.units.index(next(t for t in stepper.network.units if t.kind == "target"))
+    assert stepper.unit_picker.value == u  # a target has no detail: nothing changes
+
+
+def test_the_scalar_widgets_picture_pans_and_zooms_and_without_anywidget_is_plain_html(monkeypatch):
+    pytest.importorskip("anywidget")
+    import sys
+
+    import ipywidgets
+
+    from autograd import Stepper
+    from autograd.views.widgets import picture
+
+    net, cost, _ = _tutorial_network()
+    stepper = Stepper(cost, parameters=net.parameters())
+    assert "function panZoom" in stepper.picture._esm and not stepper.picture.clickable
+    assert "<svg" in stepper.picture.value
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    assert isinstance(picture(ipywidgets), ipywidgets.HTML)

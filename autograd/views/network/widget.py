@@ -20,7 +20,7 @@ from ...value import Value
 from ..graph import Graph, about
 from ..page_html import inline_svg
 from ..text import UNIT_STATES, format_number, label_html
-from ..widgets import StepWidget, import_widgets
+from ..widgets import StepWidget, import_widgets, picture
 from .detail import detail_graph, explain_html, param_grads
 from .draw import NetworkLayout, label_unicode, network_graph, unit_look
 from .model import TARGET, network_of
@@ -52,7 +52,9 @@ class NetworkStepper(StepWidget):
         self.unit_picker = widgets.Dropdown(options=choices, value=-1, description="detail of")
         self.unit_picker.observe(lambda _: self._show_detail(), names="value")
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.picture = picture(widgets, clickable=True)
+        if hasattr(self.picture, "clicked"):  # a click on a neuron opens its detail, as the drop-down does
+            self.picture.observe(lambda change: self._clicked(change["new"]), names="clicked")
         self.detail = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider, self.unit_picker])
         self.widget = widgets.VBox([controls, self.narration, self.picture, self.detail])
@@ -119,6 +121,11 @@ class NetworkStepper(StepWidget):
         )
         self._details[key] = text
         return text
+
+    def _clicked(self, u: int) -> None:
+        """A neuron clicked in the picture: its detail, as if picked from the drop-down."""
+        if any(value == u for _, value in self.unit_picker.options):
+            self.unit_picker.value = u
 
     def _show_detail(self) -> None:
         u = self.unit_picker.value

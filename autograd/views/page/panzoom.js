@@ -5,8 +5,9 @@
 // every id, colour and label the steps restyle stays where it is.
 
 // Makes `svg` zoomable inside `host` (sized by the page); puts + − fit buttons into `bar`.
-// Returns {fit(), zoomTo(box), zoomToIds(ids)}: box in the drawing's own units.
-function panZoom(svg, host, bar) {
+// Returns {fit(), zoomTo(box), zoomToIds(ids), keep(id), view}: box in the drawing's own units.
+// `keys: false` leaves the + − 0 keys alone (a widget redraws its picture at every step).
+function panZoom(svg, host, bar, {keys = true} = {}) {
   const whole = svg.viewBox.baseVal;
   const full = {x: whole.x, y: whole.y, w: whole.width, h: whole.height};
   let view = {...full};
@@ -87,6 +88,9 @@ function panZoom(svg, host, bar) {
       apply();
     },
     moved: false,  // the last press was a drag: the click it ends must not open anything
+    // where it looks, to carry over to the next step's picture (null while it fits)
+    get view() { return view.w === full.w && view.x === full.x && view.y === full.y ? null : {...view}; },
+    set view(v) { if (v) { view = {...v}; apply(); } },
   };
 
   svg.addEventListener("wheel", (event) => {
@@ -124,7 +128,7 @@ function panZoom(svg, host, bar) {
       bar.appendChild(b);
     }
   }
-  document.addEventListener("keydown", (event) => {
+  if (keys) document.addEventListener("keydown", (event) => {
     if (event.target.tagName === "INPUT" || host.hidden || host.offsetParent === null) return;
     if (event.key === "+" || event.key === "=") api.zoomIn();
     else if (event.key === "-") api.zoomOut();

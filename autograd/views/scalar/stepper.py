@@ -17,7 +17,7 @@ from ...value import Value
 from ..graph import DEFAULT_MAX_NODES, Graph, about, check_size
 from ..page_html import inline_svg
 from ..trace import Trace
-from ..widgets import StepWidget, import_widgets
+from ..widgets import StepWidget, import_widgets, picture
 from .draw import draw_scalar
 from .page import html_frames
 from .painter import Painter
@@ -44,7 +44,7 @@ class ScalarStepper(StepWidget):
         self._painter = Painter(inline_svg(last_svg.svg()), html_frames(root, self.parameters, self.trace))
         self._svgs: dict[int, str] = {}
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="640px"))
+        self.picture = picture(widgets)
         self.full_size = widgets.ToggleButton(
             value=False, description="full size", tooltip="the drawing at its own size, scrolled; else fit the width"
         )
