@@ -261,23 +261,6 @@ def test_every_svg_in_the_committed_notebooks_has_a_png_beside_it():
 
 # -- 19. the detail panel sits beside the picture, and its labels do not run into each other ---------
 
-_OVERLAPS = """((selector) => {
-    const boxes = [];
-    for (const g of document.querySelectorAll(selector)) {
-        for (const t of g.querySelectorAll('text')) {
-            if (!t.textContent.trim()) continue;
-            const r = t.getBoundingClientRect();
-            boxes.push([g.id, t.textContent, r.left, r.top, r.right, r.bottom]);
-        }
-    }
-    const out = [];
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i], b = boxes[j];
-        if (a[0] === b[0]) continue;
-        if (a[2] < b[4] && b[2] < a[4] && a[3] < b[5] && b[3] < a[5]) out.push(a[1] + ' / ' + b[1]);
-    }
-    return out;
-})"""
 
 
 def test_the_detail_panel_leaves_the_neurons_messages_in_sight_and_its_labels_apart(network_page):
@@ -298,7 +281,9 @@ def test_the_detail_panel_leaves_the_neurons_messages_in_sight_and_its_labels_ap
     assert sorted(m[0] for m in messages) == sorted(["← -0.14746", "← -0.017698", "← 0.28318"])
     for text, left, right, top, bottom in messages:
         assert 0 <= left and right <= panel_left and 0 <= top and bottom <= 800, text
-    assert page.evaluate(f"{_OVERLAPS}('#detail-graph g.edge, #detail-graph g.node')") == []
+    from chromium import OVERLAPS
+
+    assert page.evaluate(f"{OVERLAPS}('#detail-graph g.edge, #detail-graph g.node')") == []
     labels = page.evaluate("Array.from(document.querySelectorAll('#detail-graph g.edge text')).map(t => t.textContent)")
     assert "1.5477 × 0.024075" in labels and "≈ 0.037262" in labels and "0.5 × 0.024075" in labels  # two rows
     page.evaluate("closeDetail(); location.hash = ''")

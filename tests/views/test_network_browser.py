@@ -1,7 +1,7 @@
 """The network page in a real headless browser: next moves the highlighted neuron, a click opens its detail."""
 
 import pytest
-from chromium import find_chromium, open_page
+from chromium import OVERLAPS, find_chromium, open_page
 from tutorial import tutorial
 
 from autograd import save_steps_html
@@ -120,26 +120,7 @@ def test_the_scalar_view_is_one_click_away(page):
 
 def test_no_two_texts_of_the_network_picture_overlap(page):
     page.evaluate("show(frames.length - 1)")
-    overlaps = page.evaluate(
-        """(() => {
-        const boxes = [];
-        for (const g of document.querySelectorAll('#network g.node')) {
-            if (g.getAttribute('visibility') === 'hidden') continue;
-            for (const t of g.querySelectorAll('text')) {
-                if (!t.textContent.trim()) continue;
-                const r = t.getBoundingClientRect();
-                boxes.push([g.id, t.textContent, r.left, r.top, r.right, r.bottom]);
-            }
-        }
-        const out = [];
-        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-            const a = boxes[i], b = boxes[j];
-            if (a[0] === b[0]) continue;  // pieces of one label (a letter and its scripts) touch by design
-            if (a[2] < b[4] && b[2] < a[4] && a[3] < b[5] && b[3] < a[5]) out.push(a[1] + ' / ' + b[1]);
-        }
-        return out;
-    })()"""
-    )
+    overlaps = page.evaluate(f"{OVERLAPS}('#network g.node')")
     assert overlaps == []
 
 
