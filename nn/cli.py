@@ -246,7 +246,8 @@ def _write_pictures(cost: Value, out: Path, parameters: Sequence[Value]) -> int:
     n_nodes = len(topological_order(cost))
     out.mkdir(parents=True, exist_ok=True)
     try:
-        write_text_atomic(svg_path, to_svg(cost, parameters=parameters))
+        # at its own size, not fitted to the window: a browser scrolls it and zooms it
+        write_text_atomic(svg_path, to_svg(cost, parameters=parameters, fit=False))
         print(f"wrote {svg_path}  (the computation graph: {n_nodes} nodes, clustered by layer and neuron)")
         write_text_atomic(network_path, to_svg(cost, parameters=parameters, view="network"))
         print(f"wrote {network_path}  (the network view: one box per neuron, ∂C/∂a as the sum of its messages)")

@@ -31,6 +31,28 @@ FLAGS = [
 ]
 
 
+#: A function of a CSS selector: the texts of the matched groups whose boxes overlap, as "a / b"
+#: (pieces of one group, a letter and its scripts, touch by design; hidden groups are skipped).
+OVERLAPS = """((selector) => {
+    const boxes = [];
+    for (const g of document.querySelectorAll(selector)) {
+        if (g.getAttribute('visibility') === 'hidden') continue;
+        for (const t of g.querySelectorAll('text')) {
+            if (!t.textContent.trim()) continue;
+            const r = t.getBoundingClientRect();
+            boxes.push([g.id, t.textContent, r.left, r.top, r.right, r.bottom]);
+        }
+    }
+    const out = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a[0] === b[0]) continue;
+        if (a[2] < b[4] && b[2] < a[4] && a[3] < b[5] && b[3] < a[5]) out.push(a[1] + ' / ' + b[1]);
+    }
+    return out;
+})"""
+
+
 def find_chromium() -> str | None:
     for name in ("chromium", "chromium-browser"):
         path = shutil.which(name)

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..files import write_text_atomic
 from ..value import Value
-from .graph import DEFAULT_MAX_NODES, Graph
+from .graph import DEFAULT_MAX_NODES, Graph, about
 from .network.draw import draw_network
 from .network.model import Network, network_of
 from .network.page import network_steps_html
@@ -71,13 +71,17 @@ def draw(
         unknown = sorted(set(scalar_options) - {"rankdir", "max_nodes", "collapse"})
         if unknown:
             raise TypeError(f"draw() got an unexpected keyword argument {unknown[0]!r}")
-        return draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
-    return draw_scalar(root, step, parameters=parameters, legend=legend, trace=trace, **scalar_options)
+        graph = draw_network(root, step, parameters=parameters, legend=legend, trace=trace)
+    else:
+        graph = draw_scalar(root, step, parameters=parameters, legend=legend, trace=trace, **scalar_options)
+    graph.about = about(root, view, step)
+    return graph
 
 
-def to_svg(root: Value, step: int | None = None, **options: object) -> str:
-    """`draw` rendered to SVG text (same options)."""
-    return draw(root, step, **options).svg()  # type: ignore[arg-type]
+
+def to_svg(root: Value, step: int | None = None, *, fit: bool = True, **options: object) -> str:
+    """`draw` rendered to SVG text (same options); ``fit=False`` keeps its own size instead of the page's width."""
+    return draw(root, step, **options).svg(fit)  # type: ignore[arg-type]
 
 
 def steps_html(

@@ -20,6 +20,7 @@ from typing import Any
 import graphviz
 
 from ..files import write_bytes_atomic, write_text_atomic
+from ..numeric import shorten
 from ..value import Value
 from .render import render, render_svg
 
@@ -27,8 +28,13 @@ __all__ = ["DEFAULT_MAX_NODES", "Graph", "GraphTooLargeError", "check_size", "co
 
 DEFAULT_MAX_NODES = 500
 
-# Formats `save` and `render` write as images; any other suffix gets the DOT source.
+# Formats `save` and `render` write as images; `.gv` and `.dot` get the DOT source.
 IMAGE_FORMATS = ("svg", "png", "jpg", "jpeg", "gif", "pdf", "ps", "eps", "json", "plain")
+SOURCE_FORMATS = ("gv", "dot")
+#: The PNG a notebook keeps beside each SVG: 1.25 pixels a point, at most this wide (notebooks stay small).
+PNG_DPI = 90
+PNG_MAX_PIXELS = 2400
+PNG_MIN_DPI = 40  # below it no label can be read: a wider picture gets a wider PNG
 
 
 class GraphTooLargeError(ValueError):
@@ -46,12 +52,41 @@ class Graph(graphviz.Digraph):
         g.save("graph.svg")     # the picture; "graph.gv" would save the DOT source
     """
 
+    #: What the drawing shows, for its text form (set by `draw`: "scalar view of L, 12 Values").
+    about: str = ""
+
     def _repr_image_svg_xml(self) -> str:
         return self.svg()
 
-    def svg(self) -> str:
-        """The drawing as SVG text, scaled to fit the width of its container."""
-        return fit_width(render_svg(self.source))
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, Any]:
+        """The picture as SVG and as PNG, and what it is as text.
+
+        Jupyter shows SVG only in a trusted notebook (and code hosts strip
+        it): the PNG beside it shows everywhere else.
+        """
+        svg = self.svg()
+        bundle = {"image/svg+xml": svg, "image/png": self.png(svg_width(svg)), "text/plain": repr(self)}
+        keep = set(include) if include else set(bundle)
+        keep -= set(exclude or ())
+        return {mime: data for mime, data in bundle.items() if mime in keep}
+
+    def __repr__(self) -> str:
+        what = self.about or f"a drawing of {self.name}"
+        return f"Graph: {what}; open it in Jupyter (trusted) or save it as .svg or .png to see the picture"
+
+    def png(self, width_pt: float | None = None) -> bytes:
+        """The drawing as PNG at `PNG_DPI`, or less where that would be over `PNG_MAX_PIXELS` wide.
+
+        ``width_pt``: the drawing's width, if its SVG is at hand (else it is laid out to find it).
+        """
+        width = width_pt or svg_width(self.svg())
+        dpi = PNG_DPI if not width else max(PNG_MIN_DPI, min(PNG_DPI, 72 * PNG_MAX_PIXELS / width))
+        return render(self.source, "png", dpi=dpi)
+
+    def svg(self, fit: bool = True) -> str:
+        """The drawing as SVG text, scaled to fit the width of its container (``fit=False``: at its own size)."""
+        svg = render_svg(self.source)
+        return fit_width(svg) if fit else svg
 
     def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None, **kwargs: Any) -> Any:
         """The drawing in ``format`` (default svg) as bytes, or str if ``encoding`` is given."""
@@ -63,14 +98,25 @@ class Graph(graphviz.Digraph):
         """Write the drawing to ``filename`` (atomically) and return its path.
 
         A suffix naming an image format (``.svg``, ``.png``, ...) writes the
-        picture; any other (``.gv``, ``.dot``) writes the DOT source.
+        picture (an SVG at its own size, not fitted to a page's width);
+        ``.gv`` or ``.dot`` writes the DOT source. Any other suffix, or none,
+        is refused: a typo must not leave DOT text in ``graph.svgg``.
         """
         path = self._path(filename, directory)
         fmt = path.suffix.lstrip(".").lower()
-        if fmt in IMAGE_FORMATS:
+        if fmt == "svg":  # a file opened on its own: its own size, so a wide graph scrolls and zooms
+            write_text_atomic(path, self.svg(fit=False))
+        elif fmt in IMAGE_FORMATS:
             write_bytes_atomic(path, self.pipe(fmt))
-        else:
+        elif fmt in SOURCE_FORMATS:
             write_text_atomic(path, self.source)
+        else:
+            raise ValueError(
+                f"save: cannot tell what to write for {str(path)!r}: "
+                + (f"the suffix .{fmt} is not a format" if fmt else "it has no suffix")
+                + f"; use an image format ({', '.join('.' + f for f in IMAGE_FORMATS)}) "
+                f"or {' / '.join('.' + f for f in SOURCE_FORMATS)} for the DOT source"
+            )
         return str(path)
 
     def render(
@@ -107,6 +153,13 @@ class Graph(graphviz.Digraph):
     def _path(self, filename: Any, directory: Any) -> Path:
         name = Path(os.fspath(filename)) if filename is not None else Path(self.filename or f"{self.name}.gv")
         return Path(os.fspath(directory)) / name if directory is not None else name
+
+
+def svg_width(svg: str) -> float | None:
+    """The width in points Graphviz gave an SVG (kept in its ``max-width`` once fitted), or None."""
+    head = svg[: svg.find(">", svg.find("<svg")) + 1]
+    m = re.search(r'\s(?:width="|style="max-width: )([0-9.]+)pt', head)
+    return float(m.group(1)) if m else None
 
 
 def fit_width(svg: str) -> str:
@@ -179,3 +232,12 @@ def too_large(n: int, max_nodes: int, where: str = "draw", collapse: bool = True
         f"can show readably. {fold}"
         f"max_nodes={n} to draw every node (Graphviz may take a while)."
     )
+
+
+
+def about(root: Value, view: str, step: int | None) -> str:
+    """``scalar view of L, 12 Values, at step 3``: what a drawing or a widget shows, in words."""
+    n = count_nodes(root, walk_limit(DEFAULT_MAX_NODES))
+    size = f"{n:,} Values" if n <= walk_limit(DEFAULT_MAX_NODES) else f"more than {n - 1:,} Values"
+    at = "" if step is None else f", at step {step + 1}"
+    return f"{view} view of {shorten(root.label or 'the root', 80)}, {size}{at}"

@@ -46,11 +46,12 @@ def fill_page(name: str, slots: dict[str, str]) -> str:
 
     ``page/<name>.css`` goes where ``/* stepgrad:css */`` stands,
     ``page/<name>.js`` where ``// stepgrad:js`` does, and the controls every
-    page shares (``page/controls.js``) where ``// stepgrad:controls`` does.
+    page shares (``page/controls.js``, and ``page/panzoom.js``: pan and zoom)
+    where ``// stepgrad:controls`` does.
     """
     parts = {
         "/* stepgrad:css */": page_file(f"{name}.css"),
-        "// stepgrad:controls": page_file("controls.js"),
+        "// stepgrad:controls": page_file("controls.js") + "\n" + page_file("panzoom.js"),
         "// stepgrad:js": page_file(f"{name}.js"),
         **{f"<!-- stepgrad:{slot} -->": text for slot, text in slots.items()},
     }

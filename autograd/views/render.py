@@ -69,15 +69,17 @@ def find_dot() -> str:
     raise GraphvizNotFoundError(f"stepgrad cannot draw: no Graphviz `dot` found{detail}; {INSTALL_HINT}")
 
 
-def render(source: str, format: str = "svg", timeout: float = 120) -> bytes:
+def render(source: str, format: str = "svg", timeout: float = 120, dpi: float | None = None) -> bytes:
     """Lay out DOT ``source`` with the `dot` of `find_dot` and return the output in ``format``.
 
     A layout that takes longer than ``timeout`` seconds raises `GraphvizTimeoutError`.
+    ``dpi`` sizes a bitmap (72: a pixel a point).
     """
     dot = find_dot()
+    options = [f"-Gdpi={dpi:g}"] if dpi is not None else []
     try:
         done = subprocess.run(
-            [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
+            [dot, f"-T{format}", *options], input=source.encode("utf-8"), capture_output=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
         raise GraphvizTimeoutError(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..value import Value
-from .text import format_number, grad_text, product_text
+from .text import format_number, grad_text, number_digits, product_text
 from .trace import CURRENT, PENDING, Frame, Trace
 
 __all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "node_look", "op_fill", "role"]
@@ -95,8 +95,13 @@ def node_look(trace: Trace, frame: Frame | None, i: int, parameters: set[Value])
     """How value node ``i`` (its position in ``trace.order``) looks at ``frame``.
 
     Without a frame: the node's own grad, written as the sum of its messages
-    once backward has run.
+    once backward has run. Numbers as the step writes them (`Trace.digits`).
     """
+    with number_digits(trace.digits(frame.step if frame else None)):
+        return _node_look(trace, frame, i, parameters)
+
+
+def _node_look(trace: Trace, frame: Frame | None, i: int, parameters: set[Value]) -> NodeLook:
     node = trace.order[i]
     kind = role(node, parameters)
     root = trace.root
@@ -140,6 +145,11 @@ def edge_look(trace: Trace, frame: Frame | None, e: int) -> EdgeLook:
     At a step where the current node adds up several messages, the edges
     that brought them are highlighted too.
     """
+    with number_digits(trace.digits(frame.step if frame else None)):
+        return _edge_look(trace, frame, e)
+
+
+def _edge_look(trace: Trace, frame: Frame | None, e: int) -> EdgeLook:
     local = f"∂ {format_number(trace.edges[e].local)}"
     if frame is None:
         return EdgeLook(message_text(trace, e) if trace.root.grad != 0.0 else local, "black", "solid", "1")

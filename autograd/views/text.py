@@ -23,7 +23,9 @@ import hashlib
 import html
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from ..numeric import shorten
@@ -46,6 +48,7 @@ __all__ = [
     "label_plain",
     "label_unicode",
     "node_name",
+    "text_html",
     "variable_name",
 ]
 
@@ -68,21 +71,55 @@ UNIT_STATES = {
 
 # -- numbers -------------------------------------------------------------------
 
+# One picture or step writes every number with one count of digits, so an
+# edge's 0.17291 is the 0.17291 of the sum it enters (see `number_digits`).
+DIGITS: ContextVar[int] = ContextVar("stepgrad_digits", default=4)
 
-def format_number(x: float, digits: int = 4) -> str:
-    """Short, readable: 4 significant digits, no exponent for everyday sizes."""
+
+@contextmanager
+def number_digits(digits: int) -> Iterator[None]:
+    """Inside, numbers are written with ``digits`` significant digits (4 outside).
+
+        >>> with number_digits(5):
+        ...     format_number(0.172913)
+        '0.17291'
+    """
+    token = DIGITS.set(digits)
+    try:
+        yield
+    finally:
+        DIGITS.reset(token)
+
+
+def digits_needed(sums: list[tuple[list[float], float]], products: list[tuple[list[float], float]] = ()) -> int:
+    """4, or 5 where some sum or product in ``sums``/``products`` adds up as written only with 5.
+
+        >>> digits_needed([([0.5, 0.25], 0.75)]), digits_needed([([0.17291, -0.011372, 0.13063], 0.292169)])
+        (4, 5)
+    """
+    token = DIGITS.set(4)
+    try:
+        if any(digits_for(t, r) == 5 for t, r in sums) or any(digits_for(f, r, True) == 5 for f, r in products):
+            return 5
+        return 4
+    finally:
+        DIGITS.reset(token)
+
+
+def format_number(x: float, digits: int | None = None) -> str:
+    """Short, readable: 4 significant digits (or the step's, see `number_digits`), no exponent for everyday sizes."""
     if x == 0:
         return "0"
-    return f"{x:.{digits}g}"
+    return f"{x:.{digits or DIGITS.get()}g}"
 
 
-def format_factor(x: float, digits: int = 4) -> str:
+def format_factor(x: float, digits: int | None = None) -> str:
     """A number inside a product: negative ones in parentheses."""
     text = format_number(x, digits)
     return f"({text})" if x < 0 else text
 
 
-def format_sum(terms: list[float], digits: int = 4) -> str:
+def format_sum(terms: list[float], digits: int | None = None) -> str:
     """``0.12 + (-0.05) + 0.3``: negative terms in parentheses."""
     parts = []
     for i, t in enumerate(terms):
@@ -121,7 +158,7 @@ def digits_for(shown: list[float], result: float, product: bool = False) -> int 
         (5, 4)
     """
     combine = _product if product else _sum
-    for digits in (4, 5):
+    for digits in range(min(DIGITS.get(), 5), 6):
         if _agrees(shown, result, digits, combine):
             return digits
     return None
@@ -131,7 +168,7 @@ def sum_text(terms: list[float], total: float) -> str:
     """``0.1 + (-0.2) = -0.1``, with a fifth digit where four would not add up as shown (else ``≈``)."""
     digits = digits_for(terms, total)
     equals = "=" if digits else "≈"
-    digits = digits or 4
+    digits = digits or DIGITS.get()
     return f"{format_sum(terms, digits)} {equals} {format_number(total, digits)}"
 
 
@@ -139,7 +176,7 @@ def product_text(factors: list[float], result: float) -> str:
     """``(-3) × 2 = -6``, with a fifth digit where four would not multiply out as shown (else ``≈``)."""
     digits = digits_for(factors, result, product=True)
     equals = "=" if digits else "≈"
-    digits = digits or 4
+    digits = digits or DIGITS.get()
     return " × ".join(format_factor(f, digits) for f in factors) + f" {equals} {format_number(result, digits)}"
 
 
@@ -185,9 +222,9 @@ def grad_lines(symbol: str, terms: list[float], total: float | None, complete: b
         return [f"{symbol} = {format_number(terms[0] if total is None else total)}"]
     shown = terms if len(terms) <= MAX_TERMS else terms[: MAX_TERMS - 1]
     total = sum(terms) if total is None else total
-    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else 4
+    digits = digits_for(terms, total) if complete and len(shown) == len(terms) else DIGITS.get()
     equals = "=" if digits else "≈"
-    digits = digits or 4
+    digits = digits or DIGITS.get()
     per_line = TERMS_PER_LINE if digits == 4 else TERMS_PER_LINE - 1  # longer numbers: fewer a line
     chunks = [shown[i : i + per_line] for i in range(0, len(shown), per_line)]
     lines = []
@@ -314,6 +351,15 @@ def dot_escape(text: str) -> str:
     would read ``\\G``, ``\\N``, ``\\E``... as the graph's or node's name.
     """
     return html.escape(_visible(text), quote=True).replace("\\", "\\\\")
+
+
+def text_html(text: str) -> str:
+    r"""Plain text for an HTML ``<pre>``: escaped, controls visible, but each line its own line.
+
+        >>> text_html("a < b\nc\td")
+        'a &lt; b\nc␉d'
+    """
+    return "\n".join(html.escape(_visible(line), quote=True) for line in text.split("\n"))
 
 
 def label_dot(label: str, script_size: float | None = None) -> str:

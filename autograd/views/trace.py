@@ -23,7 +23,16 @@ from dataclasses import dataclass
 
 from ..backprop import Step, backward_steps, topological_order
 from ..value import Value
-from .text import format_number, label_html, node_name, product_text, sum_text
+from .text import (
+    MAX_TERMS_SHOWN,
+    digits_needed,
+    format_number,
+    label_html,
+    node_name,
+    number_digits,
+    product_text,
+    sum_text,
+)
 
 __all__ = ["Edge", "Frame", "Trace"]
 
@@ -123,15 +132,43 @@ class Trace:
         sent = [status[self.position[e.child]] for e in self.edges]
         return Frame(k, self.steps[k].node, status, received, sent)
 
+    def digits(self, k: int | None = None) -> int:
+        """The significant digits every number of step ``k`` (None: after backward) is written with.
+
+        Enough for every sum and product the picture at step k shows to add
+        up as written; once a step needs 5, every later one keeps 5.
+        """
+        if k is None and self.root.grad == 0.0:
+            return 4  # before backward: no sum is written
+        if not hasattr(self, "_five_from"):
+            first = len(self.steps)
+            step_of, position = self.step_of, self.position
+            for i in range(len(self.order)):
+                edges = self.child_edges[i]
+                if 1 < len(edges) <= MAX_TERMS_SHOWN and self.order[i] is not self.root:
+                    terms = [self.message[e] for e in edges]
+                    if digits_needed([(terms, sum(terms))]) == 5:
+                        first = min(first, max(step_of[position[self.edges[e].child]] for e in edges))
+            for e, edge in enumerate(self.edges):
+                k_ = step_of[position[edge.child]]
+                if k_ < first and digits_needed([], [([edge.local, self.steps[k_].upstream], self.message[e])]) == 5:
+                    first = k_
+            self._five_from = first
+        return 5 if (len(self.steps) - 1 if k is None else k) >= self._five_from else 4
+
     def narrate(self, k: int, markup: bool = False) -> str:
         """Step ``k`` in words and numbers; as HTML (labels with real scripts) if ``markup``."""
+        with number_digits(self.digits(k)):
+            return self._narrate(k, markup)
+
+    def _narrate(self, k: int, markup: bool) -> str:
         name: Callable[[Value], str] = self.name_html if markup else self.name
         step = self.steps[k]
         node = step.node
         me, root = name(node), name(self.root)
         head = f"Step {k + 1} of {len(self.steps)}: "
         if node is self.root:
-            head += f"{me} is the root: its grad is d{me}/d{me} = 1."
+            head += f"{me} is the root: its grad is ∂{me}/∂{me} = 1."
         else:
             terms = [self.message[e] for e in self.child_edges[self.position[node]]]
             if len(terms) > 1:

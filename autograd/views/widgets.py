@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["StepWidget", "import_widgets"]
+from .graph import svg_width
+from .page_html import page_file
+
+__all__ = ["StepWidget", "import_widgets", "picture"]
+
+_PICTURE: list[Any] = []  # the anywidget class, made on first use
 
 
 def import_widgets(instead: str) -> Any:
@@ -22,6 +27,33 @@ def import_widgets(instead: str) -> Any:
             f"{instead} needs nothing extra"
         ) from None
     return ipywidgets
+
+
+def picture(widgets: Any, height: int = 560, clickable: bool = False) -> Any:
+    """The widget a step's SVG is shown in (its ``value``): with anywidget, one that pans and zooms.
+
+    Plain ipywidgets run no script, so their HTML widget can neither zoom a
+    drawing thousands of points wide nor tell Python which neuron was
+    clicked; anywidget (``pip install 'stepgrad[jupyter]'``) runs
+    ``page/panzoom.js`` and ``page/widget.js`` and sends a click on a neuron
+    back as ``clicked`` (its unit's index). Without it, an HTML widget.
+    """
+    try:
+        import anywidget
+        import traitlets
+    except ImportError:
+        return widgets.HTML(layout=widgets.Layout(overflow="auto", max_height=f"{height + 80}px"))
+    if not _PICTURE:
+
+        class Picture(anywidget.AnyWidget):  # type: ignore[misc]
+            _esm = page_file("panzoom.js") + "\n" + page_file("widget.js")
+            value = traitlets.Unicode("").tag(sync=True)
+            height = traitlets.Int(560).tag(sync=True)
+            clickable = traitlets.Bool(False).tag(sync=True)
+            clicked = traitlets.Int(-1).tag(sync=True)
+
+        _PICTURE.append(Picture)
+    return _PICTURE[0](height=height, clickable=clickable)
 
 
 class StepWidget:
@@ -65,5 +97,25 @@ class StepWidget:
     def _show(self, k: int) -> None:
         raise NotImplementedError
 
+    def graph(self, k: int) -> Any:
+        """The `Graph` of step k, as the widget shows it."""
+        raise NotImplementedError
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The widget, and beside it a PNG of the step shown and what it is in words.
+
+        Without a kernel (an untrusted or a published notebook) there is no
+        widget to show: the PNG is what the reader sees instead of ``VBox(...)``.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        graph = self.graph(self.value)
+        bundle["image/png"] = graph.png(svg_width(graph.svg()))
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        what = self.graph(self.value).about or type(self).__name__
+        return (
+            f"{type(self).__name__}: a step-through of the {what} of {len(self)}; run the notebook's cells "
+            "in Jupyter (with ipywidgets) to step with the buttons, or see save_steps_html() for a page"
+        )

@@ -112,7 +112,7 @@ def test_the_narration_says_the_sum_and_what_is_sent_with_1_based_steps():
     text = network.narrate(k)
     assert text.startswith(
         "Step 7 of 12: a_0^{H1} has received all 3 of its messages and adds them up: "
-        "-0.1475 + (-0.0177) + 0.2832 = 0.118. It sends "
+        "-0.14746 + (-0.017698) + 0.28318 = 0.11802. It sends "
     )
     assert "to a_0^{I}" in text and "to a_1^{I}" in text
     assert network.narrate(0).startswith("Step 1 of 12: C is the cost")
@@ -231,11 +231,11 @@ def test_a_target_written_before_the_output_is_the_target():
 def test_a_unit_named_without_scripts_is_differentiated_by_its_whole_name(renderer):
     network, *_ = _mazur(parameters_given=True)
     texts = " ".join(svg_texts(to_svg(network.root, view="network")))
-    assert "∂E_total/∂out_h1 = 0.0554 + (-0.01905) = 0.03635" in texts
+    assert "∂E_total/∂out_h1 = 0.055399 + (-0.019049) = 0.03635" in texts
     assert "∂E_total/∂o " not in texts and "∂E_total/∂i1 = " in texts
     words = network.narrate(network.step_of("out_h1"))
     assert "It sends 2 messages back, ∂E_total/∂(input): " in network.narrate(0)  # the cost: ∂E/∂E = 1
-    assert "adds them up: 0.0554 + (-0.01905) = 0.03635" in words
+    assert "adds them up: 0.055399 + (-0.019049) = 0.03635" in words
     assert "It sends 2 messages back, ∂E_total/∂out_h1 × ∂out_h1/∂(input): " in words
 
 
@@ -294,8 +294,8 @@ def test_no_raw_tex_in_the_network_picture(renderer):
     assert not [t for t in texts if re.search(r"[{}]|[_^]\{", t)]
     assert "{" not in svg.split("<svg", 1)[1]  # not in tooltips or ids either
     joined = " ".join(texts)
-    assert "∂C/∂a = -0.1475 + (-0.0177) + 0.2832 = 0.118" in joined
-    assert "← -0.1475" in joined  # the message on the edge from a_0^{H2} back to a_0^{H1}
+    assert "∂C/∂a = -0.14746 + (-0.017698) + 0.28318 = 0.11802" in joined
+    assert "← -0.14746" in joined  # the message on the edge from a_0^{H2} back to a_0^{H1}
 
 
 def test_columns_are_layers_and_neurons_go_top_to_bottom_in_index_order():
@@ -346,13 +346,14 @@ def test_the_widget_steps_neuron_by_neuron_and_shows_a_units_detail():
     stepper = Stepper(cost, parameters=net.parameters(), view="network")
     assert len(stepper) == 12
     stepper.value = 6
-    assert "adds them up: -0.1475 + (-0.0177) + 0.2832 = 0.118." in stepper.narration.value
+    assert "adds them up: -0.14746 + (-0.017698) + 0.28318 = 0.11802." in stepper.narration.value
     assert "<sub>0</sub><sup>H1</sup>" in stepper.narration.value  # math, not raw TeX
-    assert "∂C/∂a = -0.1475 + (-0.0177) + 0.2832 = 0.118" in html.unescape(stepper.picture.value)
+    picture = html.unescape(stepper.picture.value)  # five digits a number: two terms a row
+    assert ">∂C/∂a = -0.14746 + (-0.017698)<" in picture and ">+ 0.28318 = 0.11802<" in picture
     assert stepper.detail.value == ""
     stepper.select("a_0^{H1}")
     assert "over 6 paths" in stepper.detail.value and "being processed at this step (7)" in stepper.detail.value
-    assert "∂C/∂w<sub>00</sub><sup>H1</sup> = 0.007223" in stepper.detail.value
+    assert "∂C/∂w<sub>00</sub><sup>H1</sup> = 0.0072226" in stepper.detail.value
     stepper.value = 5
     assert "its grad arrives then" in stepper.detail.value
     with pytest.raises(ValueError, match="no unit is labelled 'a_9'"):
@@ -368,7 +369,8 @@ def test_the_demo_writes_both_views_and_a_page_that_opens_on_the_network(tmp_pat
     network = (tmp_path / "network.svg").read_text()
     width, height = svg_size(network)
     assert width <= 1280 and height <= 800
-    assert "-0.1475 + (-0.0177) + 0.2832 = 0.118" in html.unescape(network)
+    assert ">∂C/∂a = -0.14746 + (-0.017698)<" in html.unescape(network)
+    assert ">+ 0.28318 = 0.11802<" in html.unescape(network)
     # the scalar picture colours the parameters as parameters now
     scalar = (tmp_path / "graph.svg").read_text()
     assert scalar.count('fill="#fff2cc"') >= 35
@@ -410,7 +412,7 @@ def test_hovering_over_a_unit_tells_its_parameters_grads():
     source = draw(cost, view="network", parameters=net.parameters()).source
     # grads from this one backward, in Unicode (no TeX in a tooltip either)
     w = net.layers[0].neurons[0].w[0]
-    assert f"∂C/∂w₀₀ᴴ¹ = {w.grad:.4g}" in source
+    assert f"∂C/∂w₀₀ᴴ¹ = {w.grad:.5g}" in source  # as the picture writes its numbers
 
 
 def test_no_raw_tex_in_the_network_page_outside_the_scalar_page_it_holds():

@@ -85,7 +85,7 @@ def test_incoming_messages_are_highlighted_when_a_node_adds_them_up():
         attrs = re.search(rf"\[([^\]]*id=e{e}[^\]]*)\]", source).group(1)
         assert 'color="#38761d"' in attrs and "penwidth=2.5" in attrs
     # and the sum is written out with its total, no "+ …"
-    assert "grad = -0.1475 + (-0.0177) + 0.2832 = 0.118" in source
+    assert "grad = -0.14746 + (-0.017698) + 0.28318 = 0.11802" in source
 
 
 def test_partial_sum_shows_more_to_come_only_while_messages_are_missing():

@@ -37,7 +37,7 @@ def test_narration_says_what_is_summed_and_sent():
     _a, _b, c = small()
     trace = Trace(c)
     assert trace.narrate(0) == (
-        "Step 1 of 3: c is the root: its grad is dc/dc = 1. It sends 1 × 1 = 1 to a; 1 × 1 = 1 to b."
+        "Step 1 of 3: c is the root: its grad is ∂c/∂c = 1. It sends 1 × 1 = 1 to a; 1 × 1 = 1 to b."
     )
     assert trace.narrate(2) == (
         "Step 3 of 3: a has received all 2 of its messages; they add up: grad = 1 + 3 = 4. "

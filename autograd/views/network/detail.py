@@ -26,7 +26,16 @@ from ..explain import TooManyPathsError, explain
 from ..graph import Graph
 from ..page_html import deltas
 from ..style import COLOURS, edge_look, grad_colour, node_look
-from ..text import MAX_ATTRIBUTE_CHARS, MAX_NAME_CHARS, dot_escape, format_number, grad_text, label_html, plain_dot
+from ..text import (
+    MAX_ATTRIBUTE_CHARS,
+    MAX_NAME_CHARS,
+    dot_escape,
+    format_number,
+    grad_text,
+    label_html,
+    plain_dot,
+    text_html,
+)
 from ..trace import Trace
 from .draw import label_markup
 from .model import Network
@@ -69,9 +78,19 @@ def _looks(trace: Trace, step: int, parameters: set[Value]) -> tuple[Any, Any]:
 
     def edge_style(e: int) -> tuple[str, str, str, str]:
         look = edge_look(trace, frame, e)
-        return look.label, look.colour, look.style, look.width
+        return _two_rows(look.label), look.colour, look.style, look.width
 
     return node_style, edge_style
+
+
+def _two_rows(label: str) -> str:
+    """``1.548 × 0.02408`` over ``= 0.03726``: two short rows beside an edge, not one long one
+    that runs into the label of the edge beside it."""
+    for sign in (" = ", " ≈ "):
+        if sign in label:
+            product, result = label.rsplit(sign, 1)
+            return f"{product}\n{sign.strip()} {result}"
+    return label
 
 
 def _unit_looks(network: Network, u: int, k: int, parameters: set[Value]) -> tuple[Any, Any]:
@@ -110,7 +129,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
     node_style, edge_style = _unit_looks(network, u, k, params)
     graph = Graph(
         name="stepgrad_unit",
-        graph_attr={"rankdir": "TB", "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.3", "bgcolor": "white"},
+        # room between neighbours for the two-row labels of their edges
+        graph_attr={"rankdir": "TB", "fontname": "Helvetica", "nodesep": "0.45", "ranksep": "0.35", "bgcolor": "white"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
     )
@@ -156,7 +176,8 @@ def detail_graph(network: Network, u: int, k: int, parameters: Iterable[Value] =
         edge = trace.edges[e]
         label, colour, style, width = edge_style(e)
         graph.edge(
-            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}", label=dot_escape(label),
+            f"dv{trace.position[edge.parent]}", f"do{trace.position[edge.child]}", id=f"de{e}",
+            label="\\n".join(dot_escape(row) for row in label.split("\n")),
             color=colour, fontcolor=colour, style=style, penwidth=width,
         )  # fmt: skip
     return graph
@@ -198,16 +219,17 @@ def explain_html(network: Network, u: int, max_paths: int = 200) -> str:
     try:
         text = str(explain(network.root, unit.output, max_paths=max_paths))
     except TooManyPathsError as e:
-        return plain_dot(str(e), MAX_ATTRIBUTE_CHARS)
+        return text_html(str(e))
     # explain shortens longer names, so only these can appear whole (and the pattern stays small)
     labels = sorted({v.label for v in network.trace.order if 0 < len(v.label) <= MAX_NAME_CHARS}, key=len, reverse=True)
     if not labels:
-        return dot_escape(text)
+        return text_html(text)
     pattern = re.compile("|".join(re.escape(label) for label in labels))
     out, last = [], 0
     for m in pattern.finditer(text):
-        out.append(dot_escape(text[last : m.start()]))
+        # text_html, not dot_escape: this is HTML, where a newline must stay a newline
+        out.append(text_html(text[last : m.start()]))
         out.append(label_html(m.group()))
         last = m.end()
-    out.append(dot_escape(text[last:]))
+    out.append(text_html(text[last:]))
     return "".join(out)

@@ -12,7 +12,7 @@ message sent back (``← 0.03726``) near the unit that receives it.
     >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
     >>> C.backward()
     >>> g = draw_network(C, parameters=net.parameters())
-    >>> "∂C/∂a = -0.1475 + (-0.0177) + 0.2832 = 0.118" in g.source
+    >>> "∂C/∂a = -0.14746 + (-0.017698)" in g.source   # five digits a number, two terms a row
     True
 """
 
@@ -33,6 +33,7 @@ from ..text import (
     label_dot,
     label_parts,
     label_unicode,
+    number_digits,
     plain_dot,
     text_width,
     variable_name,
@@ -76,7 +77,12 @@ class UnitLook:
 
 
 def unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
-    """Fill, pen width, ∂C/∂a rows and their colour of unit ``u`` at ``frame``."""
+    """Fill, pen width, ∂C/∂a rows and their colour of unit ``u`` at ``frame``, numbers as the step writes them."""
+    with number_digits(network.digits(frame.step if frame else None)):
+        return _unit_look(network, frame, u)
+
+
+def _unit_look(network: Network, frame: NetworkFrame | None, u: int) -> UnitLook:
     unit = network.units[u]
     symbol = _symbol(network, u)
     if unit.kind == TARGET:
@@ -116,6 +122,11 @@ class ConnectionLook:
 
 def connection_look(network: Network, frame: NetworkFrame | None, j: int) -> ConnectionLook:
     """Colour, pen width, line style and message text of connection ``j`` at ``frame``."""
+    with number_digits(network.digits(frame.step if frame else None)):
+        return _connection_look(network, frame, j)
+
+
+def _connection_look(network: Network, frame: NetworkFrame | None, j: int) -> ConnectionLook:
     conn = network.connections[j]
     if not conn.edges:  # a target: nothing flows back
         return ConnectionLook(COLOURS["muted"], "1", "dashed", "")
@@ -178,6 +189,10 @@ class NetworkLayout:
     """Positions (points, y downwards) of every unit box and edge label."""
 
     def __init__(self, network: Network, widest: NetworkFrame | None) -> None:
+        with number_digits(network.digits(len(network) - 1)):  # the widest numbers any step writes
+            self._lay_out(network, widest)
+
+    def _lay_out(self, network: Network, widest: NetworkFrame | None) -> None:
         self.network = network
         units = network.units
         self.rows: list[int] = []
@@ -326,7 +341,15 @@ def network_graph(
 
     At a frame, ``caption`` writes which step it is under the picture (the
     page, which restyles one picture per step, says it in its narration instead).
+    Every number is written as the step writes it (`Network.digits`).
     """
+    with number_digits(network.digits(frame.step if frame else None)):
+        return _network_graph(network, frame, layout, legend, caption)
+
+
+def _network_graph(
+    network: Network, frame: NetworkFrame | None, layout: NetworkLayout, legend: bool, caption: bool
+) -> Graph:
     graph = Graph(
         name="stepgrad_network",
         graph_attr={

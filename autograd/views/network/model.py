@@ -25,7 +25,18 @@ from dataclasses import dataclass, field
 
 from ...value import Value
 from ..graph import GraphTooLargeError, count_nodes
-from ..text import format_number, label_html, label_unicode, node_name, product_text, sum_text, variable_name
+from ..text import (
+    MAX_TERMS,
+    digits_needed,
+    format_number,
+    label_html,
+    label_unicode,
+    node_name,
+    number_digits,
+    product_text,
+    sum_text,
+    variable_name,
+)
 from ..trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
@@ -113,17 +124,18 @@ class Network:
                 "or make each neuron inside `with autograd.scope('layer 1/neuron 0'):`. "
                 "Without scopes, draw the scalar view: draw(root) or draw(root, view='scalar')"
             )
-        root_key = self.root.group or ""
         self.units: list[Unit] = []
         self.unit_of: list[int] = [-1] * len(order)  # scalar node (its position) -> its unit
         # leaves made outside every unit that are still a unit's weights or biases (built by hand)
         owner = self._owned_leaves(trace, computed_groups, given)
         self._shared: set[int] = set()  # positions of such leaves that more than one unit reads
+        keys = self._split_blocks(trace, owner, computed_groups)
+        computed_groups |= {keys[i] for i, v in enumerate(order) if v.parents}
+        root_key = keys[index[self.root]]
         by_key: dict[str, int] = {}
         for i, v in enumerate(order):
-            key = v.group or ""
+            key = keys[i]
             if i in owner:
-                key = owner[i][0]
                 if len(owner[i]) > 1:
                     self._shared.add(i)
             # ungrouped leaves are inputs even when ungrouped ops make a unit
@@ -165,6 +177,63 @@ class Network:
             self.step_of_unit[u] = k
 
     # -- building ------------------------------------------------------------
+
+    @staticmethod
+    def _split_blocks(trace: Trace, owner: dict[int, list[str]], groups: set[str]) -> list[str]:
+        """Each node's unit key: its group, told apart where one name tags separate computations.
+
+        Two ``scope("neuron 0")`` blocks that share no Value are two neurons
+        with one name; merged, one would lose its output and its weights from
+        the picture. A group's nodes linked by edges inside it (a neuron's
+        forward passes share its weights) stay one unit; each further
+        separate piece that computes something is ``"neuron 0 (2)"``, ``(3)``,
+        in the order the root reads them. Leaves alone in their piece
+        (unused weights) stay with the first.
+        """
+        order, position = trace.order, trace.position
+        keys = [owner[i][0] if i in owner else v.group or "" for i, v in enumerate(order)]
+        parent = list(range(len(order)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for edge in trace.edges:
+            p, c = position[edge.parent], position[edge.child]
+            if keys[p] == keys[c] and keys[c] in groups:
+                parent[find(p)] = find(c)
+        # the order the code most likely wrote them in: reading the root's inputs first slot first
+        # (``a1 + a2``, ``(a1 + a2) + a3``), as a depth-first walk that takes slot 0 first
+        seen: list[int] = []
+        reached = [False] * len(order)
+        stack = [trace.root]
+        while stack:
+            i = position[stack.pop()]
+            if not reached[i]:
+                reached[i] = True
+                seen.append(i)
+                stack.extend(reversed(order[i].parents))
+        pieces: dict[str, list[int]] = {}  # group -> the roots of its pieces that compute, first first
+        computes = {find(i) for i, v in enumerate(order) if v.parents}
+        for i in seen:
+            root = find(i)
+            if keys[i] in groups and root in computes and root not in pieces.setdefault(keys[i], []):
+                pieces[keys[i]].append(root)
+        for key, roots in pieces.items():
+            if len(roots) < 2:
+                continue
+            named = {root: key if n == 0 else f"{key} ({n + 1})" for n, root in enumerate(roots)}
+            taken = set(keys)
+            for root, name in named.items():
+                while name != key and name in taken:  # a group already called "neuron 0 (2)"
+                    name += "'"
+                named[root] = name
+            for i in range(len(order)):
+                if keys[i] == key:
+                    keys[i] = named.get(find(i), key)
+        return keys
 
     @staticmethod
     def _owned_leaves(trace: Trace, groups: set[str], given: set[Value]) -> dict[int, list[str]]:
@@ -468,6 +537,31 @@ class Network:
             return max(0, min(now, trace.step_of[trace.position[unit.output]] - 1))
         return max(now, max(mine, default=0))
 
+    def digits(self, k: int | None = None) -> int:
+        """The significant digits every number of network step ``k`` (None: after backward, or before) is written with.
+
+        Enough for every sum the picture shows and the narration writes to
+        add up as written; from the step a sum first needs 5, every later
+        step keeps 5, so a box keeps its numbers while the steps go on.
+        """
+        if k is None and self.root.grad == 0.0:
+            return 4  # before backward: no sum is written
+        if not hasattr(self, "_five_from"):
+            first = len(self.steps)  # the first step that needs 5 digits
+            for unit in self.units:
+                got = self.messages(unit.index)
+                if 1 < len(got) <= MAX_TERMS and digits_needed([([m for _, m in got], self.grad(unit.index))]) == 5:
+                    first = min(first, max(self.step_of_unit[self.connections[c].target] for c, _ in got))
+            for k_, u in enumerate(self.steps):
+                upstream = self.grad(u) if u != self.cost_unit else 1.0
+                products = [([upstream, self.connections[j].local], self.message(j)) for j in self.into[u]
+                            if self.connections[j].edges]  # fmt: skip
+                if digits_needed([], products) == 5:
+                    first = min(first, k_)
+            self._five_from = first
+        last = len(self.steps) - 1
+        return 5 if (last if k is None else k) >= self._five_from else 4
+
     # -- words -----------------------------------------------------------------
 
     def narrate(self, k: int, markup: str = "plain") -> str:
@@ -475,8 +569,13 @@ class Network:
 
         ``markup``: ``"plain"`` writes labels as typed (``a_0^{H1}``),
         ``"unicode"`` as ``a₀ᴴ¹`` (for printing), ``"html"`` with
-        ``<sub>``/``<sup>`` and everything else escaped.
+        ``<sub>``/``<sup>`` and everything else escaped. Numbers are written
+        as the picture of step k writes them (`digits`).
         """
+        with number_digits(self.digits(k)):
+            return self._narrate(k, markup)
+
+    def _narrate(self, k: int, markup: str) -> str:
         name: Callable[[Unit], str]
         text: Callable[[str], str] = html.escape if markup == "html" else str
         if markup == "html":

@@ -56,7 +56,14 @@ def network_frames(network: Network) -> list[dict[str, Any]]:
     """Every network step: frame 0 in full, then only the units and connections that change."""
     steps = [network.frame(k) for k in range(len(network))]
     return [
-        {"c": frame.current, "say": network.narrate(k, markup="html"), "u": units, "k": links}
+        {
+            "c": frame.current,
+            "say": network.narrate(k, markup="html"),
+            "u": units,
+            "k": links,
+            # the scalar step at which the current unit looks as this network step says
+            "scalar": network.scalar_step(frame.current, k),
+        }
         for k, (frame, (units, links)) in enumerate(zip(steps, deltas(_looks(network, f) for f in steps), strict=True))
     ]
 
@@ -68,6 +75,7 @@ def network_page_data(
     params = list(parameters)
     root = network.units[network.cost_unit]
     units, details = [], []
+    digits = network.digits(len(network) - 1)  # the parameters' numbers as the picture writes them
     for u, unit in enumerate(network.units):
         detail = -1
         # a unit's detail is its scalar picture: one over the scalar view's limit is left out
@@ -88,10 +96,12 @@ def network_page_data(
                 "step": network.step_of_unit[u],
                 "rows": rows[u] if rows else 1,
                 "params": [
-                    [label_html(p.label) if p.label else "a parameter", format_number(p.data), format_number(g)]
+                    [label_html(p.label) if p.label else "a parameter", format_number(p.data), format_number(g, digits)]
                     for p, g in param_grads(network, u)
                 ],
                 "detail": detail,
+                # its Values in the scalar page (ids v<i>, o<i>): framed when the page switches views
+                "scalar": sorted(network.trace.position[v] for v in unit.values),
             }
         )
     name = title or root.name
@@ -101,6 +111,7 @@ def network_page_data(
         "rootHtml": label_html(root.name),
         "units": units,
         "frames": network_frames(network),
+        "links": [[c.source, c.target] for c in network.connections],  # [source unit, target unit]
         "details": details,
         "states": UNIT_STATES,
     }

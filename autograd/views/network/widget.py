@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
+from ..graph import Graph, about
 from ..page_html import inline_svg
 from ..text import UNIT_STATES, format_number, label_html
-from ..widgets import StepWidget, import_widgets
+from ..widgets import StepWidget, import_widgets, picture
 from .detail import detail_graph, explain_html, param_grads
 from .draw import NetworkLayout, label_unicode, network_graph, unit_look
 from .model import TARGET, network_of
@@ -51,7 +52,9 @@ class NetworkStepper(StepWidget):
         self.unit_picker = widgets.Dropdown(options=choices, value=-1, description="detail of")
         self.unit_picker.observe(lambda _: self._show_detail(), names="value")
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.picture = picture(widgets, clickable=True)
+        if hasattr(self.picture, "clicked"):  # a click on a neuron opens its detail, as the drop-down does
+            self.picture.observe(lambda change: self._clicked(change["new"]), names="clicked")
         self.detail = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         controls = widgets.HBox([self.previous_button, self.next_button, self.play, self.slider, self.unit_picker])
         self.widget = widgets.VBox([controls, self.narration, self.picture, self.detail])
@@ -71,6 +74,12 @@ class NetworkStepper(StepWidget):
                 return
         names = ", ".join(u.name for u in self.network.units if u.kind != TARGET)
         raise ValueError(f"Stepper.select: no unit is labelled {name!r}; the units are {names}")
+
+    def graph(self, k: int) -> Graph:
+        """The drawing of network step k (a PNG of it stands in for the widget where no kernel runs)."""
+        graph = network_graph(self.network, self.network.frame(k), self.layout)
+        graph.about = about(self.root, "network", k)
+        return graph
 
     def frame_svg(self, k: int) -> str:
         """The SVG of network step k (rendered once, then cached)."""
@@ -96,10 +105,12 @@ class NetworkStepper(StepWidget):
         state = UNIT_STATES["waiting" if at > k else "current" if at == k else "done"].format(step=at + 1)
         lines = " ".join(unit_look(network, network.frame(k), u).lines)
         root = label_html(network.units[network.cost_unit].name)
+        digits = network.digits(len(network) - 1)  # as the page and the tooltips write them
         rows = []
         for p, grad in param_grads(network, u):
             name = label_html(p.label) if p.label else "a parameter"
-            shown = f"∂{root}/∂{name} = {html.escape(format_number(grad))}" if at <= k else "its grad arrives then"
+            grad_text = html.escape(format_number(grad, digits))
+            shown = f"∂{root}/∂{name} = {grad_text}" if at <= k else "its grad arrives then"
             rows.append(f"<tr><td>{name} = {html.escape(format_number(p.data))}</td><td>{shown}</td></tr>")
         svg = inline_svg(detail_graph(network, u, k, self.parameters).svg())
         text = (
@@ -110,6 +121,11 @@ class NetworkStepper(StepWidget):
         )
         self._details[key] = text
         return text
+
+    def _clicked(self, u: int) -> None:
+        """A neuron clicked in the picture: its detail, as if picked from the drop-down."""
+        if any(value == u for _, value in self.unit_picker.options):
+            self.unit_picker.value = u
 
     def _show_detail(self) -> None:
         u = self.unit_picker.value

@@ -81,9 +81,31 @@ function stepControls(count, show, {interval, keys = {}, active = () => true}) {
   });
 
   // A link can open a step: backward.html#step=7 (counted from 1, as the page counts).
+  // A step that does not exist (#step=abc, 0, 99) opens the nearest one, and a note says so:
+  // a learner who follows a stale link must not think step 1 is the step they were sent to.
   function stepFromLink() {
-    const match = /step=(\d+)/.exec(location.hash);
-    return match ? Math.min(Math.max(parseInt(match[1], 10) - 1, 0), count - 1) : 0;
+    const match = /step=([^&]*)/.exec(location.hash);
+    if (!match) { linkNote(""); return 0; }
+    const asked = decodeURIComponent(match[1]);
+    const number = /^\s*[+-]?\d+(\.\d*)?\s*$/.test(asked) ? Math.round(parseFloat(asked)) : NaN;
+    const k = Number.isNaN(number) ? 0 : Math.min(Math.max(number, 1), count) - 1;
+    linkNote(number === k + 1 ? "" : "The link asks for step \u201c" + asked + "\u201d, which this page does not have"
+      + " (its steps are 1 to " + count + "): showing step " + (k + 1) + ", the nearest.");
+    return k;
+  }
+  function linkNote(text) {
+    let note = document.getElementById("link-note");
+    if (!note && !text) return;
+    if (!note) {
+      note = document.createElement("span");
+      note.id = "link-note";
+      note.setAttribute("role", "status");
+      note.style.cssText = "display:inline-block;margin-left:8px;padding:2px 6px;background:#fff3cd;"
+        + "border:1px solid #e0c060;border-radius:3px;font-size:13px;color:#5a4500";
+      counter.after(note);
+    }
+    note.textContent = text;
+    note.hidden = !text;
   }
   steps.start = () => {
     window.addEventListener("hashchange", () => steps.go(stepFromLink()));

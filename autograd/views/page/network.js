@@ -14,6 +14,9 @@ const rows = data.units.map(() => []); // each unit's ∂C/∂a rows as last sho
 document.title = "stepgrad: the backward pass of " + data.title + ", neuron by neuron";
 document.getElementById("title").innerHTML = "The backward pass of " + data.titleHtml + ", neuron by neuron";
 
+// wheel, drag and the + − fit buttons: the picture fits the space beside the detail
+const zoom = panZoom(svg, document.getElementById("network"), document.getElementById("zoombar"));
+
 function setUnit(u) {
   const g = svg.getElementById("u" + u[0]);
   if (!g) return;
@@ -56,8 +59,12 @@ function setDetailEdge(e) {
   const g = document.getElementById("de" + e[0]);
   if (!g) return;
   styleEdge(g, e[2], e[4], e[3]);
-  const label = g.querySelector("text");
-  if (label) { label.textContent = e[1]; label.setAttribute("fill", e[2]); }
+  // a label is two rows (product, then "= message"), each its own text; a pending one has one
+  const rows = e[1].split("\n");
+  g.querySelectorAll("text").forEach((text, i) => {
+    text.textContent = rows[i] || "";
+    text.setAttribute("fill", e[2]);
+  });
 }
 
 function fillDetail(u) {
@@ -99,12 +106,24 @@ function openDetail(u) {
   svg.getElementById("u" + u).classList.add("selected");
   panel.hidden = false;
   fillDetail(u);
+  // the picture narrows beside the panel: frame the neuron, its neighbours and its messages
+  zoom.zoomToIds(neighbourhood(u));
+}
+
+// the ids of unit u, the units it is connected to, and those connections with their messages
+function neighbourhood(u) {
+  const ids = ["u" + u];
+  data.links.forEach(([source, target], j) => {
+    if (source === u || target === u) ids.push("c" + j, "m" + j, "u" + (source === u ? target : source));
+  });
+  return ids;
 }
 
 function closeDetail() {
   if (selected >= 0) svg.getElementById("u" + selected).classList.remove("selected");
   selected = -1;
   panel.hidden = true;
+  zoom.fit();
 }
 
 data.units.forEach((unit, u) => {
@@ -127,11 +146,22 @@ function showView(name) {
     closeDetail();
     steps.pause();
     const box = document.getElementById("scalar");
+    // the scalar view opens where the network view is: the current neuron's own Values, framed
+    const k = steps.current;
+    const focus = () => {
+      const page = box.firstChild.contentWindow;
+      if (!page || !page.show) return;
+      page.show(frames[k].scalar);
+      page.zoom.zoomToIds(data.units[frames[k].c].scalar.flatMap((i) => ["v" + i, "o" + i]));
+    };
     if (!box.firstChild) {
       const frame = document.createElement("iframe");
       frame.title = "the scalar view: every Value and op";
+      frame.addEventListener("load", focus);
       frame.srcdoc = JSON.parse(document.getElementById("scalar-page").textContent);
       box.appendChild(frame);
+    } else {
+      focus();
     }
   }
 }

@@ -42,23 +42,13 @@ function paint(k) {
   }
   narration.innerHTML = frames[k].html;
   narration.title = frames[k].say;  // as typed, labels in their TeX-like form
-  if (!graph.classList.contains("fit")) {
-    const node = svg.getElementById("v" + frames[k].c);
-    if (node) node.scrollIntoView({block: "center", inline: "center"});
-  }
+  zoom.keep("v" + frames[k].c);  // zoomed in, the node being processed stays in sight
 }
 
-function zoom() {
-  const fit = graph.classList.toggle("fit");
-  // full size: the drawing's own width in points (1 pt of Graphviz = 1 unit of its viewBox)
-  svg.style.width = fit ? "" : svg.viewBox.baseVal.width + "pt";
-  svg.style.maxWidth = fit ? "" : "none";
-  document.getElementById("zoom").textContent = fit ? "full size" : "fit the page";
-  steps.go(steps.current);
-}
-
-const steps = stepControls(frames.length, paint, {interval: 700, keys: {z: zoom}});
-document.getElementById("zoom").onclick = zoom;
+// wheel, drag and the + − fit buttons (panzoom.js); the network page frames a neuron with zoom.zoomToIds
+// `var`: a page that holds this one in a frame calls zoom.zoomToIds on it
+var zoom = panZoom(svg, graph, document.getElementById("zoombar"));
+const steps = stepControls(frames.length, paint, {interval: 700});
 // step k, as the buttons, the slider and the keys show it
 function show(k) { steps.go(k); }
 

@@ -10,7 +10,7 @@ out at the last step, and restyles it per step from JSON frames
     >>> y.label = "y"
     >>> frames = html_frames(y)
     >>> len(frames["frames"]), frames["frames"][0]["say"]
-    (2, 'Step 1 of 2: y is the root: its grad is dy/dy = 1. It sends 2 × 1 = 2 to a; 2 × 1 = 2 to a.')
+    (2, 'Step 1 of 2: y is the root: its grad is ∂y/∂y = 1. It sends 2 × 1 = 2 to a; 2 × 1 = 2 to a.')
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
-from ..graph import DEFAULT_MAX_NODES, check_size
+from ..graph import DEFAULT_MAX_NODES, Graph, about, check_size
 from ..page_html import inline_svg
 from ..trace import Trace
-from ..widgets import StepWidget, import_widgets
+from ..widgets import StepWidget, import_widgets, picture
 from .draw import draw_scalar
 from .page import html_frames
 from .painter import Painter
@@ -44,7 +44,7 @@ class ScalarStepper(StepWidget):
         self._painter = Painter(inline_svg(last_svg.svg()), html_frames(root, self.parameters, self.trace))
         self._svgs: dict[int, str] = {}
         self.narration = widgets.HTML()
-        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="640px"))
+        self.picture = picture(widgets)
         self.full_size = widgets.ToggleButton(
             value=False, description="full size", tooltip="the drawing at its own size, scrolled; else fit the width"
         )
@@ -55,6 +55,12 @@ class ScalarStepper(StepWidget):
 
     def __len__(self) -> int:
         return len(self.trace)
+
+    def graph(self, k: int) -> Graph:
+        """The drawing of step k (a PNG of it stands in for the widget where no kernel runs)."""
+        graph = draw_scalar(self.root, k, parameters=self.parameters, trace=self.trace, **self.draw_options)
+        graph.about = about(self.root, "scalar", k)
+        return graph
 
     def frame_svg(self, k: int) -> str:
         """The SVG of step k (rendered once, then cached)."""
