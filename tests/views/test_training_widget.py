@@ -42,3 +42,14 @@ def test_the_iframe_runs_the_page_at_the_first_epoch(record, tmp_path):
         assert browser.evaluate(f"{frame}.document.getElementById('counter').textContent") == "epoch 20 of 20"
     finally:
         browser.close()
+
+
+def test_the_training_widget_carries_a_png_of_its_curves_and_says_what_it_is():
+    from nn import MLP, SGD, TrainingView, fit, moons
+
+    net = MLP(2, [4, 1], activation=["tanh", "sigmoid"], seed=0)
+    history = fit(net, moons(30), "squared_error", SGD(net.parameters(), lr=0.5), epochs=5, quiet=True, record=True)
+    bundle = TrainingView(history.record)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"].startswith(b"\x89PNG")
+    assert bundle["text/plain"].startswith("TrainingView: ") and "over 5 epochs" in bundle["text/plain"]
