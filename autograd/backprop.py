@@ -172,7 +172,7 @@ def _prepare(root: Value) -> tuple[list[Value], list[Value], list[float]]:
     ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
     """
     leaves: list[Value] = []
-    order = _walk(root, leaves)
+    order = _walk_resetting(root, leaves)
     saved = [v.grad for v in leaves]
     if root._p0 is None:
         root.grad += 1.0
@@ -242,6 +242,65 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
             else:
                 push(p)
                 push_flag(False)
+    return order
+
+
+def _walk_resetting(root: Value, leaves: list[Value]) -> list[Value]:
+    """`_walk` (the same order) that also zeroes interior grads and collects the leaves.
+
+    backward() needs all three; a second pass over a large graph would cost a
+    third of the walk again, so they share one. An interior node's grad,
+    about to be reset anyway, is its mark: ``expanded``, then ``done``, two
+    new float objects equal to 0.0 that no other grad can be, so interior
+    nodes need no set and a node is pushed again for its post-order turn
+    without a flag. Leaves keep their grads: they have a set.
+    """
+    # _walk, with `seen` for interior nodes and the parallel flags unrolled into grad marks
+    expanded, done = float(0), float(0)  # float() makes a new object each time: `is` tells them apart
+    order: list[Value] = []
+    add = order.append
+    seen: set[Value] = set()
+    mark = seen.add
+    collect = leaves.append
+    nodes = [root]
+    push = nodes.append
+    pop = nodes.pop
+    while nodes:
+        node = pop()
+        g = node.grad
+        if g is expanded:  # its parents are all in the order: its post-order turn
+            add(node)
+            node.grad = done
+            continue
+        if g is done:  # pushed by two children: the other one's push came first
+            continue
+        p = node._p0
+        if p is None:  # the root itself is a leaf
+            add(node)
+            collect(node)
+            continue
+        while True:  # expand node (interior, not seen); p is its first parent
+            node.grad = expanded
+            push(node)
+            if p._p0 is None:
+                if p not in seen:
+                    mark(p)
+                    add(p)
+                    collect(p)
+            elif p.grad is not done:  # `expanded` would be a cycle
+                push(p)
+            p = node._p1
+            if p is None:
+                break
+            if p._p0 is None:
+                if p not in seen:
+                    mark(p)
+                    add(p)
+                    collect(p)
+                break
+            if p.grad is done:
+                break
+            node, p = p, p._p0  # pushed last, it would be popped next: expand it now
     return order
 
 

@@ -10,6 +10,8 @@ Variants:
 - ``fit-tutorial-1``, ``fit-tutorial-full``, ``fit-moons-1``, ``fit-moons-full``: ``nn.fit(...,
   compile=True)`` against ``nn.fit`` (``stepgrad``) and torch.nn + torch.optim.SGD (float64, one
   thread; full batch as one batched tensor, as a torch user writes it); µs per sample.
+- ``fit-moons-1-long``: ``fit-moons-1`` over 40 epochs, so compiling is a small part, against engine
+  ``floor``: the epoch program's forward, backward and SGD in locals with its checks and outputs taken out.
 - ``compile-tutorial``, ``compile-moons``: milliseconds to compile one sample's program.
 
 Every engine starts from the same weights and data; final losses are reported for the sanity check.
@@ -30,6 +32,7 @@ FULL_SIZES = (100, 1000, 10000)
 FIT_SETUPS = {  # variant -> (training.SETUPS key, batch size, epochs, samples: None = training's data)
     "fit-tutorial-1": ("tutorial", 1, 20, None),
     "fit-moons-1": ("moons", 1, 4, None),
+    "fit-moons-1-long": ("moons", 1, 40, None),  # compiling (about 30 ms) is under a tenth of the time
     # full batch at 100, 1,000 and 10,000 samples: epochs so that each run takes about a second
     **{f"fit-{net}-full-{n}": (net, None, 400_000 // n + 20, n) for net in ("tutorial", "moons") for n in FULL_SIZES},
 }
@@ -244,7 +247,7 @@ def _fit(engine: str, variant: str, quick: bool) -> dict[str, Any]:
         data = TUTORIAL_SAMPLES * (n // 2) if setup == "tutorial" else moons(n, seed=0)
     if quick:
         epochs = max(1, epochs // 4)
-    train = _torch_fit if engine == "torch" else _nn_fit
+    train = {"torch": _torch_fit, "floor": _floor_fit}.get(engine, _nn_fit)
     train(engine, sizes, acts, scale, data, 1, batch_size)  # warm-up
     # CPU time of this process: other jobs on the shared cores do not count (every engine is one thread)
     t = time.process_time()
@@ -265,6 +268,37 @@ def _nn_fit(engine: str, sizes: list[int], acts: list[str], scale: float, data: 
     history = fit(net, data, "squared_error", opt, epochs=epochs, batch_size=batch_size,
                   seed=training.SHUFFLE_SEED, quiet=True, compile=engine == "compiled")  # fmt: skip
     return history.final_loss
+
+
+_FLOOR: list[Any] = []  # the floor's parameters, their first values and its epoch function
+
+
+def _floor_fit(engine: str, sizes: list[int], acts: list[str], scale: float, data: list[Any], epochs: int,
+               batch_size: int | None) -> float:  # fmt: skip
+    """The float floor of batch size 1: the epoch program (`Program.sgd_epoch`) with its per-sample checks
+    and outputs taken out: forward, backward and SGD in locals only, over the samples in fit's order."""
+    from nn import LOSSES
+    from nn import MLP as NNMLP
+    from nn.compiled import sample_program
+
+    if batch_size != 1:
+        raise ValueError("the floor is measured at batch size 1")
+    if not _FLOOR:  # built in the warm-up: the floor is the arithmetic, not the compiling
+        net = NNMLP(sizes[0], sizes[1:], activation=acts, seed=training.SEED, init_range=scale)
+        prog, _ = sample_program(net, LOSSES["squared_error"], data, net.parameters())
+        assert prog is not None
+        checks = ("finite", "number(", "outputs.append", "done += 1")
+        source = "".join(line for line in prog._epoch_source.splitlines(True) if not any(c in line for c in checks))
+        namespace = dict(prog._namespace)
+        exec(source, namespace)
+        _FLOOR.extend((net.parameters(), [p.data for p in net.parameters()], namespace["epoch"]))
+    params, start, epoch = _FLOOR
+    for p, x in zip(params, start, strict=True):
+        p.data = x
+    total = 0.0
+    for indices in training._orders(len(data), epochs):
+        total = epoch([data[i] for i in indices], training.LR, None, [], 0.0)
+    return total / len(data)
 
 
 def _torch_fit(engine: str, sizes: list[int], acts: list[str], scale: float, data: list[Any], epochs: int,

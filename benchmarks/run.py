@@ -82,6 +82,9 @@ def compiled_plan() -> list[Bench]:
         *(Bench(f"c_{v}", "compiled", v, [cp, "torch"] if "full" in v else [cp, sg, "torch"],
                 f"compiled: fit, {what}", [("torch", cp)] if "full" in v else [("torch", cp), (sg, cp), ("torch", sg)])
           for v, what in fits),
+        Bench("c_fit-moons-1-long", "compiled", "fit-moons-1-long", [cp, "floor"],
+              "compiled: fit, moons 2-16-16-1 tanh, batch size 1, 40 epochs, against the float floor",
+              [(cp, "floor")]),
         Bench("c_compile_tutorial", "compiled", "compile-tutorial", [cp], "compile time: tutorial net, one sample"),
         Bench("c_compile_moons", "compiled", "compile-moons", [cp], "compile time: moons 2-16-16-1, one sample"),
     ]

@@ -31,7 +31,8 @@ from .optim import SGD, average_grads
 if TYPE_CHECKING:
     from .batched import BatchProgram
 
-__all__ = ["MIN_NODES", "ArrayTraining", "CompiledGradient", "compiled_gradient", "nodes_per_sample", "sample_program"]
+__all__ = ["MIN_NODES", "ArrayTraining", "CompiledGradient", "SampleTraining", "compiled_gradient", "nodes_per_sample",
+           "sample_program"]
 
 #: fit takes the batch program for batches of at least this many scalar nodes (samples x nodes
 #: per sample): below it the per-sample program is faster than numpy's fixed cost per call.
@@ -177,6 +178,15 @@ class CompiledGradient:
             return None  # a subclass may step otherwise; a parameter twice, or outside the net, is eager's
         return ArrayTraining(self, net, loss_fn, opt, labels)
 
+    def sample_training(self, opt: SGD, size: int) -> SampleTraining | None:
+        """fit's epochs through `Program.sgd_epoch` (`SampleTraining`) if every batch is one sample and
+        the optimizer a plain `SGD` without momentum over distinct parameters; else None."""
+        if size != 1 or self.program is None or type(opt) is not SGD or opt.momentum:
+            return None  # momentum keeps a velocity, a subclass may step otherwise: fit's own loop
+        if len({id(p) for p in opt.params}) != len(opt.params):
+            return None
+        return SampleTraining(self, opt)
+
     @property
     def works(self) -> bool:
         """Whether any program applies; if not, ``why`` says why and fit trains eagerly."""
@@ -204,6 +214,41 @@ class CompiledGradient:
         if mean:  # as fit averages eager grads: the same floats
             average_grads(self.params, len(batch))
         return total
+
+
+class SampleTraining:
+    """fit's epochs of one sample per step with plain SGD, the weights in the program's locals.
+
+    `Program.sgd_epoch` runs the samples of an epoch with the update inside
+    the generated code (the floats of `SGD.step`, so the weights are eager's
+    bit for bit) and writes the weights and the last grads back once, when
+    the epoch ends or stops. A sample it stops at (an inf or nan, an error)
+    goes through `CompiledGradient` and `SGD.step`, fit's step of every other
+    batch, which raise eager's error or take eager's step; the epoch goes on
+    after it.
+    """
+
+    def __init__(self, compiled: CompiledGradient, opt: SGD) -> None:
+        self.compiled, self.opt = compiled, opt
+        assert compiled.program is not None
+        self.program = compiled.program
+
+    def epoch(self, order: list[int], data: Dataset, outputs: list[list[float]] | None) -> float:
+        """The samples in ``order``, one step each: the summed loss, added up as fit adds it.
+
+        Given a list as ``outputs``, each sample's network outputs are appended to it.
+        """
+        samples = [data[i] for i in order]
+        total, start = 0.0, 0
+        while True:
+            total, done = self.program.sgd_epoch(samples[start:] if start else samples, self.opt.lr, outputs, total)
+            start += done
+            if start == len(samples):
+                return total
+            i = order[start]  # the sample the program stopped at: fit's step of any batch
+            total += self.compiled([i], [data[i]], outputs, False)
+            self.opt.step()
+            start += 1
 
 
 class ArrayTraining:

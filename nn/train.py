@@ -161,6 +161,8 @@ def fit(
     # compile=True with every batch in the batch program: the weights stay in numpy arrays
     # across the steps, written back to the Values in the finally below, on every exit
     arrays = None if compiled is None else compiled.array_training(net, loss_fn, opt, len(data), size, labels)
+    # compile=True, one sample per step, plain SGD: each epoch in one call of the program, the weights in its locals
+    samples = None if compiled is None or arrays is not None else compiled.sample_training(opt, size)
 
     from tqdm.auto import tqdm
 
@@ -178,9 +180,15 @@ def fit(
                 record.start_epoch(epoch + 1, order[:size], None if arrays is None else arrays.weights)
             epoch_loss = 0.0
             hits = 0
-            if arrays is not None:  # the whole epoch on arrays: no batch left for the loop below
+            whole = arrays is not None or samples is not None  # the whole epoch at once: no batch for the loop
+            if arrays is not None:
                 epoch_loss, hits = arrays.epoch(order, size, data, mean)
-            for start in range(0, len(order) if arrays is None else 0, size):
+            elif samples is not None:
+                outs: list[list[float]] | None = [] if correct is not None else None
+                epoch_loss = samples.epoch(order, data, outs)
+                if outs is not None and correct is not None:
+                    hits = sum(correct(a, data[i][1]) for a, i in zip(outs, order, strict=True))
+            for start in range(0, 0 if whole else len(order), size):
                 indices = order[start : start + size]
                 batch = [data[i] for i in indices]
                 outputs: list[list[float]] | None = [] if correct is not None else None

@@ -27,6 +27,12 @@ from .writer import Writer
 __all__ = ["Program"]
 
 
+def _remember_lines(program: Program, filename: str, source: str) -> None:
+    """Tracebacks through generated code show its lines; forgotten with the Program."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(program, linecache.cache.pop, filename, None)
+
+
 def _number(x: Any) -> float:
     return check_number(x, "")
 
@@ -63,6 +69,8 @@ class Program:
         self._lock = threading.Lock()
         writer = Writer(tape, n_loss, root, params, arg_names, shapes, flat_labels, aux_shape, aux_entries)
         body = writer.source()
+        self._epoch_source = writer.epoch_source()  # compiled on the first sgd_epoch
+        self._epoch: Callable[..., float] | None = None
         n_ops = sum(e.kind == OP for e in tape)
         name = getattr(fn, "__qualname__", type(fn).__name__)
         header = (
@@ -82,10 +90,16 @@ class Program:
         exec(code, namespace)
         # taken out of its namespace, the function and the namespace do not point at each other
         self._run = namespace.pop("program")
-        # tracebacks through the program show its lines; forgotten with the Program
-        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
-        weakref.finalize(self, linecache.cache.pop, filename, None)
+        self._namespace = {k: v for k, v in namespace.items() if k != "__builtins__"}
+        _remember_lines(self, filename, self.source)
         return self
+
+    def _exec(self, source: str, name: str) -> Callable[..., Any]:
+        filename = f"<stepgrad program {next(_programs)}>"
+        namespace = dict(self._namespace)
+        exec(builtins.compile(source, filename, "exec"), namespace)
+        _remember_lines(self, filename, source)
+        return namespace.pop(name)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         n_ops = sum(e.kind == OP for e in self._tape)
@@ -199,6 +213,48 @@ class Program:
                 p.grad = g + p.grad * scale
             total *= scale
         return total if outputs is None else (total, outputs)
+
+    def sgd_epoch(self, samples: Sequence[tuple[Any, ...]], lr: float, outputs: list[Any] | None = None,
+                  total: float = 0.0) -> tuple[float, int]:  # fmt: skip
+        """Plain SGD over ``samples`` in turn, one sample per step: ``(total, samples done)``.
+
+        For each sample (a tuple of arguments), what ``zero_grad(params)``,
+        ``prog(*sample)`` and ``nn.SGD(params, lr).step()`` do, in the same
+        floats, with the parameters held in locals: their ``.data`` and
+        ``.grad`` (the last sample's) are read once and written once. Each
+        sample's loss is added to ``total`` in turn; its extra outputs are
+        appended to ``outputs``. It stops before the first sample it cannot
+        finish (an inf or nan anywhere, a weight that would become one, an
+        error of the op or of the sample's shape): the parameters are then as
+        after the samples before it (their grads hold part of the stopped
+        sample's sum), and the caller runs that one its own way (``prog.batch``
+        raises eager's error, ``SGD.step`` its own).
+
+            >>> from autograd import Value, compile
+            >>> w = Value(1.0, label="w")
+            >>> prog = compile(lambda x: (w * x - 1.0) ** 2, [w], 1.0)
+            >>> prog.sgd_epoch([(2.0,), (0.5,)], 0.1)   # w: 1 - 0.1 * 4 = 0.6, then 0.6 - 0.1 * -0.7
+            (1.49, 2)
+            >>> w.data, w.grad
+            (0.6699999999999999, -0.7)
+        """
+        lr = check_number(lr, "sgd_epoch: lr")
+        sink = [] if outputs is None and self._aux_shape is not None else outputs
+        with self._lock:
+            if self._epoch is None:
+                self._epoch = self._exec(self._epoch_source, "epoch")
+            state: list[Any] = []
+            try:
+                self._epoch(samples, lr, sink, state, total)
+            except (ArithmeticError, ValueError, TypeError, Recheck):
+                pass  # the sample it stopped at is left to the caller
+            done, total = state
+            if done:  # as zero_grad left them: a parameter the program never reads
+                read = {id(self.params[e.index]) for e in self._tape if e.kind == PARAM}
+                for p in self.params:
+                    if id(p) not in read:
+                        p.grad = 0.0
+            return total, done
 
     # -- the eager replay: errors, and the rare call the fast path cannot finish --------------
 

@@ -20,7 +20,7 @@ __all__ = ["Writer", "identifier"]
 
 _RESERVED = {"program", "samples", "outputs", "total", "finite", "P", "data", "grad", "exp", "log", "tanh", "math",
              "number", "Recheck", "type", "float", "_e",
-             "sigmoid", "relu", "step"}  # fmt: skip
+             "sigmoid", "relu", "step", "epoch", "lr", "state", "done"}  # fmt: skip
 
 
 _DROPPED = re.compile(r"[{}\]]")
@@ -43,7 +43,8 @@ def identifier(label: str) -> str:
 
 
 class _Names:
-    """Unique names: one for each value, its gradient's and (a parameter's) its Value's, never clashing."""
+    """Unique names: one for each value, its gradient's and (a parameter's) its Value's and its
+    next value's (``N_``, in the epoch program), never clashing."""
 
     def __init__(self) -> None:
         self.used = set(_RESERVED) | set(keyword.kwlist) | set(dir(builtins)) | {f"_op_{k}" for k in TABLE}
@@ -51,9 +52,9 @@ class _Names:
 
     def take(self, base: str) -> str:
         name, k = base, 2
-        while any(n in self.used for n in (name, "g_" + name, "G_" + name, "P_" + name)):
+        while any(n in self.used for n in (name, "g_" + name, "G_" + name, "P_" + name, "N_" + name)):
             name, k = f"{base}_{k}", k + 1
-        self.used.update((name, "g_" + name, "G_" + name, "P_" + name))
+        self.used.update((name, "g_" + name, "G_" + name, "P_" + name, "N_" + name))
         return name
 
     def temp(self) -> str:
@@ -78,6 +79,9 @@ class Writer:
         self.grad: list[str] = [""] * len(tape)  # its gradient's variable
         self.locals: dict[tuple[int, int], str] = {}  # (entry, operand) -> variable holding a risky local
         self._nodes: dict[int, Node] = {}
+        # where backward's first message into each parameter's .grad is: the epoch program starts it at 0.0
+        self._first_messages: dict[int, tuple[str, str]] = {}  # line of backward -> (grad variable, message)
+        self._epoch_parts: tuple[list[str], list[str], list[str], list[str]] | None = None
 
     def node(self, i: int) -> Node:
         n = self._nodes.get(i)
@@ -119,6 +123,7 @@ class Writer:
 
         head = ["def program(samples, outputs):"]
         param_entries = sorted((i for i, e in enumerate(tape) if e.kind == PARAM), key=lambda i: tape[i].index)
+        values: list[str] = []
         if param_entries:
             by_index = {tape[i].index: i for i in param_entries}
             for i in param_entries:
@@ -134,17 +139,18 @@ class Writer:
             head += _wrapped([f"P_{v}.grad" for v in used], "", "        ", opener="")
         head.append("    total = -0.0  # x + -0.0 is x for every x (-0.0 too): one sample's loss comes back as it is")
         target = ", ".join(self.arg_vars)
-        head.append(f"    for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:")
+        loop = f"for ({target}{',' if len(self.arg_vars) == 1 else ''}) in samples:"
+        head.append("    " + loop)
 
-        body = self._unpack(flat_vars)
-        body += ["# forward: one line per node"]
-        body += self._forward()
-        body += self._finite_check(flat_vars)
-        body += ["# backward: one line per message, the root first"]
-        body += self._backward()
-        body.append(f"total += {self.expr[self.root]}")
+        forward = self._unpack(flat_vars)
+        forward += ["# forward: one line per node"]
+        forward += self._forward()
+        forward += self._finite_check(flat_vars)
+        backward = ["# backward: one line per message, the root first", *self._backward()]
+        result = [f"total += {self.expr[self.root]}"]
         if self.aux_shape is not None:
-            body.append(f"outputs.append({self._aux_expr(self.aux_shape)})")
+            result.append(f"outputs.append({self._aux_expr(self.aux_shape)})")
+        self._epoch_parts = (values, [loop, *forward], backward, result)
 
         tail = []
         if param_entries:
@@ -153,7 +159,55 @@ class Writer:
             for i in param_entries:
                 tail.append(f"    P_{self.expr[i]}.grad = {self.grad[i]}")
         tail.append("    return total")
+        body = [*forward, *backward, *result]
         return "\n".join([*head, *("        " + line if line else "" for line in body), *tail]) + "\n"
+
+    def epoch_source(self) -> str:
+        """`source`'s program with plain SGD's step after every sample, the parameters kept in locals.
+
+        ``epoch(samples, lr, outputs, state, total)`` does, for each sample in
+        turn, what zeroing the grads, ``program`` on the sample and
+        ``nn.SGD(params, lr).step()`` do, in the same floats: each grad starts
+        at 0.0 (its first message is added to 0.0, as ``+=`` after zero_grad
+        adds it), then ``p - lr * g`` for every parameter, all computed and
+        checked before any is taken. The parameters' ``.data`` and ``.grad``
+        are read once and written once, on every exit: the samples done,
+        then ``state`` gets (samples done, their summed loss added to
+        ``total``). A sample it cannot finish (a non-finite number, an error)
+        is left undone, its parameters as before it, for the caller to run
+        its own way. Call `source` first: the epoch reuses its lines.
+        """
+        if self._epoch_parts is None:
+            raise RuntimeError("Writer.epoch_source: call source() first")
+        values, forward, backward, result = self._epoch_parts
+        used = [v for v in values if v != "_"]
+        sent = {g for g, _ in self._first_messages.values()}  # the grads backward writes
+        moving = [v for v in used if "G_" + v in sent]  # w - lr * 0.0 is w: the others keep their value
+        backward = list(backward)
+        for k, (g, message) in self._first_messages.items():
+            backward[k + 1] = f"{g} = 0.0 + {message}"  # + 1: the comment line before backward's lines
+        head = ["def epoch(samples, lr, outputs, state, total):"]
+        if used:
+            head.append("    # the parameters (P) and their .grad, read once for the whole epoch; the grads")
+            head.append("    # start at 0.0 as zero_grad leaves them (a parameter no message reaches keeps it)")
+            head += _wrapped(["P_" + v if v != "_" else "_" for v in values], " = P")
+            head += _wrapped(used, " = (") + _wrapped([f"P_{v}.data" for v in used], "", "        ", opener="")
+            head += _wrapped(["G_" + v for v in used], " = (")
+            head += _wrapped(["0.0"] * len(used), "", "        ", opener="")
+        head += ["    done = 0", "    try:", "        " + forward[0]]
+        step = []
+        if moving:
+            step.append("# SGD's step (nn.SGD.step: p.data - lr * p.grad), every new value checked before any is taken")
+            step += [f"N_{v} = {v} - lr * G_{v}" for v in moving]
+            step += _sum_check(["N_" + v for v in moving], "")
+            step += [line.strip() for line in _wrapped(moving, " = (", "")]
+            step += [line.strip() for line in _wrapped(["N_" + v for v in moving], "", "", opener="")]
+        body = [*forward[1:], *backward, *step, *result, "done += 1"]
+        tail = ["    finally:", "        # written back on every exit: what the samples done left"]
+        tail += [f"        P_{v}.data = {v}" for v in used]
+        tail += [f"        P_{v}.grad = G_{v}" for v in used]
+        tail += ["        state += (done, total)", "    return total"]
+        return "\n".join([*head, *("            " + line if line else "" for line in body), *tail]) + "\n"
 
     def _unpack(self, flat_vars: list[str]) -> list[str]:
         lines: list[str] = []
@@ -269,7 +323,9 @@ class Writer:
         received = [0] * len(tape)
         lines: list[str] = []
         root = tape[self.root]
+        first = self._first_messages
         if root.kind == PARAM:
+            first[0] = (self.grad[self.root], "1.0")
             return [f"{self.grad[self.root]} += 1.0  # the loss is this parameter: its grad grows by 1"]
         if not root.needs_grad:
             return lines
@@ -299,6 +355,8 @@ class Writer:
                     message = f"{local} * {upstream}"
                 received[slot] += 1
                 if p.kind == PARAM:
+                    if received[slot] == 1:
+                        first[len(lines)] = (self.grad[slot], message)
                     lines.append(f"{self.grad[slot]} += {message}")
                 elif messages[slot] == 1 and local == "1.0":
                     self.grad[slot] = upstream  # its only message, times 1: the same number

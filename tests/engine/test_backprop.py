@@ -425,3 +425,26 @@ def test_failed_ops_leave_the_graph_untouched_and_later_backward_correct():
     root2.backward()
     assert (x.grad, y.grad, root.data) == (x2.grad, y2.grad, root2.data)
     assert x.grad == pytest.approx((1 - math.tanh(-0.5) ** 2) * (1 + -2.0) * -2.0, rel=1e-15)
+
+
+def test_backward_walks_the_order_of_topological_order_and_leaves_interior_grads_at_zero():
+    # backward's walk marks interior nodes through their grads: what it leaves must be eager's plain floats
+    def graph():
+        x, w = Value(0.5, label="x"), Value(-2.0, label="w")
+        h = (w * x).tanh()
+        shared = h * h + h  # h reached three times, h * h with the same node in both slots
+        root = shared * w + (shared - x).exp()
+        for v in topological_order(root):
+            v.grad = 7.0  # stale grads of an earlier pass
+        return root
+
+    a, b = graph(), graph()
+    order = topological_order(a)
+    assert [s.node for s in backward_steps(a)] == order[::-1]
+    a_grads = [v.grad for v in order]
+    b_order = topological_order(b)
+    b.backward()
+    assert [v.grad for v in b_order] == a_grads  # the same floats, leaves accumulated onto 7.0
+    assert all(type(v.grad) is float for v in b_order)
+    x = b_order[0] if b_order[0].label == "x" else b_order[1]
+    assert x.grad != 7.0 and [v.op for v in b_order].count("tanh") == 1

@@ -493,3 +493,62 @@ def test_check_leaves_the_grads_of_constants_as_it_found_them():
     prog = compile(lambda x: (w * x + c) ** 2, [w], 1.0)
     prog.check(2.0)
     assert c.grad == 0.25 and w.grad == 0.0
+
+
+# -- sgd_epoch: plain SGD over samples, the parameters in locals ---------------------------------
+
+
+def _sgd_by_hand(prog, params, samples, lr):
+    """What sgd_epoch promises: zero_grad, the program on one sample, nn.SGD's update, per sample."""
+    total = 0.0
+    for sample in samples:
+        for p in params:
+            p.grad = 0.0
+        total += prog(*sample)
+        new = [p.data - lr * p.grad for p in params]
+        for p, x in zip(params, new, strict=True):
+            p.data = x
+    return total
+
+
+def _line_fit(seed_w):
+    w, b, unused = Value(seed_w, label="w"), Value(0.25, label="b"), Value(3.0, label="u")
+    prog = compile(lambda x, y: (w * x + b - y) ** 2 + (w * b).tanh(), [w, unused, b], 1.0, 2.0)
+    return prog, [w, unused, b]
+
+
+def test_sgd_epoch_takes_the_same_steps_as_the_program_and_sgd_by_hand():
+    samples = [(0.5, 1.0), (-1.5, 0.25), (2.0, -3.0), (0.0, 0.0)]
+    prog, params = _line_fit(0.7)
+    twin, twin_params = _line_fit(0.7)
+    twin_params[1].grad = 9.0
+    expected = _sgd_by_hand(twin, twin_params, samples, 0.05)
+    params[1].grad = 9.0
+    total, done = prog.sgd_epoch(samples, 0.05, total=0.0)
+    assert (total, done) == (expected, 4)
+    assert [p.data for p in params] == [p.data for p in twin_params]
+    assert [p.grad for p in params] == [p.grad for p in twin_params]  # the last sample's; 0.0 for the unused one
+    assert params[1].grad == 0.0 and params[1].data == 3.0
+
+
+def test_sgd_epoch_stops_before_a_sample_it_cannot_finish_with_the_steps_before_it_taken():
+    samples = [(0.5, 1.0), (-1.5, 0.25), (math.inf, 0.0), (2.0, -3.0)]
+    prog, params = _line_fit(0.7)
+    twin, twin_params = _line_fit(0.7)
+    expected = _sgd_by_hand(twin, twin_params, samples[:2], 0.1)
+    outputs = []
+    assert prog.sgd_epoch(samples, 0.1, outputs, 1.0) == (1.0 + expected, 2)
+    assert [p.data for p in params] == [p.data for p in twin_params]
+    with pytest.raises(ValueError, match="non-finite"):  # the caller's run of it: eager's error
+        prog(*samples[2])
+
+
+def test_sgd_epoch_appends_extra_outputs_and_refuses_a_bad_rate():
+    w = Value(2.0, label="w")
+    prog = compile(lambda x: ((w * x - 1.0) ** 2, [w * x]), [w], 1.0)
+    outputs = []
+    total, done = prog.sgd_epoch([(1.0,), (0.5,)], 0.125, outputs)
+    assert done == 2 and outputs == [[2.0], [0.875]]  # w: 2 - 0.125 * 2 = 1.75 before the second sample
+    assert total == 1.0 + (0.875 - 1.0) ** 2
+    with pytest.raises(ValueError):
+        prog.sgd_epoch([(1.0,)], math.nan)
