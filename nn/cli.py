@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser(
         "train",
         help="train an MLP on a generated dataset or a CSV file",
-        description="Train an MLP with SGD; writes model.json and loss.png into --out.",
+        description="Train an MLP with SGD; writes model.json, loss.png, history.csv and training.html into --out.",
     )
     train.add_argument(
         "--data",
@@ -269,12 +269,13 @@ def _step_to_open(cost: Value, html_path: Path, parameters: Sequence[Value]) -> 
     For the demo's network that is step 7, a_0^{H1}; the page reads ``#step=`` counted from 1.
     """
     from autograd import network_view
+    from autograd.views.text import label_unicode
 
     network = network_view(cost, parameters)
     for k, u in enumerate(network.steps):
         n = len(network.messages(u))
         if n >= 3:
-            name = network.units[u].name
+            name = label_unicode(network.units[u].name)
             address = f"{html_path.resolve().as_uri()}#step={k + 1}"
             count = {3: "three", 4: "four"}.get(n, str(n))
             return f"open {address}  (step {k + 1}: {name}, the neuron that adds up {count} messages)"
@@ -302,7 +303,7 @@ def run_train(args: argparse.Namespace) -> int:
     if not args.no_page:
         check_drawable(len(data[0][0]), [*args.layers, n_out])  # the limit named, before any training
         columns = None if args.data in DATASETS else _csv_header(Path(args.data))
-        record = TrainingRecord(columns=columns, title=f"Training, seen: {args.data}")
+        record = TrainingRecord(columns=columns, title=f"Training replayed: {args.data}")
     net = MLP(
         len(data[0][0]),
         [*args.layers, n_out],

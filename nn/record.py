@@ -135,6 +135,13 @@ class TrainingRecord:
                 start += len(neuron.w) + (neuron.b is not None)
             self._layers.append(ids)
 
+    def __repr__(self) -> str:
+        sizes = "-".join(map(str, getattr(self, "layer_sizes", []) or [])) or "?"
+        return (
+            f"TrainingRecord({self.title or 'untitled'}: MLP {sizes}, {len(self.losses)} epochs, "
+            f"{len(self.kept_epochs)} kept)"
+        )
+
     def start_epoch(
         self, epoch: int, first_batch: Sequence[int], weights: Callable[[], list[float]] | None = None
     ) -> None:

@@ -37,7 +37,7 @@ class History:
 
     losses: list[float] = field(default_factory=list)
     accuracies: list[float] = field(default_factory=list)
-    record: TrainingRecord | None = None  # what fit(..., record=...) recorded for the training page
+    record: TrainingRecord | None = field(default=None, repr=False)  # fit(..., record=...)'s, for the page
 
     @property
     def final_loss(self) -> float:

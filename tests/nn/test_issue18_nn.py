@@ -116,7 +116,7 @@ def test_demo_ends_with_the_file_address_of_step_7_where_a_neuron_adds_up_three_
     assert main(["demo", "--out", str(out)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     address = f"file://{(out / 'backward.html').resolve()}#step=7"
-    assert last == f"open {address}  (step 7: a_0^{{H1}}, the neuron that adds up three messages)"
+    assert last == f"open {address}  (step 7: a₀ᴴ¹, the neuron that adds up three messages)"  # as the page writes it
     # step 7 of the page (counted from 1, as #step= reads it) really is that neuron
     net = tutorial_network(seed=0)
     cost = squared_error(net([0.3, 0.5]), [1.0, 0.0])

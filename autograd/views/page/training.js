@@ -143,9 +143,10 @@ const net = $("net");
 const NET_W = 400, NET_H = 290;
 const unitPos = sizes.map((n, l) => {
   const x = 30 + (l * (NET_W - 60)) / Math.max(1, sizes.length - 1);
-  return Array.from({length: n}, (_, j) => [x, n === 1 ? NET_H / 2 : 14 + (j * (NET_H - 28)) / (n - 1)]);
+  // units from 14 px to 30 px above the bottom: the layer captions sit below the last one
+  return Array.from({length: n}, (_, j) => [x, n === 1 ? NET_H / 2 : 14 + (j * (NET_H - 44)) / (n - 1)]);
 });
-const radius = Math.max(2.5, Math.min(13, (NET_H - 28) / Math.max(...sizes) / 2.3));
+const radius = Math.max(2.5, Math.min(13, (NET_H - 44) / Math.max(...sizes) / 2.3));
 const edges = [];
 index.forEach(({w}, l) => {
   w.forEach((row, j) => row.forEach((p, k) => {
@@ -188,7 +189,8 @@ function drawNetwork(flat, pass) {
   units.forEach((col, l) => col.forEach(({c, t}, j) => {
     const a = pass ? pass.as[l][j] : 0;
     c.setAttribute("fill", pass ? unitFill(a) : "#eee");
-    t.textContent = pass && radius >= 7 ? fmt(a, 2) : "";
+    // a number too small to read is left out: the fill colour says it, and the sample panel lists it
+    t.textContent = pass && radius >= 10 ? fmt(a, 2) : "";
   }));
 }
 
