@@ -47,6 +47,7 @@ __all__ = [
     "label_parts",
     "label_plain",
     "label_unicode",
+    "natural_key",
     "node_name",
     "text_html",
     "variable_name",
@@ -500,3 +501,12 @@ def text_width(text: str, size: float) -> float:
     for c in text:
         total += _WIDTHS.get(c, 667 if c.isupper() else 556)
     return total * size / 1000 * 1.06
+
+
+def natural_key(text: str) -> list[object]:
+    """Sort key that puts "neuron 2" before "neuron 10".
+
+        >>> sorted(["neuron 10", "neuron 2"], key=natural_key)
+        ['neuron 2', 'neuron 10']
+    """
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -19,7 +19,6 @@ as the messages its output Value received there, in the order they arrived.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from ..text import (
     format_number,
     label_html,
     label_unicode,
+    natural_key,
     node_name,
     number_digits,
     product_text,
@@ -99,11 +99,6 @@ class NetworkFrame:
     summed: list[bool]  # per connection: a message the current unit is adding up
 
 
-def _natural(text: str) -> list[object]:
-    """Sort key that puts "neuron 2" before "neuron 10"."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
 class Network:
     """The units and connections of ``trace``'s graph, and its backward pass unit by unit.
 
@@ -161,7 +156,7 @@ class Network:
         # a unit's parameters as `parameters` lists them (nn: weights, then the bias)
         rank = {p: n for n, p in enumerate(listed)}
         for unit in self.units:
-            unit.params.sort(key=lambda p: (rank.get(p, len(rank)), _natural(p.label)))
+            unit.params.sort(key=lambda p: (rank.get(p, len(rank)), natural_key(p.label)))
         self._find_outputs()
         self._connect()
         self._find_targets()
@@ -388,7 +383,7 @@ class Network:
                     # a - y (local 1) or y - a (local -1): the squares are equal, the targets are not
                     found.append((source.index, a - node.data if node.local_grads[0] == 1.0 else node.data + a))
         # named y_0, y_1, ... in the order of the outputs they are compared with
-        found.sort(key=lambda f: (_natural(self.units[f[0]].group or ""), f[0]))
+        found.sort(key=lambda f: (natural_key(self.units[f[0]].group or ""), f[0]))
         for n, (partner, y) in enumerate(found):
             t = self._add(TARGET, f"y_{n}" if n < 10 else f"y_{{{n}}}", None, None)
             self.units[t].target = y
@@ -427,7 +422,7 @@ class Network:
             columns.setdefault(depth[unit.index], []).append(unit)
         self.columns: list[list[int]] = []
         for col, d in enumerate(sorted(columns)):
-            units = sorted(columns[d], key=lambda u: (_natural(u.group or ""), _natural(u.name), u.index))
+            units = sorted(columns[d], key=lambda u: (natural_key(u.group or ""), natural_key(u.name), u.index))
             if d == last:  # the cost in the middle, the targets around it
                 targets = [u for u in units if u.kind == TARGET]
                 half = (len(targets) + 1) // 2

@@ -32,6 +32,7 @@ from ..text import (
     format_number,
     label_dot,
     label_unicode,
+    natural_key,
     node_name,
     op_dot,
 )
@@ -70,6 +71,7 @@ class _Drawer:
         self.collapse = collapse
         self.legend = legend
         self.rankdir = rankdir
+        self.emitted: dict[str, int] = {}
         self.graph = Graph(
             name="stepgrad",
             graph_attr={
@@ -159,7 +161,14 @@ class _Drawer:
             if node.parents:
                 statements.append((f"o{i}", self.op_node(i, node)))
 
-        for name, attrs in top:
+        if clusters:
+            # newrank ranks the whole graph at once, remincross=false keeps the
+            # order mincross found with the clusters in place: together they
+            # keep the written order (a₀ above a₁, neuron 0 at the top) and
+            # the layers in one row; without them system dot ran H1 as 3, 0, 1, 2
+            self.graph.attr(newrank="true", remincross="false")
+        for name, attrs in self._in_order(top):
+            self.emitted[name] = len(self.emitted)
             self.graph.node(name, **attrs)
         self._emit_clusters(clusters)
         for box, n in counts.items():
@@ -172,7 +181,9 @@ class _Drawer:
             )
 
         drawn: set[tuple[str, str]] = set()
-        for i, node in enumerate(trace.order):
+        # edges in the order their heads were written: a₀'s edges reach neuron 0 first
+        for i in sorted(range(len(trace.order)), key=lambda i: self.emitted.get(f"v{i}", i)):
+            node = trace.order[i]
             if not node.parents:
                 continue
             child_box = box_of.get(i)
@@ -195,6 +206,28 @@ class _Drawer:
         if self.legend:
             self._emit_legend()
         return self.graph
+
+    def _in_order(self, top: list[tuple[str, dict[str, str]]]) -> list[tuple[str, dict[str, str]]]:
+        """``top`` with each layer's handed-on values in reading order: a₀ before a₁, neuron 0 before neuron 1.
+
+        The trace's order is the engine's (neuron 3 may come first); Graphviz
+        keeps the order nodes are written in, so they are written as read.
+        Ungrouped nodes, and the order of the layers, stay where they were.
+        """
+        order = self.trace.order
+        grouped = [k for k, (name, _) in enumerate(top) if order[int(name[1:])].group]
+        first: dict[str | None, int] = {}
+        for k in grouped:
+            first.setdefault(_top(order[int(top[k][0][1:])]), k)
+
+        def key(k: int) -> tuple[object, ...]:
+            node = order[int(top[k][0][1:])]
+            return first[_top(node)], natural_key(node.group or ""), natural_key(node.label), k
+
+        placed = list(top)
+        for slot, k in zip(grouped, sorted(grouped, key=key), strict=True):
+            placed[slot] = top[k]
+        return placed
 
     def _handed_on(self) -> dict[str, list[int]]:
         """Per top-level group (a layer), the values it hands on to another group."""
@@ -249,6 +282,8 @@ class _Drawer:
                     children.setdefault(parent, {})[path] = None
                 else:
                     roots[path] = None
+        for parent in children:
+            children[parent] = dict.fromkeys(sorted(children[parent], key=natural_key))
 
         def emit(graph: graphviz.Digraph, path: str, depth: int) -> None:
             with graph.subgraph(name=f"cluster_{dot_id(path)}") as sub:
@@ -260,6 +295,7 @@ class _Drawer:
                     fontsize="11",
                 )
                 for name, attrs in clusters.get(path, []):
+                    self.emitted[name] = len(self.emitted)
                     sub.node(name, **attrs)
                 for child in children.get(path, ()):
                     emit(sub, child, depth + 1)
