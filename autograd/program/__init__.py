@@ -37,7 +37,7 @@ from __future__ import annotations
 from .errors import CheckError, CompileError, ProgramTooLargeError
 from .ops import OPS, Op
 from .run import Program
-from .tracing import MAX_NODES, compile
+from .capture import MAX_NODES, compile
 from .writer import identifier
 
 __all__ = [
