@@ -34,10 +34,10 @@ only there, which eager reports, goes unnoticed.
 
 from __future__ import annotations
 
+from .capture import MAX_NODES, compile
 from .errors import CheckError, CompileError, ProgramTooLargeError
 from .ops import OPS, Op
 from .run import Program
-from .capture import MAX_NODES, compile
 from .writer import identifier
 
 __all__ = [
