@@ -35,14 +35,18 @@ function setConnection(c) {
   const label = svg.getElementById("m" + c[0]);
   if (label) {
     const text = label.querySelector("text");
-    // a message is sent at its target's step: hidden until that step is answered
-    text.textContent = c[4] && hiddenUnit(data.links[c[0]][1]) ? "\u2190 ?" : c[4];
+    // a message is sent at its target's step: hidden while that step is shown unanswered
+    // (earlier steps' messages show, so a step can be answered out of order)
+    const sender = data.units[data.links[c[0]][1]].step;
+    text.textContent = c[4] && sender === painted && hiddenUnit(data.links[c[0]][1]) ? "\u2190 ?" : c[4];
     text.setAttribute("fill", c[1]);
     label.setAttribute("visibility", c[4] ? "visible" : "hidden");
   }
 }
 
+let painted = 0;  // the step being painted
 function paint(k) {
+  painted = k;
   // frame 0 holds the whole state, every later one only its changes
   for (let i = 0; i <= k; i++) {
     frames[i].u.forEach(setUnit);

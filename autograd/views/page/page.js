@@ -36,12 +36,15 @@ function setEdge(e) {
   if (!op) return;
   const texts = op.querySelectorAll("text");
   const label = texts[texts.length - slots + slot];
-  // a message of an unanswered step: its local derivative only (known before the step)
-  const text = quiz && quiz.hidden(stepAt[child]) ? data.quiz.edges[e[0]] : e[1];
+  // a message the step shown sends, before it is answered: its local derivative only (known
+  // before the step); earlier steps' messages show, so a step can be answered out of order
+  const text = quiz && stepAt[child] === painted && quiz.hidden(painted) ? data.quiz.edges[e[0]] : e[1];
   if (label) { label.textContent = text; label.setAttribute("fill", e[2]); }
 }
 
+let painted = 0;  // the step being painted
 function paint(k) {
+  painted = k;
   for (let i = 0; i <= k; i++) {
     frames[i].n.forEach(setNode);
     frames[i].e.forEach(setEdge);
