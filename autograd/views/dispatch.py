@@ -26,6 +26,7 @@ from .network.draw import draw_network
 from .network.model import Network, network_of
 from .network.page import network_steps_html
 from .network.widget import NetworkStepper
+from .quiz import QuizStepper
 from .scalar.draw import draw_scalar
 from .scalar.page import scalar_steps_html
 from .scalar.stepper import ScalarStepper
@@ -91,6 +92,7 @@ def steps_html(
     max_nodes: int = DEFAULT_MAX_NODES,
     view: str = "scalar",
     scalar: bool = True,
+    quiz: bool = False,
 ) -> str:
     """The step-through page as HTML text (see `save_steps_html`).
 
@@ -100,9 +102,9 @@ def steps_html(
     """
     if check_view(view, "save_steps_html") == "network":
         params = list(parameters)
-        scalar_page = (lambda: scalar_steps_html(root, params, title, max_nodes)) if scalar else None
-        return network_steps_html(root, params, title, scalar_page)
-    return scalar_steps_html(root, parameters, title, max_nodes)
+        scalar_page = (lambda: scalar_steps_html(root, params, title, max_nodes)) if scalar and not quiz else None
+        return network_steps_html(root, params, title, scalar_page, quiz=quiz)
+    return scalar_steps_html(root, parameters, title, max_nodes, quiz=quiz)
 
 
 def save_steps_html(
@@ -112,6 +114,7 @@ def save_steps_html(
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     view: str = "scalar",
+    quiz: bool = False,
 ) -> Path:
     """Write one self-contained HTML page that steps through ``root``'s backward pass.
 
@@ -121,9 +124,14 @@ def save_steps_html(
     file is written atomically: a crash leaves the old page or the new one.
     ``view="network"`` steps neuron by neuron (a click on a neuron opens
     its detail) and can switch to the scalar view.
+
+    ``quiz=True`` asks each step's value (∂root/∂node; a neuron's ∂C/∂a in the
+    network view) before showing its sum and messages, checks the answer in
+    the page (a wrong one gets `check_gradients`' diagnosis and a hint, and
+    may be tried again or revealed) and keeps a score in the header.
     """
     path = Path(path)
-    write_text_atomic(path, steps_html(root, parameters, title, max_nodes, view))
+    write_text_atomic(path, steps_html(root, parameters, title, max_nodes, view, quiz=quiz))
     return path
 
 
@@ -158,9 +166,15 @@ class Stepper(ScalarStepper):
 
     ``view="network"`` gives a `NetworkStepper` instead: it steps neuron by
     neuron, with a unit's detail one selection away (see `autograd.views.network.widget`).
+    ``quiz=True`` gives a `QuizStepper`: the quiz page of `save_steps_html` in the notebook.
     """
 
-    def __new__(cls, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", **options: Any) -> Any:
+    def __new__(
+        cls, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", quiz: bool = False, **options: Any
+    ) -> Any:
+        if quiz:  # the quiz page in an iframe: it checks the answers itself, as it does offline
+            page = steps_html(root, parameters, view=check_view(view, "Stepper"), quiz=True, **options)
+            return QuizStepper(page, page.count('<form class="quiz-step"'))  # not a Stepper: __init__ is not run again
         if check_view(view, "Stepper") == "network":
             return NetworkStepper(root, parameters, view, **options)  # not a Stepper: __init__ is not run again
         return super().__new__(cls)

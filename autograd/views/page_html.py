@@ -41,18 +41,23 @@ def page_file(name: str) -> str:
     return resources.files("autograd.views").joinpath("page", name).read_text(encoding="utf-8")
 
 
-def fill_page(name: str, slots: dict[str, str]) -> str:
+def fill_page(name: str, slots: dict[str, str], extras: Iterable[str] = ()) -> str:
     """``page/<name>.html`` with its stylesheet, its scripts and each ``<!-- stepgrad:<slot> -->`` filled in.
 
     ``page/<name>.css`` goes where ``/* stepgrad:css */`` stands,
     ``page/<name>.js`` where ``// stepgrad:js`` does, and the controls every
     page shares (``page/controls.js``, and ``page/panzoom.js``: pan and zoom)
-    where ``// stepgrad:controls`` does.
+    where ``// stepgrad:controls`` does. Each of ``extras`` (``"quiz"``) adds
+    its ``.css`` and ``.js`` to those; a slot not given is left empty.
     """
+    extras = list(extras)
+    css = [page_file(f"{name}.css"), *(page_file(f"{extra}.css") for extra in extras)]
+    scripts = ["controls.js", "panzoom.js", *(f"{extra}.js" for extra in extras)]
     parts = {
-        "/* stepgrad:css */": page_file(f"{name}.css"),
-        "// stepgrad:controls": page_file("controls.js") + "\n" + page_file("panzoom.js"),
+        "/* stepgrad:css */": "\n".join(css),
+        "// stepgrad:controls": "\n".join(page_file(script) for script in scripts),
         "// stepgrad:js": page_file(f"{name}.js"),
+        "<!-- stepgrad:quiz -->": "",
         **{f"<!-- stepgrad:{slot} -->": text for slot, text in slots.items()},
     }
     # one pass, so a marker that happens to be inside a filled part is left alone

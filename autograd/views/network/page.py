@@ -23,6 +23,7 @@ from typing import Any
 from ...value import Value
 from ..graph import DEFAULT_MAX_NODES, GraphTooLargeError
 from ..page_html import deltas, fill_page, inline_svg, json_for_script
+from ..quiz import quiz_data, quiz_panel
 from ..text import UNIT_STATES, format_number, label_html
 from .detail import detail_graph, detail_states, explain_html, param_grads
 from .draw import NetworkLayout, connection_look, network_graph, unit_look
@@ -122,12 +123,15 @@ def network_steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     scalar_page: Callable[[], str] | None = None,
+    quiz: bool = False,
 ) -> str:
     """The network page as HTML text.
 
     Given ``scalar_page`` (a function that writes the scalar view's page) it
     is inside too, and a button switches to it, unless that function raises
     `GraphTooLargeError`; without it the page is smaller and has no such button.
+    ``quiz`` asks each step's ∂C/∂a before showing it (the scalar view would
+    show the answers, so a quiz page leaves it out).
     """
     params = list(parameters)
     network = network_of(root, params)
@@ -137,6 +141,11 @@ def network_steps_html(
     svg = _slim_svg(network_graph(network, last, layout, caption=False).svg())
     data = network_page_data(network, params, title, layout.rows)
     scalar = ""  # without it, the page hides its scalar-view button
+    if quiz:
+        # a step shows its unit's ∂C/∂a: the grad of the unit's output (the cost's is the root)
+        data["quiz"] = quiz_data(network.trace, [network.units[u].output for u in network.steps])
+        slots = {"svg": svg, "data": json_for_script(data), "scalar": "", "quiz": quiz_panel(data["quiz"])}
+        return fill_page("network", slots, extras=["quiz"])
     if scalar_page is not None:
         try:
             scalar = json_for_script(scalar_page())

@@ -69,7 +69,8 @@ function stepControls(count, show, {interval, keys = {}, active = () => true}) {
   playButton.onclick = steps.play;
   slider.oninput = () => steps.go(parseInt(slider.value, 10));
   document.addEventListener("keydown", (event) => {
-    if (event.target === slider || !active()) return;
+    // the slider moves itself; typing an answer (an input of the quiz) moves nothing
+    if (event.target instanceof HTMLInputElement || !active()) return;
     if (event.key === "ArrowRight") steps.go(steps.current + 1);
     else if (event.key === "ArrowLeft") steps.go(steps.current - 1);
     else if (event.key === "Home") steps.go(0);

@@ -10,6 +10,9 @@ const narration = document.getElementById("narration");
 const panel = document.getElementById("detail");
 let selected = -1;
 const rows = data.units.map(() => []); // each unit's ∂C/∂a rows as last shown
+// with a quiz (quiz.js), a step's own ∂C/∂a and messages stay hidden until it is answered
+const quiz = data.quiz ? quizControls(data.quiz, () => show(steps.current)) : null;
+const hiddenUnit = (u) => quiz !== null && quiz.hidden(data.units[u].step);
 
 document.title = "stepgrad: the backward pass of " + data.title + ", neuron by neuron";
 document.getElementById("title").innerHTML = "The backward pass of " + data.titleHtml + ", neuron by neuron";
@@ -20,7 +23,8 @@ const zoom = panZoom(svg, document.getElementById("network"), document.getElemen
 function setUnit(u) {
   const g = svg.getElementById("u" + u[0]);
   if (!g) return;
-  const lines = Array.from({length: data.units[u[0]].rows}, (_, i) => u[3][i] || "");
+  let lines = Array.from({length: data.units[u[0]].rows}, (_, i) => u[3][i] || "");
+  if (hiddenUnit(u[0]) && lines[0]) lines = lines.map((line, i) => (i ? "" : line.split(" = ")[0] + " = ?"));
   styleBox(g, u[1], u[2], lines, u[4]);
   rows[u[0]] = u[3];
 }
@@ -31,19 +35,26 @@ function setConnection(c) {
   const label = svg.getElementById("m" + c[0]);
   if (label) {
     const text = label.querySelector("text");
-    text.textContent = c[4];
+    // a message is sent at its target's step: hidden while that step is shown unanswered
+    // (earlier steps' messages show, so a step can be answered out of order)
+    const sender = data.units[data.links[c[0]][1]].step;
+    text.textContent = c[4] && sender === painted && hiddenUnit(data.links[c[0]][1]) ? "\u2190 ?" : c[4];
     text.setAttribute("fill", c[1]);
     label.setAttribute("visibility", c[4] ? "visible" : "hidden");
   }
 }
 
+let painted = 0;  // the step being painted
 function paint(k) {
+  painted = k;
   // frame 0 holds the whole state, every later one only its changes
   for (let i = 0; i <= k; i++) {
     frames[i].u.forEach(setUnit);
     frames[i].k.forEach(setConnection);
   }
-  narration.innerHTML = frames[k].say;
+  if (quiz) quiz.show(k);
+  narration.innerHTML = quiz && quiz.hidden(k) ? quiz.ask(k, frames.length) : frames[k].say;
+  if (selected >= 0 && detailHidden()) closeDetail();
   if (selected >= 0) fillDetail(selected);
 }
 
@@ -100,7 +111,17 @@ function fillDetail(u) {
   }
 }
 
+// a detail shows the numbers of every step up to this one: in a quiz, only once they are answered
+function detailHidden() {
+  return quiz !== null && quiz.answered.slice(0, steps.current + 1).some((done) => !done);
+}
+
 function openDetail(u) {
+  if (detailHidden()) {
+    narration.innerHTML = quiz.ask(steps.current, frames.length)
+      + " <i>(A neuron's detail opens once the steps up to this one are answered.)</i>";
+    return;
+  }
   if (selected >= 0) svg.getElementById("u" + selected).classList.remove("selected");
   selected = u;
   svg.getElementById("u" + u).classList.add("selected");

@@ -7,6 +7,10 @@ const frames = data.frames;
 const graph = document.getElementById("graph");
 const svg = graph.querySelector("svg");
 const narration = document.getElementById("narration");
+// with a quiz (quiz.js), a step's own sum and messages stay hidden until it is answered
+const quiz = data.quiz ? quizControls(data.quiz, () => show(steps.current)) : null;
+const stepAt = [];  // node index -> the step that processes it
+frames.forEach((f, k) => { stepAt[f.c] = k; });
 
 document.title = "stepgrad: the backward pass of " + data.title;
 document.getElementById("title").innerHTML = "The backward pass of " + data.titleHtml + ", one node at a time";
@@ -14,7 +18,7 @@ document.getElementById("title").innerHTML = "The backward pass of " + data.titl
 function setNode(n) {
   const g = svg.getElementById("v" + n[0]);
   if (!g) return;
-  styleBox(g, n[1], n[2], [n[3]], n[4]);
+  styleBox(g, n[1], n[2], [quiz && quiz.hidden(stepAt[n[0]]) ? "grad = ?" : n[3]], n[4]);
   if (n[5]) {
     const op = svg.getElementById("o" + n[0]);
     const opShape = op && op.querySelector("path, polygon");
@@ -32,16 +36,27 @@ function setEdge(e) {
   if (!op) return;
   const texts = op.querySelectorAll("text");
   const label = texts[texts.length - slots + slot];
-  if (label) { label.textContent = e[1]; label.setAttribute("fill", e[2]); }
+  // a message the step shown sends, before it is answered: its local derivative only (known
+  // before the step); earlier steps' messages show, so a step can be answered out of order
+  const text = quiz && stepAt[child] === painted && quiz.hidden(painted) ? data.quiz.edges[e[0]] : e[1];
+  if (label) { label.textContent = text; label.setAttribute("fill", e[2]); }
 }
 
+let painted = 0;  // the step being painted
 function paint(k) {
+  painted = k;
   for (let i = 0; i <= k; i++) {
     frames[i].n.forEach(setNode);
     frames[i].e.forEach(setEdge);
   }
-  narration.innerHTML = frames[k].html;
-  narration.title = frames[k].say;  // as typed, labels in their TeX-like form
+  if (quiz) quiz.show(k);
+  if (quiz && quiz.hidden(k)) {
+    narration.innerHTML = quiz.ask(k, frames.length);
+    narration.title = narration.textContent;
+  } else {
+    narration.innerHTML = frames[k].html;
+    narration.title = frames[k].say;  // as typed, labels in their TeX-like form
+  }
   zoom.keep("v" + frames[k].c);  // zoomed in, the node being processed stays in sight
 }
 

@@ -21,8 +21,9 @@ from typing import Any
 from ...value import Value
 from ..graph import DEFAULT_MAX_NODES, check_size
 from ..page_html import deltas, fill_page, inline_svg, json_for_script
+from ..quiz import quiz_data, quiz_panel
 from ..style import edge_look, node_look, op_fill
-from ..text import label_html
+from ..text import format_number, label_html, number_digits
 from ..trace import Trace
 from .draw import draw_scalar
 
@@ -74,8 +75,9 @@ def scalar_steps_html(
     parameters: Iterable[Value] = (),
     title: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    quiz: bool = False,
 ) -> str:
-    """The scalar view's step-through page as HTML text (see `save_steps_html`)."""
+    """The scalar view's step-through page as HTML text (see `save_steps_html`); ``quiz``: one question a step."""
     check_size(root, max_nodes, "steps_html", collapse=False)
     trace = Trace(root)
     params = list(parameters)
@@ -86,4 +88,10 @@ def scalar_steps_html(
     name = title or root.label or "the root"
     data["title"] = name
     data["titleHtml"] = label_html(name)
-    return fill_page("page", {"svg": inline_svg(svg), "data": json_for_script(data)})
+    if not quiz:
+        return fill_page("page", {"svg": inline_svg(svg), "data": json_for_script(data)})
+    data["quiz"] = quiz_data(trace, [step.node for step in trace.steps])
+    with number_digits(trace.digits(None)):  # an unanswered step's edges: their local derivative, as if pending
+        data["quiz"]["edges"] = [f"∂ {format_number(edge.local)}" for edge in trace.edges]
+    slots = {"svg": inline_svg(svg), "data": json_for_script(data), "quiz": quiz_panel(data["quiz"])}
+    return fill_page("page", slots, extras=["quiz"])
