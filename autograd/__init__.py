@@ -61,16 +61,16 @@ _LAZY = {
     "Stepper": "views.dispatch",
     "save_steps_html": "views.dispatch",
     "steps_html": "views.dispatch",
-    "Trace": "views.trace",
+    "Trace": "views.backward_trace",
 }
 
 if TYPE_CHECKING:
     from .program import CheckError, CompileError, Program, compile
+    from .views.backward_trace import Trace
     from .views.dispatch import Stepper, draw, network_view, save_steps_html, steps_html, to_svg
     from .views.explain import Explanation, TooManyPathsError, count_paths, explain
     from .views.graph import Graph, GraphTooLargeError
     from .views.render import GraphvizNotFoundError, GraphvizTimeoutError
-    from .views.trace import Trace
 
 
 def __getattr__(name: str) -> Any:

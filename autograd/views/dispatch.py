@@ -21,6 +21,7 @@ from typing import Any
 
 from ..files import write_text_atomic
 from ..value import Value
+from .backward_trace import Trace
 from .graph import DEFAULT_MAX_NODES, Graph, about
 from .network.draw import draw_network
 from .network.model import Network, network_of
@@ -30,7 +31,6 @@ from .quiz import QuizStepper
 from .scalar.draw import draw_scalar
 from .scalar.page import scalar_steps_html
 from .scalar.stepper import ScalarStepper
-from .trace import Trace
 
 __all__ = ["Stepper", "check_view", "draw", "network_view", "save_steps_html", "steps_html", "to_svg"]
 

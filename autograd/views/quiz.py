@@ -7,7 +7,7 @@ right value, and a hint. Labels in those texts are written in Unicode
 (``a_0^{H1}`` as ``a₀ᴴ¹``), as printed text is everywhere else.
 
     >>> from autograd import Value
-    >>> from autograd.views.trace import Trace
+    >>> from autograd.views.backward_trace import Trace
     >>> x = Value(2.0, label="x_1")
     >>> y = x * x
     >>> y.label = "y"
@@ -25,8 +25,8 @@ from typing import Any
 
 from ..exercises import quiz_items
 from ..value import Value
+from .backward_trace import Trace
 from .text import label_html, label_unicode
-from .trace import Trace
 
 __all__ = ["QuizStepper", "quiz_data", "quiz_panel", "unicode_labels"]
 

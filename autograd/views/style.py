@@ -5,7 +5,7 @@ drawing (`draw`), the HTML page and the widget (`stepper`), so a frame
 looks the same wherever it is shown.
 
     >>> from autograd import Value
-    >>> from autograd.views.trace import Trace
+    >>> from autograd.views.backward_trace import Trace
     >>> a = Value(2.0, label="a")
     >>> y = a * a
     >>> t = Trace(y)
@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..value import Value
+from .backward_trace import CURRENT, PENDING, Frame, Trace
 from .text import format_number, grad_text, number_digits, product_text
-from .trace import CURRENT, PENDING, Frame, Trace
 
 __all__ = ["COLOURS", "EdgeLook", "NodeLook", "edge_look", "grad_colour", "node_look", "op_fill", "role"]
 

@@ -26,8 +26,8 @@ def test_save_writes_the_dot_source_for_gv_and_dot(tmp_path, suffix):
 
 
 def _tutorial_network():
+    from autograd.views.backward_trace import Trace
     from autograd.views.network.model import Network
-    from autograd.views.trace import Trace
     from nn import squared_error, tutorial_network
 
     net = tutorial_network(seed=0)
@@ -109,8 +109,8 @@ def _two_blocks_named_alike(labelled: bool):
 
 @pytest.mark.parametrize("labelled", [True, False])
 def test_two_scope_blocks_with_one_name_and_no_shared_value_are_two_units(labelled):
+    from autograd.views.backward_trace import Trace
     from autograd.views.network.model import Network
-    from autograd.views.trace import Trace
 
     network = Network(Trace(_two_blocks_named_alike(labelled)))
     units = sorted((u for u in network.units if u.kind == "unit"), key=lambda u: (u.column, u.row))
@@ -131,8 +131,8 @@ def test_both_weights_of_two_blocks_named_alike_are_in_the_network_picture():
 
 
 def test_a_neuron_called_twice_with_its_weights_stays_one_unit():
+    from autograd.views.backward_trace import Trace
     from autograd.views.network.model import Network
-    from autograd.views.trace import Trace
     from nn import squared_error, tutorial_network
 
     net = tutorial_network(seed=0)
@@ -186,8 +186,8 @@ def test_the_narration_of_a_step_writes_each_number_once_the_same_way():
 
 
 def test_the_scalar_views_sums_and_edges_agree_and_it_writes_the_partial_d():
+    from autograd.views.backward_trace import Trace
     from autograd.views.style import edge_look, node_look
-    from autograd.views.trace import Trace
 
     net, cost, _ = _tutorial_network()
     trace = Trace(cost)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from tutorial import tutorial
 
 from autograd import Stepper, Trace, Value, draw, scope, steps_html, to_svg
+from autograd.views.backward_trace import CURRENT, DONE, PENDING
 from autograd.views.network.draw import NetworkLayout
 from autograd.views.network.model import Network, NoUnitsError
-from autograd.views.trace import CURRENT, DONE, PENDING
 from nn import MLP, squared_error
 
 SVG = "{http://www.w3.org/2000/svg}"

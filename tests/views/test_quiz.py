@@ -7,9 +7,9 @@ import pytest
 from tutorial import tutorial
 
 from autograd import Stepper, check_gradients, steps_html
+from autograd.views.backward_trace import Trace
 from autograd.views.dispatch import network_view
 from autograd.views.quiz import quiz_data, unicode_labels
-from autograd.views.trace import Trace
 
 RAW_TEX = re.compile(r"[_^]\{|[A-Za-z]_[0-9A-Za-z]")
 

@@ -6,7 +6,7 @@ that feed it, every edge with its message, and the chain rule written out
 path by path for its activation.
 
     >>> from nn import squared_error, tutorial_network
-    >>> from autograd.views.trace import Trace
+    >>> from autograd.views.backward_trace import Trace
     >>> net = tutorial_network(seed=0)
     >>> C = squared_error(net([0.3, 0.5]), [1.0, 0.0])
     >>> network = Network(Trace(C), net.parameters())
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
+from ..backward_trace import Trace
 from ..explain import TooManyPathsError, explain
 from ..graph import Graph
 from ..page_html import deltas
@@ -36,7 +37,6 @@ from ..text import (
     plain_dot,
     text_html,
 )
-from ..trace import Trace
 from .draw import label_markup
 from .model import Network
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ...numeric import shorten
 from ...value import Value
+from ..backward_trace import CURRENT, DONE, PENDING, Trace
 from ..graph import Graph
 from ..style import COLOURS, grad_colour
 from ..text import (
@@ -38,7 +39,6 @@ from ..text import (
     text_width,
     variable_name,
 )
-from ..trace import CURRENT, DONE, PENDING, Trace
 from .model import COST, INPUT, TARGET, Network, NetworkFrame, network_of
 
 __all__ = ["NetworkLayout", "connection_look", "draw_network", "label_markup", "label_unicode", "unit_look"]

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ...value import Value
+from ..backward_trace import CURRENT, DONE, PENDING, Trace
 from ..graph import GraphTooLargeError, count_nodes
 from ..text import (
     MAX_TERMS,
@@ -37,7 +38,6 @@ from ..text import (
     sum_text,
     variable_name,
 )
-from ..trace import CURRENT, DONE, PENDING, Trace
 
 __all__ = [
     "MAX_NETWORK_VALUES",

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import graphviz
 
 from ...value import Value
+from ..backward_trace import Frame, Trace
 from ..graph import DEFAULT_MAX_NODES, Graph, GraphTooLargeError, check_size, too_large, walk_limit
 from ..style import COLOURS, edge_look, node_look, op_fill, role
 from ..text import (
@@ -36,7 +37,6 @@ from ..text import (
     node_name,
     op_dot,
 )
-from ..trace import Frame, Trace
 
 __all__ = ["check_collapsed_size", "draw_scalar"]
 

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
+from ..backward_trace import Trace
 from ..graph import DEFAULT_MAX_NODES, check_size
 from ..page_html import deltas, fill_page, inline_svg, json_for_script
 from ..quiz import quiz_data, quiz_panel
 from ..style import edge_look, node_look, op_fill
 from ..text import format_number, label_html, number_digits
-from ..trace import Trace
 from .draw import draw_scalar
 
 __all__ = ["html_frames", "scalar_steps_html"]

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...value import Value
+from ..backward_trace import Trace
 from ..graph import DEFAULT_MAX_NODES, Graph, about, check_size
 from ..page_html import inline_svg
-from ..trace import Trace
 from ..widgets import StepWidget, import_widgets, picture
 from .draw import draw_scalar
 from .page import html_frames
