@@ -264,10 +264,9 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
     parent and have yet to look at their first.
     """
     done = float(0)  # float() makes a new object: `is` tells it from every other 0.0
+    # `order.append(x)`, not a bound alias: Python 3.11 specializes the method form in place
     order: list[Value] = []
-    add = order.append
     stack: list[Value] = []
-    push = stack.append
     forks = [-1]
     node = root
     try:
@@ -276,61 +275,57 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
             node.grad = done
             p0 = node._p0
             p1 = node._p1
-            g = p0.grad  # type: ignore[union-attr]  # interior: _p0 is set
-            if g is done:
+            if p0.grad is done:  # type: ignore[union-attr]  # interior: _p0 is set
                 p0 = None
             elif p0._p0 is None:  # type: ignore[union-attr]
                 leaves.append(p0)  # type: ignore[arg-type]
-                saved.append(g)
+                saved.append(p0.grad)  # type: ignore[union-attr]
                 p0.grad = done  # type: ignore[union-attr]
                 p0 = None
             if p1 is not None:
-                g = p1.grad
-                if g is not done:
+                if p1.grad is not done:
                     q = p1._p0
                     if q is None:
                         leaves.append(p1)
-                        saved.append(g)
+                        saved.append(p1.grad)
                         p1.grad = done
                     else:
                         # The second parent first, as `_walk` goes. If its own parents are all
                         # leaves or done (the product w * x under a sum: half a network's nodes),
                         # it is appended here, unrolled, without a trip through the stack.
-                        g = q.grad
-                        if g is not done:
+                        if q.grad is not done:
                             if q._p0 is None:
                                 leaves.append(q)
-                                saved.append(g)
+                                saved.append(q.grad)
                                 q.grad = done
                             else:
                                 if p0 is not None:
                                     forks.append(len(stack))
-                                push(node)
+                                stack.append(node)
                                 node = p1
                                 continue
                         q = p1._p1
                         if q is not None:
-                            g = q.grad
-                            if g is not done:
+                            if q.grad is not done:
                                 if q._p0 is None:
                                     leaves.append(q)
-                                    saved.append(g)
+                                    saved.append(q.grad)
                                     q.grad = done
                                 else:
                                     if p0 is not None:
                                         forks.append(len(stack))
-                                    push(node)
+                                    stack.append(node)
                                     node = p1
                                     continue
-                        add(p1)
+                        order.append(p1)
                         p1.grad = done
                         if p0 is p1:  # x * x
                             p0 = None
             if p0 is not None:
-                push(node)
+                stack.append(node)
                 node = p0
                 continue
-            add(node)
+            order.append(node)
             # Back up: every node above the last fork waited only for the one above it.
             while True:
                 k = forks[-1] + 1
@@ -348,7 +343,7 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
                     node = p0  # type: ignore[assignment]
                     break
                 del stack[-1]
-                add(node)
+                order.append(node)
     finally:
         for v, g in zip(leaves, saved, strict=True):
             v.grad = g
