@@ -89,7 +89,7 @@ def topological_order(root: Value) -> list[Value]:
         >>> [v.label or v.op for v in topological_order((x * 2).tanh())]
         ['x', '*', 'tanh']
     """
-    return _walk(root, None)
+    return _walk(root)
 
 
 def messages_of(node: Value, upstream: float) -> tuple[Message, ...]:
@@ -121,7 +121,13 @@ def backward_steps(root: Value) -> Iterator[Step]:
         >>> a.grad
         4.0
     """
-    order, leaves, saved = _prepare(root)
+    order = _walk(root)
+    leaves = [v for v in order if v._p0 is None]
+    saved = [v.grad for v in leaves]
+    for v in order:
+        if v._p0 is not None:
+            v.grad = 0.0
+    _seed(root)
     for index, node in enumerate(reversed(order)):
         messages = messages_of(node, node.grad)
         yield Step(index, node, node.grad, messages)
@@ -139,20 +145,25 @@ def backward(root: Value) -> None:
     as PyTorch does for leaves. (micrograd, which resets nothing, would
     double the interior grads and triple the leaves'.)
     """
-    order, leaves, saved = _prepare(root)
+    leaves: list[Value] = []
+    saved: list[float] = []
+    # the interior nodes in `topological_order`'s order: leaves send nothing, so where they
+    # stand changes no sum, and `backward_steps` (which yields them too) adds the same floats
+    order = _walk_interior(root, leaves, saved) if root._p0 is not None else _leaf_root(root, leaves, saved)
+    _seed(root)
     # `backward_steps` unrolled over the two parent slots; tests pin both to identical grads.
     for node in reversed(order):
-        p = node._p0
-        if p is None:
-            g = node.grad
-            if g - g != 0.0:
-                _check_leaf(node, order, leaves, saved)
-            continue
         upstream = node.grad
-        p.grad += node._g0 * upstream
+        node._p0.grad += node._g0 * upstream  # type: ignore[union-attr]  # interior: _p0 is set
         p = node._p1
         if p is not None:
             p.grad += node._g1 * upstream
+    # a leaf's grad was final once its last child sent; the first bad one in backward_steps'
+    # order (the reverse of the leaves' discovery) is the one named
+    for leaf in reversed(leaves):
+        g = leaf.grad
+        if g - g != 0.0:
+            _check_leaf(leaf, order, leaves, saved)
 
 
 def zero_grad(values: Iterable[Value]) -> None:
@@ -164,29 +175,26 @@ def zero_grad(values: Iterable[Value]) -> None:
 # -- the fast path: backward()'s walk, fused with what backward needs ---------------------
 
 
-def _prepare(root: Value) -> tuple[list[Value], list[Value], list[float]]:
-    """The order, with interior grads reset to 0 and the root's grad seeded with 1;
-    the leaves and their grads before this pass (to put back if it overflows).
+def _seed(root: Value) -> None:
+    """The root's grad is 1; a root that is itself a leaf accumulates like every leaf.
 
-    A root that is itself a leaf accumulates like every leaf: two
-    ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
+    Two ``x.backward()`` leave ``x.grad == 2``, as in PyTorch.
     """
-    leaves: list[Value] = []
-    order = _walk_resetting(root, leaves)
-    saved = [v.grad for v in leaves]
     if root._p0 is None:
         root.grad += 1.0
     else:
         root.grad = 1.0
-    return order, leaves, saved
 
 
-def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
-    """`topological_order`; given a ``leaves`` list, also zeroes interior grads and collects the leaves.
+def _leaf_root(root: Value, leaves: list[Value], saved: list[float]) -> list[Value]:
+    """`_walk_interior` for a root that is a leaf: no interior node, one leaf."""
+    leaves.append(root)
+    saved.append(root.grad)
+    return []
 
-    backward() needs all three; a second pass over a large graph would cost
-    a third of the walk again, so they share one.
-    """
+
+def _walk(root: Value) -> list[Value]:
+    """`topological_order`: an iterative post-order depth-first search, second parent first."""
     # Post-order DFS: a node is appended once all of its parents are. An
     # interior node is pushed twice: first to push its parents, then (flag
     # True) to be appended. The flags live in a parallel list rather than in
@@ -206,8 +214,6 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
         node = pop()
         if pop_flag():
             add(node)
-            if leaves is not None:
-                node.grad = 0.0
             continue
         if node in seen:
             continue
@@ -215,8 +221,6 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
         p = node._p0
         if p is None:  # the root itself is a leaf
             add(node)
-            if leaves is not None:
-                leaves.append(node)
             continue
         push(node)
         push_flag(True)
@@ -227,8 +231,6 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
             if p._p0 is None:
                 mark(p)
                 add(p)
-                if leaves is not None:
-                    leaves.append(p)
             else:
                 push(p)
                 push_flag(False)
@@ -237,75 +239,118 @@ def _walk(root: Value, leaves: list[Value] | None) -> list[Value]:
             if p._p0 is None:
                 mark(p)
                 add(p)
-                if leaves is not None:
-                    leaves.append(p)
             else:
                 push(p)
                 push_flag(False)
     return order
 
 
-def _walk_resetting(root: Value, leaves: list[Value]) -> list[Value]:
-    """`_walk` (the same order) that also zeroes interior grads and collects the leaves.
+def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list[Value]:
+    """`_walk`'s order without its leaves, every interior grad reset to 0; the leaves and their grads.
 
-    backward() needs all three; a second pass over a large graph would cost a
-    third of the walk again, so they share one. An interior node's grad,
-    about to be reset anyway, is its mark: ``expanded``, then ``done``, two
-    new float objects equal to 0.0 that no other grad can be, so interior
-    nodes need no set and a node is pushed again for its post-order turn
-    without a flag. Leaves keep their grads: they have a set.
+    ``root`` is interior. The leaves come in the order `_walk` places them,
+    with their grads before this pass (to put back if it overflows).
+
+    One flag serves every node: its grad is ``done``, a new float object
+    equal to 0.0 that no other grad can be (``is`` tells it apart). An
+    interior node gets it as the walk enters it: in a graph without cycles
+    nothing below a node leads back to it, so "entered" may mean "done", and
+    that is also the reset. A leaf gets it when first met, its grad kept in
+    ``saved`` and put back at the end: no set, no second flag.
+
+    The stack holds only the nodes entered and not yet appended, each
+    waiting for the one above it; they are appended in runs, a slice at a
+    time. ``forks`` holds the places of those that went to their second
+    parent and have yet to look at their first.
     """
-    # _walk, with `seen` for interior nodes and the parallel flags unrolled into grad marks
-    expanded, done = float(0), float(0)  # float() makes a new object each time: `is` tells them apart
+    done = float(0)  # float() makes a new object: `is` tells it from every other 0.0
+    # `order.append(x)`, not a bound alias: Python 3.11 specializes the method form in place
     order: list[Value] = []
-    add = order.append
-    seen: set[Value] = set()
-    mark = seen.add
-    collect = leaves.append
-    nodes = [root]
-    push = nodes.append
-    pop = nodes.pop
-    while nodes:
-        node = pop()
-        g = node.grad
-        if g is expanded:  # its parents are all in the order: its post-order turn
-            add(node)
+    stack: list[Value] = []
+    forks = [-1]
+    node = root
+    try:
+        while True:
+            # Enter `node`, interior and not yet entered; its parents' two slots unrolled.
             node.grad = done
-            continue
-        if g is done:  # pushed by two children: the other one's push came first
-            continue
-        p = node._p0
-        if p is None:  # the root itself is a leaf
-            add(node)
-            collect(node)
-            continue
-        while True:  # expand node (interior, not seen); p is its first parent
-            node.grad = expanded
-            push(node)
-            if p._p0 is None:
-                if p not in seen:
-                    mark(p)
-                    add(p)
-                    collect(p)
-            elif p.grad is not done:  # `expanded` would be a cycle
-                push(p)
-            p = node._p1
-            if p is None:
-                break
-            if p._p0 is None:
-                if p not in seen:
-                    mark(p)
-                    add(p)
-                    collect(p)
-                break
-            if p.grad is done:
-                break
-            node, p = p, p._p0  # pushed last, it would be popped next: expand it now
-    return order
+            p0 = node._p0
+            p1 = node._p1
+            if p0.grad is done:  # type: ignore[union-attr]  # interior: _p0 is set
+                p0 = None
+            elif p0._p0 is None:  # type: ignore[union-attr]
+                leaves.append(p0)  # type: ignore[arg-type]
+                saved.append(p0.grad)  # type: ignore[union-attr]
+                p0.grad = done  # type: ignore[union-attr]
+                p0 = None
+            if p1 is not None:
+                if p1.grad is not done:
+                    q = p1._p0
+                    if q is None:
+                        leaves.append(p1)
+                        saved.append(p1.grad)
+                        p1.grad = done
+                    else:
+                        # The second parent first, as `_walk` goes. If its own parents are all
+                        # leaves or done (the product w * x under a sum: half a network's nodes),
+                        # it is appended here, unrolled, without a trip through the stack.
+                        if q.grad is not done:
+                            if q._p0 is None:
+                                leaves.append(q)
+                                saved.append(q.grad)
+                                q.grad = done
+                            else:
+                                if p0 is not None:
+                                    forks.append(len(stack))
+                                stack.append(node)
+                                node = p1
+                                continue
+                        q = p1._p1
+                        if q is not None:
+                            if q.grad is not done:
+                                if q._p0 is None:
+                                    leaves.append(q)
+                                    saved.append(q.grad)
+                                    q.grad = done
+                                else:
+                                    if p0 is not None:
+                                        forks.append(len(stack))
+                                    stack.append(node)
+                                    node = p1
+                                    continue
+                        order.append(p1)
+                        p1.grad = done
+                        if p0 is p1:  # x * x
+                            p0 = None
+            if p0 is not None:
+                stack.append(node)
+                node = p0
+                continue
+            order.append(node)
+            # Back up: every node above the last fork waited only for the one above it.
+            while True:
+                k = forks[-1] + 1
+                run = stack[k:]
+                if run:
+                    del stack[k:]
+                    run.reverse()
+                    order += run
+                if not k:
+                    return order
+                del forks[-1]
+                node = stack[-1]  # a fork: its second parent is done, now its first
+                p0 = node._p0
+                if p0.grad is not done:  # type: ignore[union-attr]
+                    node = p0  # type: ignore[assignment]
+                    break
+                del stack[-1]
+                order.append(node)
+    finally:
+        for v, g in zip(leaves, saved, strict=True):
+            v.grad = g
 
 
 def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:
-    """A leaf's grad is final once the pass reaches it: refuse it if it left the float range.
+    """A leaf's grad is final once its last child has sent: refuse it if it left the float range.
 
     On refusal every leaf's grad goes back to what it was before the pass and
     every interior grad to 0, so no node is left holding inf or nan.

@@ -41,9 +41,12 @@ def phased_step(k: int, state: tuple[Any, ...]) -> dict[str, tuple[float, float]
     from autograd import backprop
 
     value, model, params, xs, ys = state
-    # backward() = walk (order + interior grads reset) then the loop; time
-    # them apart by doing the walk by hand, as backward() does
-    walk: Callable[[Any], list[Any]] = getattr(backprop, "_prepare", backprop.topological_order)
+    # backward() = walk (the interior nodes in order, their grads reset) then the loop;
+    # time them apart by doing the walk by hand, as backward() does
+    walk_interior = getattr(backprop, "_walk_interior", None)
+
+    def walk(root: Any) -> list[Any]:
+        return backprop.topological_order(root) if walk_interior is None else walk_interior(root, [], [])
     out: dict[str, tuple[float, float]] = {}
     timer = GCTimer()
     with timer:

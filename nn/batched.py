@@ -447,18 +447,24 @@ def _write_steps(net: MLP, loss: str) -> str:
     lower = _Lowering(arrays)
     n_out = widths[-1]
     body = [
-        "    def program(X, Y):",
+        "    def program(X, Y, exact):",
         "        # forward, every layer for every sample at once: z = a W^T + b, a = σ(z)",
     ]
     below = "X"
-    for name, act, width in zip(names, acts, widths, strict=True):
+    in_place = set()  # layers whose a overwrites z: σ' is written with a alone, and z was checked already
+    for i, (name, act, width) in enumerate(zip(names, acts, widths, strict=True)):
         body.append(f"        matmul({below}, W_{name}.T, out=z_{name})")
         if bias:
             body.append(f"        add(z_{name}, b_{name}, out=z_{name})")
-        value = activation_forms(act, f"z_{name}", f"a_{name}")[0]
+        # inf or nan in z (an activation would hide it) replays the batch eagerly, which raises;
+        # `exact[i]` is False where the weights' bound (`BatchSteps.exact`) already proves z finite
+        body.append(f"        if exact[{i}] and not isfinite(z_{name}.sum()): raise Replay")
+        value, derivative = activation_forms(act, f"z_{name}", f"a_{name}")
         if value == f"z_{name}":  # linear: a is z
             body.append(f"        a_{name} = z_{name}")
         else:
+            if derivative is not None and f"z_{name}" not in derivative:
+                in_place.add(name)
             body += lower(value, f"a_{name}", width, "        ")
         below = f"a_{name}"
     body.append(f"        a = {below}")
@@ -476,7 +482,9 @@ def _write_steps(net: MLP, loss: str) -> str:
         if i == len(names) - 1:
             upstream = f"({form.grad})"
         else:
-            body.append(f"        matmul(M_{names[i + 1]}, W_{names[i + 1]}, out=M_{name})")
+            # one neuron above: M W is an outer product, elementwise (the same floats, without a K=1 matmul)
+            product = "multiply" if widths[i + 1] == 1 else "matmul"
+            body.append(f"        {product}(M_{names[i + 1]}, W_{names[i + 1]}, out=M_{name})")
             upstream = f"M_{name}"
         body += lower(upstream if derivative is None else f"{upstream} * ({derivative})", f"M_{name}", width,
                       "        ")  # fmt: skip
@@ -484,24 +492,40 @@ def _write_steps(net: MLP, loss: str) -> str:
         body.append(f"        matmul(M_{name}.T, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
         if bias:
             body.append(f"        matmul(ONE, M_{name}, out=gb_{name})  # ∂C/∂b: the column sums")
-    zs = " + ".join(f"z_{name}.sum()" for name in names)
-    body.append("        # inf or nan in any z (an activation would hide it): the caller replays eagerly, which raises")
-    body.append(f"        return cost, a, {zs}")
+    body.append("        return cost, a")
     lines = [
         f"# Training steps of an MLP {'-'.join(map(str, [net.n_inputs, *widths]))} with the loss {loss}.",
         "# W_h, b_h: views of the weights; gW_h, gb_h: views the gradient (summed over the batch) is written into.",
-        "# program(X, Y) returns each sample's cost, the outputs and a number that is finite only if every z is.",
+        "# program(X, Y, exact) returns each sample's cost and the outputs; exact[i]: sum layer i's z to check it.",
         "def make(N):",
         "    # every array of the step, for batches of N rows, allocated once",
         "    ONE = ones(N)",
     ]
     for name, width in zip(names, widths, strict=True):
-        lines.append(f"    z_{name}, a_{name}, M_{name} = (empty((N, {width})) for _ in range(3))")
+        if name in in_place:
+            lines.append(f"    z_{name}, M_{name} = (empty((N, {width})) for _ in range(2))")
+            lines.append(f"    a_{name} = z_{name}  # a = σ(z) written over z: σ' needs only a")
+        else:
+            lines.append(f"    z_{name}, a_{name}, M_{name} = (empty((N, {width})) for _ in range(3))")
     if form.shared:
         lines.append(f"    {form.shared.split('=', 1)[0].strip()} = empty((N, {n_out}))")
     for width, many in sorted(lower.buffers.items()):
         lines += [f"    t{k}_{width} = empty((N, {width}))" for k in range(many)]
     return "\n".join(lines + body + ["    return program"]) + "\n"
+
+
+#: `BatchSteps.exact`: a layer whose |z| is bounded under this needs no sum to show z finite
+Z_LIMIT = 1e300
+
+
+def _UNBOUNDED(z: float) -> float:
+    return math.inf
+
+
+# how large |σ(z)| can be when |z| <= B: tanh and σ stay in [-1, 1]; relu and linear never exceed |z|
+_A_BOUND: dict[str, Callable[[float], float]] = {
+    "tanh": lambda z: 1.0, "sigmoid": lambda z: 1.0, "relu": lambda z: z, "linear": lambda z: z,
+}  # fmt: skip
 
 
 class BatchSteps:
@@ -513,6 +537,9 @@ class BatchSteps:
     sits in them. `load` reads the Values' data into ``P``; the caller writes
     them back (`nn.compiled.ArrayTraining`).
     """
+
+    #: at least ``max |X|`` of every batch `run` gets (`exact`); None: `run` computes it
+    x_bound: float | None = None
 
     def __init__(self, net: MLP, loss: str) -> None:
         self.net = net
@@ -538,8 +565,11 @@ class BatchSteps:
             "matmul": np.matmul, "add": np.add, "subtract": np.subtract, "multiply": np.multiply,
             "true_divide": np.true_divide, "negative": np.negative, "np_exp": np.exp, "np_tanh": np.tanh,
             "np_log": np.log, "empty": np.empty, "ones": np.ones,
-            "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay,
+            "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay, "isfinite": math.isfinite,
         }  # fmt: skip
+        # per layer: its fan-in, and how large |a| can be given |z| <= B (None: no bound known)
+        self._layers = [(m, _A_BOUND.get(layer.activation, _UNBOUNDED)) for layer, (_, _, m)
+                        in zip(net.layers, shapes, strict=True)]  # fmt: skip
         start = 0
         for name, n, m in shapes:
             namespace[f"W_{name}"] = self.P[start : start + n * m].reshape(n, m)
@@ -557,16 +587,38 @@ class BatchSteps:
         """Read every parameter's ``.data`` into ``P``."""
         self.P[self.index] = np.fromiter([p.data for p in self.params], float, len(self.params))
 
+    def exact(self, x_bound: float) -> tuple[bool, ...]:
+        """Per layer: whether its z must be summed to know it is finite, given ``max |X| <= x_bound``.
+
+        ``|z_j| <= B * Σ_k |W_jk| + |b_j| <= B * m * max|P| + max|P|`` when
+        ``|a| <= B`` below: a bound in ``m`` products, not ``N * width`` additions. Far
+        under the float ceiling (``Z_LIMIT``), the matmul (its partial sums bounded
+        alike) cannot overflow, nor make a nan from finite numbers. Above it, or with
+        no bound on ``|a|`` below (a user's activation), the program sums z.
+        """
+        P = self.P
+        w = max(float(P.max()), -float(P.min())) if len(P) else 0.0
+        b, exact = x_bound, []
+        for m, a_bound in self._layers:
+            z = b * m * w + w  # the bias too (without one, only larger)
+            finite = z < Z_LIMIT  # False for inf and nan
+            exact.append(not finite)
+            b = a_bound(z) if finite else a_bound(math.inf)
+        return tuple(exact)
+
     def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each sample's cost and the outputs; the summed gradient into ``G``. `_Replay` if not all finite.
 
         The outputs are the program's buffer: read them before the next run.
         """
+        x_bound = self.x_bound
+        if x_bound is None:
+            x_bound = float(np.abs(X).max()) if X.size else 0.0
         with np.errstate(all="ignore"):  # an inf or nan is caught below, and replayed eagerly
             run = self._programs.get(len(X))
             if run is None:
                 run = self._programs[len(X)] = self._make(len(X))
-            cost, a, finite = run(X, Y)
-        if not (math.isfinite(finite) and math.isfinite(cost.sum()) and math.isfinite(self.G.sum())):
+            cost, a = run(X, Y, self.exact(x_bound))
+        if not (math.isfinite(cost.sum()) and math.isfinite(self.G.sum())):
             raise _Replay
         return cost, a

@@ -273,6 +273,7 @@ class ArrayTraining:
         self.compiled, self.opt = compiled, opt
         self.steps = steps = BatchSteps(net, loss_name(loss_fn))
         self.X, self.Y = compiled._xs, compiled._ys
+        steps.x_bound = float(np.abs(self.X).max()) if self.X.size else 0.0  # >= every batch's max |X|
         position = {id(p): i for i, p in enumerate(steps.params)}
         self.opt_index = steps.index[[position[id(p)] for p in opt.params]]
         constant = np.ones(len(steps.P), dtype=bool)

@@ -179,3 +179,22 @@ def test_only_the_chosen_parameters_get_grads_the_others_are_read_as_they_are():
     net.zero_grad()
     batch_gradient(net, data)
     assert ours == pytest.approx([p.grad for p in chosen], rel=1e-12, abs=1e-15)
+
+
+def test_batch_steps_sum_z_only_where_the_weights_do_not_bound_it():
+    import numpy as np
+
+    from nn import MLP
+    from nn.batched import BatchSteps
+
+    net = MLP(2, [3, 3, 1], activation=["relu", "tanh", "sigmoid"], seed=0)
+    steps = BatchSteps(net, "squared_error")
+    steps.load()
+    assert steps.exact(10.0) == (False, False, False)  # small weights, small inputs: every z bounded
+    assert steps.exact(1e301) == (True, True, False)  # relu passes an unbounded z on; tanh bounds its a
+    steps.P[0] = 1e200  # one huge weight: z = 1e200 * 1e200 overflows, and tanh would hide the inf
+    X = np.array([[1e200, 0.0]])
+    assert steps.exact(1e200)[0]
+    with pytest.raises(Exception) as caught:
+        steps.run(X, np.array([[1.0]]))
+    assert type(caught.value).__name__ == "_Replay"
