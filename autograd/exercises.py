@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,42 +275,38 @@ def _diagnose(
     return explanation(node, received) + where
 
 
-def _activations_above(node: Value, received: _Received) -> list[Value]:
-    """Activation nodes on some path from ``node`` to the root, nearest first."""
-    seen, out, frontier = {id(node)}, [], [node]
-    while frontier:
-        nxt = []
-        for v in frontier:
-            for child, *_ in received.messages[id(v)]:
-                if id(child) in seen:
-                    continue
-                seen.add(id(child))
-                row = OPS.get(child.op)
-                if child.op in _ACTIVATIONS or (row is not None and not row.builtin and row.arity == 1):
-                    out.append(child)
-                nxt.append(child)
-        frontier = nxt
-    return out
-
-
-def _nearest_right_above(
-    node: Value, received: _Received, given_of: dict[int, float], rtol: float, scale: float
-) -> str:
+def _above(node: Value, received: _Received) -> Iterator[Value]:
+    """Every node on some path from ``node`` to the root, nearest first (breadth first)."""
     seen, frontier = {id(node)}, [node]
     while frontier:
         nxt = []
         for v in frontier:
             for child, *_ in received.messages[id(v)]:
-                if id(child) in seen:
-                    continue
-                seen.add(id(child))
-                g = given_of.get(id(child))
-                if g is not None and _close(g, received.grad[id(child)], rtol, scale):
-                    return _name(child)
-                nxt.append(child)
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    yield child
+                    nxt.append(child)
         frontier = nxt
-    return ""
 
+
+def _activations_above(node: Value, received: _Received) -> list[Value]:
+    """Activation nodes on some path from ``node`` to the root, nearest first."""
+
+    def is_activation(v: Value) -> bool:
+        row = OPS.get(v.op)
+        return v.op in _ACTIVATIONS or (row is not None and not row.builtin and row.arity == 1)
+
+    return [v for v in _above(node, received) if is_activation(v)]
+
+
+def _nearest_right_above(
+    node: Value, received: _Received, given_of: dict[int, float], rtol: float, scale: float
+) -> str:
+    for v in _above(node, received):
+        g = given_of.get(id(v))
+        if g is not None and _close(g, received.grad[id(v)], rtol, scale):
+            return _name(v)
+    return ""
 
 
 def hint(node: Value, received: _Received) -> str:
