@@ -251,12 +251,12 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
     ``root`` is interior. The leaves come in the order `_walk` places them,
     with their grads before this pass (to put back if it overflows).
 
-    One flag serves every node: its grad is ``done``, a new float object
-    equal to 0.0 that no other grad can be (``is`` tells it apart). An
-    interior node gets it as the walk enters it: in a graph without cycles
-    nothing below a node leads back to it, so "entered" may mean "done", and
-    that is also the reset. A leaf gets it when first met, its grad kept in
-    ``saved`` and put back at the end: no set, no second flag.
+    One flag serves every interior node: its grad is ``done``, a new float
+    object equal to 0.0 that no other grad can be (``is`` tells it apart),
+    set as the walk enters it: in a graph without cycles nothing below a
+    node leads back to it, so "entered" may mean "done", and that is also
+    the reset. Leaves are never written (their grads accumulate, and other
+    threads' passes may be adding to a shared weight): a set remembers them.
 
     The stack holds only the nodes entered and not yet appended, each
     waiting for the one above it; they are appended in runs, a slice at a
@@ -269,84 +269,86 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
     stack: list[Value] = []
     forks = [-1]
     node = root
-    try:
-        while True:
-            # Enter `node`, interior and not yet entered; its parents' two slots unrolled.
-            node.grad = done
-            p0 = node._p0
-            p1 = node._p1
-            if p0.grad is done:  # type: ignore[union-attr]  # interior: _p0 is set
-                p0 = None
-            elif p0._p0 is None:  # type: ignore[union-attr]
+    met = set()  # the leaves met so far
+    meet = met.add
+    while True:
+        # Enter `node`, interior and not yet entered; its parents' two slots unrolled.
+        node.grad = done
+        p0 = node._p0
+        p1 = node._p1
+        if p0.grad is done:  # type: ignore[union-attr]  # interior: _p0 is set
+            p0 = None
+        elif p0._p0 is None:  # type: ignore[union-attr]
+            if p0 not in met:
+                meet(p0)
                 leaves.append(p0)  # type: ignore[arg-type]
                 saved.append(p0.grad)  # type: ignore[union-attr]
-                p0.grad = done  # type: ignore[union-attr]
-                p0 = None
-            if p1 is not None:
-                if p1.grad is not done:
-                    q = p1._p0
-                    if q is None:
+            p0 = None
+        if p1 is not None:
+            if p1.grad is not done:
+                q = p1._p0
+                if q is None:
+                    if p1 not in met:
+                        meet(p1)
                         leaves.append(p1)
                         saved.append(p1.grad)
-                        p1.grad = done
-                    else:
-                        # The second parent first, as `_walk` goes. If its own parents are all
-                        # leaves or done (the product w * x under a sum: half a network's nodes),
-                        # it is appended here, unrolled, without a trip through the stack.
-                        if q.grad is not done:
-                            if q._p0 is None:
+                else:
+                    # The second parent first, as `_walk` goes. If its own parents are all
+                    # leaves or done (the product w * x under a sum: half a network's nodes),
+                    # it is appended here, unrolled, without a trip through the stack.
+                    if q.grad is not done:
+                        if q._p0 is None:
+                            if q not in met:
+                                meet(q)
                                 leaves.append(q)
                                 saved.append(q.grad)
-                                q.grad = done
+                        else:
+                            if p0 is not None:
+                                forks.append(len(stack))
+                            stack.append(node)
+                            node = p1
+                            continue
+                    q = p1._p1
+                    if q is not None:
+                        if q.grad is not done:
+                            if q._p0 is None:
+                                if q not in met:
+                                    meet(q)
+                                    leaves.append(q)
+                                    saved.append(q.grad)
                             else:
                                 if p0 is not None:
                                     forks.append(len(stack))
                                 stack.append(node)
                                 node = p1
                                 continue
-                        q = p1._p1
-                        if q is not None:
-                            if q.grad is not done:
-                                if q._p0 is None:
-                                    leaves.append(q)
-                                    saved.append(q.grad)
-                                    q.grad = done
-                                else:
-                                    if p0 is not None:
-                                        forks.append(len(stack))
-                                    stack.append(node)
-                                    node = p1
-                                    continue
-                        order.append(p1)
-                        p1.grad = done
-                        if p0 is p1:  # x * x
-                            p0 = None
-            if p0 is not None:
-                stack.append(node)
-                node = p0
-                continue
+                    order.append(p1)
+                    p1.grad = done
+                    if p0 is p1:  # x * x
+                        p0 = None
+        if p0 is not None:
+            stack.append(node)
+            node = p0
+            continue
+        order.append(node)
+        # Back up: every node above the last fork waited only for the one above it.
+        while True:
+            k = forks[-1] + 1
+            run = stack[k:]
+            if run:
+                del stack[k:]
+                run.reverse()
+                order += run
+            if not k:
+                return order
+            del forks[-1]
+            node = stack[-1]  # a fork: its second parent is done, now its first
+            p0 = node._p0
+            if p0.grad is not done:  # type: ignore[union-attr]
+                node = p0  # type: ignore[assignment]
+                break
+            del stack[-1]
             order.append(node)
-            # Back up: every node above the last fork waited only for the one above it.
-            while True:
-                k = forks[-1] + 1
-                run = stack[k:]
-                if run:
-                    del stack[k:]
-                    run.reverse()
-                    order += run
-                if not k:
-                    return order
-                del forks[-1]
-                node = stack[-1]  # a fork: its second parent is done, now its first
-                p0 = node._p0
-                if p0.grad is not done:  # type: ignore[union-attr]
-                    node = p0  # type: ignore[assignment]
-                    break
-                del stack[-1]
-                order.append(node)
-    finally:
-        for v, g in zip(leaves, saved, strict=True):
-            v.grad = g
 
 
 def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:

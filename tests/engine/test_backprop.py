@@ -448,3 +448,31 @@ def test_backward_walks_the_order_of_topological_order_and_leaves_interior_grads
     assert all(type(v.grad) is float for v in b_order)
     x = b_order[0] if b_order[0].label == "x" else b_order[1]
     assert x.grad != 7.0 and [v.op for v in b_order].count("tanh") == 1
+
+
+def test_backward_from_several_threads_on_shared_weights_loses_no_gradient():
+    import sys
+    import threading
+
+    from autograd import Value
+
+    weights = [Value(0.1 * i, label=f"w{i}") for i in range(50)]
+
+    def work() -> None:
+        for _ in range(100):
+            s = weights[0] * 1.0
+            for w in weights[1:]:
+                s = s + w * 1.0
+            s.backward()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: a race shows at once
+    try:
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert [w.grad for w in weights] == [400.0] * 50
