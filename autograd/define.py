@@ -90,13 +90,19 @@ def define_op(
         formula_value = isinstance(value(*operands), Expr)
     except Exception:
         formula_value = False
+    if name in OPS and OPS[name].arity != arity:  # nodes already made read their op's row by name
+        raise OpDefinitionError(
+            f"{where}: the op {name!r} takes {OPS[name].arity} operand(s); a replacement must take as many"
+        )
     row = Op(name, value, tuple(derivatives), doc or f"the user's op {name}",
              strict=False, risky=True, float_value=None if formula_value else value, builtin=False)  # fmt: skip
-    OPS[name] = row
 
     def op(*args: Any) -> Any:
         return apply(row, *args)
 
     op.__name__ = op.__qualname__ = name
+    op.row = row  # type: ignore[attr-defined]  # the table's row, for reading its formulas
+    # written before the row goes into the table: a definition that fails leaves no half-made op
     op.__doc__ = f"{row.doc}. Local derivatives: {'; '.join(row.formula_text(i) for i in range(arity))}."
+    OPS[name] = row
     return op

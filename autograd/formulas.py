@@ -103,7 +103,7 @@ def _lift(x: Any) -> Expr:
         return x
     if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
         raise TypeError(f"a formula can hold finite numbers and formulas, got {type(x).__name__} {x!r}")
-    return Expr("num", (x,))
+    return Expr("num", (int(x) if isinstance(x, int) else float(x),))  # numpy's scalars as plain numbers
 
 
 def is_formula(x: object) -> bool:
@@ -168,7 +168,7 @@ def render(e: Any, style: Style = PYTHON, names: Mapping[str, Any] | None = None
     if names:
         e = substitute(e, names)
     if not isinstance(e, Expr):
-        return style.number(e)
+        return style.number(_lift(e).args[0])  # a formula that is a number (numpy's scalars as plain ones)
     kind, args = e.kind, e.args
     if kind == "sym":
         return args[0]
@@ -178,7 +178,10 @@ def render(e: Any, style: Style = PYTHON, names: Mapping[str, Any] | None = None
     if kind == "call":
         return style.call(args[0], render(args[1], style))
     if kind == "neg":
-        return style.ops["neg"] + _child(args[0], 3, style, right=True)
+        inner = args[0]
+        if isinstance(inner, Expr) and inner.kind == "neg":  # --a is a decrement in JavaScript
+            return style.ops["neg"] + "(" + render(inner, style) + ")"
+        return style.ops["neg"] + _child(inner, 3, style, right=True)
     prec = _PREC[kind]
     if kind == "**" and style.power is not None:
         return style.power(render(args[0], style), render(args[1], style))

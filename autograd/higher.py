@@ -180,16 +180,17 @@ def _float_messages(order: list[Value], messages: dict[Value, Any]) -> None:
         p = node._p0
         if p is None:
             continue
-        m = node._g0 * g
-        if m - m != 0.0:
-            _overflow(node, order, m)
-        messages[p] = get(p, 0.0) + m
+        # a message and a sum of messages can each leave the float range: one check on the sum sees both
+        s = get(p, 0.0) + node._g0 * g
+        if s - s != 0.0:
+            _overflow(node, order, s)
+        messages[p] = s
         p = node._p1
         if p is not None:
-            m = node._g1 * g
-            if m - m != 0.0:
-                _overflow(node, order, m)
-            messages[p] = get(p, 0.0) + m
+            s = get(p, 0.0) + node._g1 * g
+            if s - s != 0.0:
+                _overflow(node, order, s)
+            messages[p] = s
 
 
 def _overflow(node: Value, order: list[Value], m: float) -> None:

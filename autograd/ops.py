@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .formulas import PRETTY, PYTHON, Expr, Style, Symbol, call, render, substitute
+from .formulas import PRETTY, PYTHON, Expr, Style, Symbol, render, substitute
 from .functions import exp, log, relu, sigmoid, step, tanh
 from .numeric import describe
 
@@ -109,7 +109,8 @@ class Op:
         body = render(self.derivative_formula(i), PRETTY, names)
         if self.arity == 1:
             return f"{self._pretty_name()}′({operands[0]}) = {body}"
-        value = render(self.value_formula(), PRETTY, rename)
+        formula = self.value_formula()
+        value = render(formula, PRETTY, rename) if formula is not None else f"{self.name}({', '.join(operands)})"
         return f"∂({value})/∂{operands[i]} = {body}"
 
     def plugged_in(self, i: int, operands: Sequence[float], out: float, digits: int = 4) -> str:
@@ -126,8 +127,8 @@ class Op:
 
     def _pretty_out(self) -> Any:
         formula = self.value_formula()
-        if formula is None:
-            return call(self.name, Symbol("a"))
+        if formula is None:  # a user's float function: written as its name applied to the operands
+            return Symbol(f"{self.name}({', '.join(OPERANDS[: self.arity])})")
         return formula
 
 

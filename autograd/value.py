@@ -405,11 +405,15 @@ def operands(node: Value) -> tuple[Value | float, ...]:
 
 
 def apply(op: Op, *args: Value | float) -> Value:
-    """``op`` applied to Values and numbers, the slow general way: user ops, and replays of any op.
+    """A user's op (a row `define_op` added) applied to Values and numbers: the general, slower path.
 
-        >>> from autograd.ops import OPS
-        >>> apply(OPS["*"], Value(3.0), 2.0).data
-        6.0
+    The built-in ops have their own methods, written from their rows (`method_source`).
+
+        >>> import math
+        >>> from autograd import define_op
+        >>> cube = define_op("cube_doc", value=lambda a: a * a * a, derivatives=[lambda a, out: 3 * a * a])
+        >>> apply(cube.row, Value(2.0)).data  # what cube(Value(2.0)) does
+        8.0
     """
     values = [a for a in args if isinstance(a, Value)]
     if not values:
@@ -418,20 +422,20 @@ def apply(op: Op, *args: Value | float) -> Value:
         raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(args)}")
     numbers = [a.data if isinstance(a, Value) else _check_number(a, op.name) for a in args]
     for v in values:
+        if type(v.data) is not float:
+            raise bad_data(op.name, v) or TypeError(op.name)
         if v.data - v.data != 0.0:
             refuse_non_finite_input(op.name, v)
-    if op.domain is not None:
-        a, b = [*numbers, None][:2]
-        A, B = [*args, None][:2]
-        op.domain(a, b, A, B)
+    const_left = len(args) == 2 and not isinstance(args[0], Value)
+    const = None if len(values) == len(args) else numbers[0] if const_left else numbers[1]
     try:
-        out = (op.float_value or op.value)(*numbers)
-        out = float(out)
+        out = float((op.float_value or op.value)(*numbers))
     except OverflowError:
-        message = op.overflow(*args, None) if op.overflow else f"{op.name} overflows a float at {_operands(args)}"
-        raise OverflowError(message) from None
+        raise OverflowError(f"{op.name} overflows a float at {_operands(args)}") from None
     except (ValueError, ZeroDivisionError, TypeError) as e:
         raise type(e)(f"{op.name}: cannot be computed at {_operands(args)} ({e})") from None
+    if out - out != 0.0:  # the value's error first, as the built-in ops give it
+        refuse_non_finite(out, op.name, values[0], values[1] if len(values) > 1 else None, const, const_left)
     locals_ = []
     for i, a in enumerate(args):
         if isinstance(a, Value):
@@ -440,12 +444,8 @@ def apply(op: Op, *args: Value | float) -> Value:
             except (ArithmeticError, ValueError) as e:
                 raise type(e)(f"the derivative of {op.name} cannot be computed at {_operands(args)} ({e})") from None
             locals_.append(check_local(g, op.name, *args))
-    if out - out != 0.0:
-        refuse_non_finite(out, op.name, values[0], values[1] if len(values) > 1 else None, None)
     if len(values) == 2:
         return _binary(out, op.name, values[0], locals_[0], values[1], locals_[1])
-    const_left = len(args) == 2 and not isinstance(args[0], Value)
-    const = None if len(args) == 1 else numbers[0] if const_left else numbers[1]
     return _unary(out, op.name, values[0], locals_[0], const, const_left)
 
 
@@ -552,8 +552,10 @@ def method_source(op: Op) -> str:
         "            recording, group, _ = STATE.get()",
         "            if not recording:",
         f"                return _binary(out, {name!r}, self, {d0}, other, {d1})",
-        "        if out - out != 0.0:",
-        f"            return _binary(out, {name!r}, self, {d0}, other, {d1})",
+        *([] if op.risky else [  # a risky op refused a non-finite value above already
+            "        if out - out != 0.0:",
+            f"            return _binary(out, {name!r}, self, {d0}, other, {d1})",
+        ]),
         "        if group is None:",
         "            node = _new(Value)",
         "        else:",
@@ -582,7 +584,7 @@ def method_source(op: Op) -> str:
     lines += _value_lines(op, "a", "b", "self", "b", "    ")
     d0 = _local(op, 0, "a", "b", "self, b", lines, "    ")
     lines.append(f"    return _unary(out, {name!r}, self, {d0}, b)")
-    lines += [f"def {reflected}(self, other):", f"    a = _check_number(other, {name!r})", "    b = self.data"]
+    lines += [f"def {reflected}(self, other):", f"    a = {fast}", "    b = self.data"]
     lines += _value_lines(op, "a", "b", "a", "self", "    ")
     d1 = _local(op, 1, "a", "b", "a, self", lines, "    ")
     lines.append(f"    return _unary(out, {name!r}, self, {d1}, a, const_left=True)")

@@ -280,6 +280,7 @@ class ArrayTraining:
         constant[self.opt_index] = False
         self.constant = np.flatnonzero(constant) if constant.any() else None  # their grads stay 0: no update
         self.T = np.empty_like(steps.P)  # the new weights, checked before they replace P
+        self.G_last = np.zeros_like(steps.G)  # G before the run in progress
         self.V = np.zeros_like(steps.P)  # momentum's velocity, and the next one
         self.V_next = np.zeros_like(steps.P)
         self.labels = labels
@@ -336,9 +337,11 @@ class ArrayTraining:
         for start in range(0, n, size):
             rows = None if rows_of is None else rows_of[start : start + size]
             X, Y = (self.X, self.Y) if rows is None else (self.X[rows], self.Y[rows])
+            np.copyto(self.G_last, G)  # a run that fails leaves G half written: the last step's grads, kept
             try:
                 cost, a = steps.run(X, Y)
             except _Replay:
+                np.copyto(G, self.G_last)
                 loss, a = self._eager(order[start : start + size], data, mean)
                 total += loss
                 if self.labels is not None:

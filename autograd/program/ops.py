@@ -65,7 +65,9 @@ class Op:
     def value(self, n: Node) -> str:
         if _square_or_one(self.row, n):  # the eager method's own short paths for x ** 2 and x ** 0
             return f"{n.x[0]} * {n.x[0]}" if n.const == 2.0 else "1.0"
-        return self.row.source(None, n.x, n.out, _style(self.row, n))
+        source = self.row.source(None, n.x, n.out, _style(self.row, n))
+        # a user's float function may give a numpy scalar: a float, as eager's apply() makes it
+        return f"float({source})" if self.row.float_value is not None else source
 
     def local(self, n: Node, i: int) -> str:
         if _square_or_one(self.row, n):
@@ -111,6 +113,13 @@ class _Table(dict[str, Op]):
     def __missing__(self, name: str) -> Op:
         row = TABLE[name]  # KeyError: no such op
         op = self[name] = Op(row, _eager(row))
+        return op
+
+    def __getitem__(self, name: str) -> Op:
+        op = super().__getitem__(name)
+        if op.row is not TABLE[name]:  # define_op(..., replace=True) since: write the new row
+            del self[name]
+            op = self.__missing__(name)
         return op
 
     def get(self, name: str, default: Op | None = None) -> Op | None:  # type: ignore[override]

@@ -114,3 +114,20 @@ def test_the_lowering_gives_the_expressions_floats_into_buffers():
     z, a = env["z"], env["a"]
     assert (env["out"] == 1.0 / (1.0 + np.exp(-z)) - a * (1.0 - a) * 0.5).all()  # bit for bit
     assert lower("z > 0.0", "out", 3, "") == ["out[...] = z > 0.0"]  # a comparison stays as written
+
+
+def test_a_batch_that_raises_in_compiled_fit_leaves_no_non_finite_grad():
+    import math
+
+    from nn import MLP, SGD, fit
+
+    net = MLP(2, [16, 16, 1], activation=["linear", "linear", "linear"], seed=0)
+    data = [([1.0 * i, 2.0], [0.5]) for i in range(200)]
+    data[150] = ([1e200, 1e200], [0.5])  # overflows inside the batch: eager raises
+    params = net.parameters()
+    for p in params:
+        p.grad = 0.25
+    with pytest.raises(OverflowError):
+        fit(net, data, "squared_error", SGD(params, lr=1e-9), quiet=True, epochs=1, compile=True)
+    assert all(math.isfinite(p.grad) for p in params)
+    assert all(math.isfinite(p.data) for p in params)
