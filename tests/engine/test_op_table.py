@@ -175,3 +175,36 @@ def test_a_users_binary_op_takes_a_number_on_either_side_eager_and_compiled():
     eager = hyp(4.0, w) * hyp(w, 4.0)
     eager.backward()
     assert (loss, compiled) == (eager.data, w.grad) == (25.0, pytest.approx(6.0))
+
+
+def test_a_two_operand_op_with_a_float_value_is_defined_whole_and_can_be_replaced():
+    hyp = define_op("hyp_float_t", value=lambda a, b: math.hypot(a, b),
+                    derivatives=[lambda a, b, out: a / out, lambda a, b, out: b / out], replace=True)  # fmt: skip
+    assert "∂(hyp_float_t(a, b))/∂a = a / hyp_float_t(a, b)" in hyp.__doc__
+    assert hyp(Value(3.0), 4.0).data == 5.0
+    with pytest.raises(OpDefinitionError, match=r"takes 2 operand\(s\); a replacement must take as many"):
+        define_op("hyp_float_t", value=lambda a: a, derivatives=[lambda a, out: 1.0], replace=True)
+
+
+def test_compile_after_define_op_replace_writes_the_new_op():
+    w = Value(1.5, label="w")
+    sq = define_op("sq_replace_t", value=lambda a: a * a, derivatives=[lambda a, out: 2 * a], replace=True)
+    compile(lambda x: sq(w * x), [w], 1.0)
+    cube = define_op("sq_replace_t", value=lambda a: a * a * a, derivatives=[lambda a, out: 3 * a * a],
+                     replace=True)  # fmt: skip
+    prog = compile(lambda x: cube(w * x), [w], 1.0)
+    w.grad = 0.0
+    assert prog(1.0) == 3.375 and w.grad == 6.75
+
+
+def test_numpy_scalars_in_a_formula_are_written_as_plain_numbers():
+    import numpy as np
+
+    double = define_op("np_double_t", value=lambda a: np.float64(2.0) * a,
+                       derivatives=[lambda a, out: np.float64(2.0)], replace=True)  # fmt: skip
+    w = Value(1.5, label="w")
+    prog = compile(lambda x: double(w * x), [w], 1.0)
+    w.grad = 0.0
+    loss = prog(2.0)
+    assert (loss, w.grad) == (6.0, 4.0) and type(loss) is float
+    assert render(-(-Symbol("a"))) == "-(-a)"  # never --a: a decrement in JavaScript

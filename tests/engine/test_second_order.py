@@ -288,3 +288,11 @@ def test_compile_refuses_a_derivative_graph_through_relu() -> None:
 
     with pytest.raises(CompileError, match=r"relu's derivative"):
         compile(slope, [w], 0.3)
+
+
+def test_hessian_refuses_a_sum_of_messages_that_overflows():
+    from autograd import GradientOverflowError, Value, hessian
+
+    x = Value(1e-300, label="x")
+    with pytest.raises(GradientOverflowError, match="left the float range"):
+        hessian(1e308 * x * x, [x])
