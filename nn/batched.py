@@ -428,15 +428,29 @@ class _Lowering:
         return lines
 
 
+def _per_column(text: str) -> str:
+    """A per-sample formula of the row layout (``.sum(axis=1)``: over a row's outputs) for the column layout."""
+    tree = ast.parse(text, mode="eval")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sum":
+            for keyword in node.keywords:
+                if keyword.arg == "axis" and isinstance(keyword.value, ast.Constant) and keyword.value.value == 1:
+                    keyword.value = ast.Constant(0)
+    return ast.unparse(tree)
+
+
 def _write_steps(net: MLP, loss: str) -> str:
     """`_write`'s formulas for a training loop: weights and grads live in arrays across the steps.
 
     Each layer's W (a row per neuron) and b are views into one flat array of
     parameters, their grads views into another, so the program reads the
-    weights and writes the gradient in place: z = a W^T + b with no column of
-    1s, ∂C/∂b = 1^T M. ``make(N)`` allocates every buffer for batches of N
-    rows once and returns the program over them; every formula is lowered
-    to ufuncs writing into those buffers (`_Lowering`).
+    weights and writes the gradient in place. Every array of the step holds
+    one column per sample (a row per neuron): z = W a + b, the bias added
+    along rows N long (the row layout's rows are only as wide as the layer,
+    so numpy's broadcasting and row sums crawl there), ∂C/∂W = M a^T,
+    ∂C/∂b = M 1. ``make(N)`` allocates every buffer for batches of N rows
+    once and returns the program over them; every formula is lowered to
+    ufuncs writing into those buffers (`_Lowering`).
     """
     form = MATRIX_FORMS[loss]
     names = [layer.name for layer in net.layers]
@@ -448,12 +462,13 @@ def _write_steps(net: MLP, loss: str) -> str:
     n_out = widths[-1]
     body = [
         "    def program(X, Y, exact):",
-        "        # forward, every layer for every sample at once: z = a W^T + b, a = σ(z)",
+        "        Y = Y.T  # a column per sample, as every array below",
+        "        # forward, every layer for every sample at once: z = W a + b, a = σ(z)",
     ]
-    below = "X"
+    below = "X.T"
     in_place = set()  # layers whose a overwrites z: σ' is written with a alone, and z was checked already
     for i, (name, act, width) in enumerate(zip(names, acts, widths, strict=True)):
-        body.append(f"        matmul({below}, W_{name}.T, out=z_{name})")
+        body.append(f"        matmul(W_{name}, {below}, out=z_{name})")
         if bias:
             body.append(f"        add(z_{name}, b_{name}, out=z_{name})")
         # inf or nan in z (an activation would hide it) replays the batch eagerly, which raises;
@@ -474,43 +489,44 @@ def _write_steps(net: MLP, loss: str) -> str:
     if form.shared:
         shared, expression = (part.strip() for part in form.shared.split("=", 1))
         body += lower(expression, shared, n_out, "        ")
-    body.append(f"        cost = {form.cost}")
-    body.append("        # backward: the tutorial's M_outp = ∂C/∂a ⊙ σ'(z), then M_h = (M_{h+1} W_{h+1}) ⊙ σ'(z_h)")
+    body.append(f"        cost = {_per_column(form.cost)}")
+    body.append("        # backward: the tutorial's M_outp = ∂C/∂a ⊙ σ'(z), then M_h = (W_{h+1}^T M_{h+1}) ⊙ σ'(z_h)")
     for i in range(len(names) - 1, -1, -1):
         name, act, width = names[i], acts[i], widths[i]
         derivative = activation_forms(act, f"z_{name}", f"a_{name}")[1]
         if i == len(names) - 1:
             upstream = f"({form.grad})"
         else:
-            # one neuron above: M W is an outer product, elementwise (the same floats, without a K=1 matmul)
+            # one neuron above: W^T M is an outer product, elementwise (the same floats, without a K=1 matmul)
             product = "multiply" if widths[i + 1] == 1 else "matmul"
-            body.append(f"        {product}(M_{names[i + 1]}, W_{names[i + 1]}, out=M_{name})")
+            body.append(f"        {product}(W_{names[i + 1]}.T, M_{names[i + 1]}, out=M_{name})")
             upstream = f"M_{name}"
         body += lower(upstream if derivative is None else f"{upstream} * ({derivative})", f"M_{name}", width,
                       "        ")  # fmt: skip
-        below = "X" if i == 0 else f"a_{names[i - 1]}"
-        body.append(f"        matmul(M_{name}.T, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
+        below = "X" if i == 0 else f"a_{names[i - 1]}.T"
+        body.append(f"        matmul(M_{name}, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
         if bias:
-            body.append(f"        matmul(ONE, M_{name}, out=gb_{name})  # ∂C/∂b: the column sums")
-    body.append("        return cost, a")
+            body.append(f"        matmul(M_{name}, ONE, out=gb_{name})  # ∂C/∂b: the row sums")
+    body.append("        return cost, a.T")
     lines = [
         f"# Training steps of an MLP {'-'.join(map(str, [net.n_inputs, *widths]))} with the loss {loss}.",
-        "# W_h, b_h: views of the weights; gW_h, gb_h: views the gradient (summed over the batch) is written into.",
-        "# program(X, Y, exact) returns each sample's cost and the outputs; exact[i]: sum layer i's z to check it.",
+        "# W_h, b_h: views of the weights (b_h a column); gW_h, gb_h: views the gradient (summed over the batch)",
+        "# is written into. program(X, Y, exact) returns each sample's cost and the outputs (a row per sample);",
+        "# exact[i]: sum layer i's z to check it.",
         "def make(N):",
-        "    # every array of the step, for batches of N rows, allocated once",
+        "    # every array of the step, for batches of N samples (a column each), allocated once",
         "    ONE = ones(N)",
     ]
     for name, width in zip(names, widths, strict=True):
         if name in in_place:
-            lines.append(f"    z_{name}, M_{name} = (empty((N, {width})) for _ in range(2))")
+            lines.append(f"    z_{name}, M_{name} = (empty(({width}, N)) for _ in range(2))")
             lines.append(f"    a_{name} = z_{name}  # a = σ(z) written over z: σ' needs only a")
         else:
-            lines.append(f"    z_{name}, a_{name}, M_{name} = (empty((N, {width})) for _ in range(3))")
+            lines.append(f"    z_{name}, a_{name}, M_{name} = (empty(({width}, N)) for _ in range(3))")
     if form.shared:
-        lines.append(f"    {form.shared.split('=', 1)[0].strip()} = empty((N, {n_out}))")
+        lines.append(f"    {form.shared.split('=', 1)[0].strip()} = empty(({n_out}, N))")
     for width, many in sorted(lower.buffers.items()):
-        lines += [f"    t{k}_{width} = empty((N, {width}))" for k in range(many)]
+        lines += [f"    t{k}_{width} = empty(({width}, N))" for k in range(many)]
     return "\n".join(lines + body + ["    return program"]) + "\n"
 
 
@@ -576,7 +592,7 @@ class BatchSteps:
             namespace[f"gW_{name}"] = self.G[start : start + n * m].reshape(n, m)
             start += n * m
             if net.bias:
-                namespace[f"b_{name}"] = self.P[start : start + n]
+                namespace[f"b_{name}"] = self.P[start : start + n].reshape(n, 1)  # a column, added to every sample
                 namespace[f"gb_{name}"] = self.G[start : start + n]
                 start += n
         exec(builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec"), namespace)

@@ -320,8 +320,13 @@ class ArrayTraining:
         truth = self.truth if rows is None else self.truth[rows]
         if self.labels == "threshold":
             return int(np.count_nonzero((a[:, 0] > 0.5) == truth))
-        if self.labels == "argmax":
-            return int(np.count_nonzero(a.argmax(axis=1) == truth))
+        if self.labels == "argmax":  # a.argmax(axis=1), output by output: numpy's crawls along rows this short
+            columns = a.T
+            best, index = columns[0].copy(), np.zeros(len(a), dtype=np.intp)
+            for j in range(1, len(columns)):
+                index[columns[j] > best] = j  # strictly larger: the first largest wins, as argmax's
+                np.maximum(best, columns[j], out=best)
+            return int(np.count_nonzero(index == truth))
         return int(np.count_nonzero(((a > 0.0) == truth).all(axis=1)))
 
     def epoch(self, order: list[int], size: int, data: Dataset, mean: bool) -> tuple[float, int]:

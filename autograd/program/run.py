@@ -71,6 +71,7 @@ class Program:
         body = writer.source()
         self._epoch_source = writer.epoch_source()  # compiled on the first sgd_epoch
         self._epoch: Callable[..., float] | None = None
+        self._unread: list[Value] = []  # the parameters the program never reads (set with _epoch)
         n_ops = sum(e.kind == OP for e in tape)
         name = getattr(fn, "__qualname__", type(fn).__name__)
         header = (
@@ -243,6 +244,8 @@ class Program:
         with self._lock:
             if self._epoch is None:
                 self._epoch = self._exec(self._epoch_source, "epoch")
+                read = {id(self.params[e.index]) for e in self._tape if e.kind == PARAM}
+                self._unread = [p for p in self.params if id(p) not in read]
             state: list[Any] = []
             try:
                 self._epoch(samples, lr, sink, state, total)
@@ -250,10 +253,8 @@ class Program:
                 pass  # the sample it stopped at is left to the caller
             done, total = state
             if done:  # as zero_grad left them: a parameter the program never reads
-                read = {id(self.params[e.index]) for e in self._tape if e.kind == PARAM}
-                for p in self.params:
-                    if id(p) not in read:
-                        p.grad = 0.0
+                for p in self._unread:
+                    p.grad = 0.0
             return total, done
 
     # -- the eager replay: errors, and the rare call the fast path cannot finish --------------
