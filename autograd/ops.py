@@ -36,6 +36,9 @@ __all__ = ["OPERANDS", "OPS", "Op"]
 #: the symbols a formula is written in: operands a, b and the op's output
 OPERANDS = ("a", "b")
 _OUT = Symbol("out")
+# names no formula writes: stand-ins for the operands and the output in a rendered template
+_PLACES = ("_stepgrad_operand_0_", "_stepgrad_operand_1_")
+_PLACE_OUT = "_stepgrad_output_"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Op:
     float_value: Callable[..., float] | None = None
     builtin: bool = True
     _formulas: list[Expr] = field(default_factory=list, compare=False, repr=False)
+    _templates: dict[tuple[int | None, int], tuple[Style, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def arity(self) -> int:
@@ -91,13 +95,23 @@ class Op:
         return self.derivatives[i](*operands, out)
 
     def source(self, i: int | None, operands: Sequence[str], out: str, style: Style = PYTHON) -> str:
-        """The value (``i=None``) or derivative ``i`` as source over the given operand and output expressions."""
-        names: dict[str, Any] = dict(zip(OPERANDS, operands, strict=False))
-        names["out"] = out
-        formula = self.value_formula() if i is None else self.derivative_formula(i)
-        if formula is None:  # a user's float function, called as _op_<name> where the code runs
-            return f"_op_{self.name}({', '.join(operands)})"
-        return render(formula, style, names)
+        """The value (``i=None``) or derivative ``i`` as source over the given operand and output expressions.
+
+        Each operand and ``out`` must be a name or a literal (they are written in as they are).
+        """
+        cached = self._templates.get((i, id(style)))
+        template = cached[1] if cached is not None and cached[0] is style else None
+        if template is None:  # rendered once per form, with placeholder names (compile() asks per node)
+            formula = self.value_formula() if i is None else self.derivative_formula(i)
+            if formula is None:  # a user's float function, called as _op_<name> where the code runs
+                template = f"_op_{self.name}({', '.join(_PLACES[: self.arity])})"
+            else:
+                template = render(formula, style, {**dict(zip(OPERANDS, _PLACES, strict=True)), "out": _PLACE_OUT})
+            self._templates[(i, id(style))] = (style, template)
+        text = template.replace(_PLACE_OUT, out)
+        for place, operand in zip(_PLACES, operands, strict=False):
+            text = text.replace(place, operand)
+        return text
 
     def formula_text(self, i: int = 0, operands: Sequence[str] = OPERANDS) -> str:
         """The derivative as a learner reads it: ``σ′(a) = σ(a) × (1 − σ(a))``, ``∂(a / b)/∂b = −(a / b) / b``.
