@@ -451,8 +451,7 @@ def test_backward_walks_the_order_of_topological_order_and_leaves_interior_grads
 
 
 def test_backward_from_several_threads_on_shared_weights_loses_no_gradient():
-    import sys
-    import threading
+    from threads import run_in_threads
 
     from autograd import Value
 
@@ -465,14 +464,5 @@ def test_backward_from_several_threads_on_shared_weights_loses_no_gradient():
                 s = s + w * 1.0
             s.backward()
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible: a race shows at once
-    try:
-        threads = [threading.Thread(target=work) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_in_threads(work, 4)
     assert [w.grad for w in weights] == [400.0] * 50

@@ -2,11 +2,10 @@
 
 import copy
 import pickle
-import sys
-import threading
 from pathlib import Path
 
 import pytest
+from threads import run_in_threads
 
 from autograd import CompileError, Value, compile, no_grad, zero_grad
 from nn import squared_error, tutorial_network
@@ -85,23 +84,11 @@ def test_two_threads_calling_one_program_lose_no_gradient():
         prog([0.3, 0.5], [1.0, 0.0])
     expected = [p.grad for p in params]
     zero_grad(params)
-    start = threading.Barrier(2)
-
     def calls():
-        start.wait(5)
         for _ in range(1500):
             prog([0.3, 0.5], [1.0, 0.0])
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, as a busy machine would
-    try:
-        threads = [threading.Thread(target=calls) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_in_threads(calls, 2)
     assert [p.grad for p in params] == expected
 
 
