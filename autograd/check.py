@@ -97,6 +97,33 @@ def _points(inputs: Sequence[float | Value], where: str) -> tuple[list[float], l
     return points, [x.label if isinstance(x, Value) else "" for x in inputs]
 
 
+def _call(
+    f: Callable[..., Value], values: list[float], labels: list[str], where: str, record: bool = True
+) -> tuple[list[Value], Value]:
+    """``f`` on fresh leaves holding ``values``: the leaves and its Value (its graph recorded, or not)."""
+    leaves = [Value(v, label) for v, label in zip(values, labels, strict=True)]
+    with enable_grad() if record else no_grad():  # called inside no_grad(), f must still record its graph
+        out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"{where}: f must return a Value, got {type(out).__name__}")
+    return leaves, out
+
+
+def _both_sides(
+    evaluate: Callable[[list[float]], Any], points: list[float], i: int, eps: float, what: str
+) -> tuple[Any, Any]:
+    """``evaluate`` at ``points`` with input ``i`` moved by +eps and by -eps."""
+    plus, minus = list(points), list(points)
+    plus[i] += eps
+    minus[i] -= eps
+    return _shifted(evaluate, plus, i, "+", eps, what), _shifted(evaluate, minus, i, "-", eps, what)
+
+
+def _compared(index: int, label: str, analytic: float, numeric: float, atol: float, rtol: float) -> GradcheckResult:
+    err = abs(analytic - numeric)
+    return GradcheckResult(index, label, analytic, numeric, err, err <= atol + rtol * abs(numeric))
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -114,32 +141,16 @@ def gradcheck(
     """
     eps, atol, rtol = _checked_options(eps, atol, rtol, "gradcheck")
     points, labels = _points(inputs, "gradcheck")
-
-    def evaluate(values: list[float]) -> Value:
-        out = f(*[Value(v, label) for v, label in zip(values, labels, strict=True)])
-        if not isinstance(out, Value):
-            raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
-        return out
-
-    leaves = [Value(v, label) for v, label in zip(points, labels, strict=True)]
-    with enable_grad():  # called inside no_grad(), f must still record its graph
-        out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+    leaves, out = _call(f, points, labels, "gradcheck")
     out.backward()
 
+    def value_at(values: list[float]) -> float:
+        return _call(f, values, labels, "gradcheck", record=False)[1].data
+
     results = []
-    with no_grad():
-        for i, leaf in enumerate(leaves):
-            plus = list(points)
-            minus = list(points)
-            plus[i] += eps
-            minus[i] -= eps
-            up = _shifted(evaluate, plus, i, "+", eps).data
-            numeric = (up - _shifted(evaluate, minus, i, "-", eps).data) / (2 * eps)
-            err = abs(leaf.grad - numeric)
-            ok = err <= atol + rtol * abs(numeric)
-            results.append(GradcheckResult(i, labels[i], leaf.grad, numeric, err, ok))
+    for i, leaf in enumerate(leaves):
+        up, down = _both_sides(value_at, points, i, eps, "gradcheck: f")
+        results.append(_compared(i, labels[i], leaf.grad, (up - down) / (2 * eps), atol, rtol))
     if raise_on_mismatch and not all(r.ok for r in results):
         raise GradcheckError(
             f"gradcheck: backward disagrees with central differences "
@@ -171,19 +182,11 @@ def gradgradcheck(
     names = [label or f"x{i}" for i, label in enumerate(labels)]
     n = len(points)
 
-    def called(values: list[float]) -> tuple[list[Value], Value]:
-        leaves = [Value(v, label) for v, label in zip(values, labels, strict=True)]
-        with enable_grad():  # called inside no_grad(), f must still record its graph
-            out = f(*leaves)
-        if not isinstance(out, Value):
-            raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
-        return leaves, out
-
     def first(values: list[float]) -> list[float]:
-        leaves, out = called(values)
+        leaves, out = _call(f, values, labels, "gradgradcheck")
         return [0.0 if g is None else g.data for g in grad(out, leaves, allow_unused=True)]
 
-    leaves, out = called(points)
+    leaves, out = _call(f, points, labels, "gradgradcheck")
     gradients = grad(out, leaves, create_graph=True, allow_unused=True)
     analytic = []
     for g in gradients:
@@ -192,21 +195,14 @@ def gradgradcheck(
 
     columns = []
     for j in range(n):  # column j: the change of every first derivative along input j
-        plus, minus = list(points), list(points)
-        plus[j] += eps
-        minus[j] -= eps
-        up = _shifted(first, plus, j, "+", eps, "gradgradcheck: grad of f")
-        down = _shifted(first, minus, j, "-", eps, "gradgradcheck: grad of f")
+        up, down = _both_sides(first, points, j, eps, "gradgradcheck: grad of f")
         columns.append([(u - d) / (2 * eps) for u, d in zip(up, down, strict=True)])
 
-    results = []
-    for i in range(n):
-        for j in range(n):
-            numeric = columns[j][i]
-            err = abs(analytic[i][j] - numeric)
-            ok = err <= atol + rtol * abs(numeric)
-            label = derivative_label(derivative_label("f", names[i]), names[j])
-            results.append(GradcheckResult(i * n + j, label, analytic[i][j], numeric, err, ok))
+    results = [
+        _compared(i * n + j, derivative_label(derivative_label("f", names[i]), names[j]), analytic[i][j],
+                  columns[j][i], atol, rtol)
+        for i in range(n) for j in range(n)
+    ]  # fmt: skip
     if raise_on_mismatch and not all(r.ok for r in results):
         raise GradcheckError(
             f"gradgradcheck: grad of grad disagrees with central differences of grad "
