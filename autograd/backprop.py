@@ -158,12 +158,11 @@ def backward(root: Value) -> None:
         p = node._p1
         if p is not None:
             p.grad += node._g1 * upstream
-    # a leaf's grad was final once its last child sent; the first bad one in backward_steps'
-    # order (the reverse of the leaves' discovery) is the one named
-    for leaf in reversed(leaves):
+    # a leaf's grad was final once its last child sent
+    for leaf in leaves:
         g = leaf.grad
         if g - g != 0.0:
-            _check_leaf(leaf, order, leaves, saved)
+            _check_leaf(_first_bad_leaf(root), order, leaves, saved)
 
 
 def zero_grad(values: Iterable[Value]) -> None:
@@ -248,20 +247,27 @@ def _walk(root: Value) -> list[Value]:
 def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list[Value]:
     """`_walk`'s order without its leaves, every interior grad reset to 0; the leaves and their grads.
 
-    ``root`` is interior. The leaves come in the order `_walk` places them,
-    with their grads before this pass (to put back if it overflows).
+    ``root`` is interior. The leaves come with their grads before this pass
+    (to put back if one overflows), in an order of their own: `_first_bad_leaf`
+    finds `_walk`'s when it matters.
 
     One flag serves every interior node: its grad is ``done``, a new float
     object equal to 0.0 that no other grad can be (``is`` tells it apart),
     set as the walk enters it: in a graph without cycles nothing below a
     node leads back to it, so "entered" may mean "done", and that is also
-    the reset. Leaves are never written (their grads accumulate, and other
-    threads' passes may be adding to a shared weight): a set remembers them.
+    the reset. A leaf's grad is never written (it accumulates, and another
+    thread's pass may be adding into a shared weight): its unused ``_g0``
+    slot takes the mark instead. (Another thread's walk over the same weight
+    may overwrite that mark, and this walk list the weight twice: checked
+    twice, put back twice, nothing lost.)
 
-    The stack holds only the nodes entered and not yet appended, each
-    waiting for the one above it; they are appended in runs, a slice at a
-    time. ``forks`` holds the places of those that went to their second
-    parent and have yet to look at their first.
+    A node's second parent is looked at first, as `_walk` goes: when its own
+    parents are all leaves or done (the product ``w * x`` under a sum: half
+    a network's nodes) it is appended at once; else the walk goes down into
+    it and ``forks`` keeps the node's place on the stack, to look at its
+    first parent on the way back. The stack holds only the nodes entered
+    and not yet appended, each waiting for the one above it or for its
+    first parent; they are appended in runs, a slice at a time.
     """
     done = float(0)  # float() makes a new object: `is` tells it from every other 0.0
     # `order.append(x)`, not a bound alias: Python 3.11 specializes the method form in place
@@ -269,66 +275,52 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
     stack: list[Value] = []
     forks = [-1]
     node = root
-    met = set()  # the leaves met so far
-    meet = met.add
     while True:
-        # Enter `node`, interior and not yet entered; its parents' two slots unrolled.
+        # Enter `node`, interior and not yet entered: its second parent first.
         node.grad = done
-        p0 = node._p0
-        p1 = node._p1
-        if p0.grad is done:  # type: ignore[union-attr]  # interior: _p0 is set
-            p0 = None
-        elif p0._p0 is None:  # type: ignore[union-attr]
-            if p0 not in met:
-                meet(p0)
-                leaves.append(p0)  # type: ignore[arg-type]
-                saved.append(p0.grad)  # type: ignore[union-attr]
-            p0 = None
-        if p1 is not None:
-            if p1.grad is not done:
-                q = p1._p0
-                if q is None:
-                    if p1 not in met:
-                        meet(p1)
-                        leaves.append(p1)
-                        saved.append(p1.grad)
-                else:
-                    # The second parent first, as `_walk` goes. If its own parents are all
-                    # leaves or done (the product w * x under a sum: half a network's nodes),
-                    # it is appended here, unrolled, without a trip through the stack.
-                    if q.grad is not done:
-                        if q._p0 is None:
-                            if q not in met:
-                                meet(q)
-                                leaves.append(q)
-                                saved.append(q.grad)
-                        else:
-                            if p0 is not None:
-                                forks.append(len(stack))
-                            stack.append(node)
-                            node = p1
-                            continue
-                    q = p1._p1
-                    if q is not None:
-                        if q.grad is not done:
-                            if q._p0 is None:
-                                if q not in met:
-                                    meet(q)
-                                    leaves.append(q)
-                                    saved.append(q.grad)
-                            else:
-                                if p0 is not None:
-                                    forks.append(len(stack))
-                                stack.append(node)
-                                node = p1
-                                continue
-                    order.append(p1)
-                    p1.grad = done
-                    if p0 is p1:  # x * x
-                        p0 = None
-        if p0 is not None:
+        p = node._p1
+        if p is not None and p.grad is not done:
+            q = p._p0
+            if q is None:  # a leaf
+                if p._g0 is not done:
+                    p._g0 = done
+                    leaves.append(p)
+                    saved.append(p.grad)
+            else:
+                # a product's first operand is most often a weight, a leaf met already: asked first
+                if q._g0 is not done:
+                    if q._p0 is None:
+                        q._g0 = done
+                        leaves.append(q)
+                        saved.append(q.grad)
+                    elif q.grad is not done:
+                        forks.append(len(stack))
+                        stack.append(node)
+                        node = p
+                        continue
+                q = p._p1
+                if q is not None and q.grad is not done:
+                    if q._p0 is None:
+                        if q._g0 is not done:
+                            q._g0 = done
+                            leaves.append(q)
+                            saved.append(q.grad)
+                    else:
+                        forks.append(len(stack))
+                        stack.append(node)
+                        node = p
+                        continue
+                order.append(p)
+                p.grad = done
+        p = node._p0
+        if p._p0 is None:  # type: ignore[union-attr]  # interior: _p0 is set
+            if p._g0 is not done:  # type: ignore[union-attr]
+                p._g0 = done  # type: ignore[union-attr]
+                leaves.append(p)  # type: ignore[arg-type]
+                saved.append(p.grad)  # type: ignore[union-attr]
+        elif p.grad is not done:  # type: ignore[union-attr]
             stack.append(node)
-            node = p0
+            node = p  # type: ignore[assignment]
             continue
         order.append(node)
         # Back up: every node above the last fork waited only for the one above it.
@@ -343,12 +335,26 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
                 return order
             del forks[-1]
             node = stack[-1]  # a fork: its second parent is done, now its first
-            p0 = node._p0
-            if p0.grad is not done:  # type: ignore[union-attr]
-                node = p0  # type: ignore[assignment]
-                break
+            p = node._p0
+            if p.grad is not done:  # type: ignore[union-attr]
+                if p._p0 is not None:  # type: ignore[union-attr]
+                    node = p  # type: ignore[assignment]
+                    break
+                if p._g0 is not done:
+                    p._g0 = done
+                    leaves.append(p)  # type: ignore[arg-type]
+                    saved.append(p.grad)  # type: ignore[union-attr]
             del stack[-1]
             order.append(node)
+
+
+def _first_bad_leaf(root: Value) -> Value:
+    """The leaf `backward_steps` would refuse: the first non-finite one, root first in `_walk`'s order."""
+    for v in reversed(_walk(root)):
+        g = v.grad
+        if v._p0 is None and g - g != 0.0:
+            return v
+    raise AssertionError("no leaf of this graph holds a non-finite grad")  # pragma: no cover
 
 
 def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:

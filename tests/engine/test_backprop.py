@@ -81,6 +81,26 @@ def test_topological_order_holds_each_ancestor_once_after_its_parents_root_last(
     assert topological_order(root) == order  # deterministic
 
 
+@settings(max_examples=200)
+@given(graph=graphs(max_leaves=4, max_ops=30))
+def test_backwards_walk_lists_the_interior_in_topological_order_and_each_leaf_with_its_grad(graph):
+    from autograd.backprop import _walk_interior
+
+    leaves, _, root = graph
+    if root.parents == ():
+        return
+    for i, leaf in enumerate(leaves):
+        leaf.grad = 0.25 * i  # accumulated earlier: what an overflow puts back
+    order = topological_order(root)
+    found, saved = [], []
+    interior = _walk_interior(root, found, saved)
+    assert interior == [v for v in order if v.parents]  # backward's sums run in backward_steps' order
+    assert sorted(map(id, found)) == sorted(id(v) for v in order if not v.parents)  # each leaf once
+    assert saved == [v.grad for v in found]
+    assert all(v.grad == 0.0 for v in interior)
+    assert _walk_interior(root, [], []) == interior  # a second walk finds every mark stale
+
+
 @settings(max_examples=100)
 @given(graph=graphs())
 def test_backward_steps_leave_exactly_backwards_grads_on_random_graphs(graph):

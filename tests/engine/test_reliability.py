@@ -228,6 +228,21 @@ def test_gradient_overflow_in_backward_leaves_every_grad_as_it_was():
     assert all(math.isfinite(v.grad) for v in topological_order(z))
 
 
+@pytest.mark.parametrize("first", ["x", "y"])
+def test_gradient_overflow_in_two_leaves_names_the_one_backward_steps_names(first):
+    def graph():
+        x, y = Value(1e-150, label="x"), Value(2e-150, label="y")
+        a, b = (x * 1e200) * 1e200, (y * 1e200) * 1e200
+        return (a + b) if first == "x" else (b + a)
+
+    with pytest.raises(GradientOverflowError) as stepped:
+        list(graph().backward_steps())
+    with pytest.raises(GradientOverflowError) as walked:
+        graph().backward()
+    assert str(walked.value) == str(stepped.value)
+    assert f"'{first}'" in str(walked.value)  # the steps reach the root's first operand's leaf first
+
+
 def test_gradient_overflow_in_backward_steps_also_restores_the_grads():
     x = Value(1e-150, label="x")
     z = (x * 1e200) * 1e200
