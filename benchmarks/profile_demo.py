@@ -120,7 +120,19 @@ def phase_table(steps: int) -> list[str]:
                      f"{off / total_off:.0%} |")
     gc_total = sum(g for _, g in med["on"].values())
     lines.append(f"| **step** | **{total_on * 1e3:.1f}** | **{gc_total * 1e3:.1f}** | | **{total_off * 1e3:.1f}** | |")
+    # issue 20's figure: backward's walk against its loop, step by step (the two ran one after the other)
+    lines.append("")
+    for mode, title in (("on", "GC on"), ("off", "GC off")):
+        ratios = sorted(a / b for (a, _), (b, _) in
+                        zip(rows[mode]["topological order"], rows[mode]["backward loop"], strict=True))
+        lines.append(f"- walk / loop, {title}: {statistics.median(ratios):.2f}x "
+                     f"(steps {ratios[0]:.2f}–{ratios[-1]:.2f}; quartiles {_quartiles(ratios)})")
     return lines
+
+
+def _quartiles(sorted_values: list[float]) -> str:
+    qs = statistics.quantiles(sorted_values, n=4)
+    return f"{qs[0]:.2f}–{qs[2]:.2f}"
 
 
 def census() -> list[str]:
