@@ -39,12 +39,15 @@ __all__ = ["MIN_NODES", "ArrayTraining", "CompiledGradient", "SampleTraining", "
 MIN_NODES = 1500
 
 
-def sample_program(net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value]) -> tuple[Program | None, str]:
+def sample_program(
+    net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], epochs: bool = False
+) -> tuple[Program | None, str]:
     """The loss of one sample, compiled; or None and why tracing cannot apply.
 
     Traced on the first sample and checked against eager on the next two: a
     loss whose Python reads values (``if a.data > 0.5``) takes another path
-    there, and is then left eager.
+    there, and is then left eager. ``epochs=True`` checks the code that
+    `Program.sgd_epoch` runs, for a training that runs only that.
     """
 
     def sample(x: Sequence[Value], y: Sequence[Value]) -> tuple[Value, list[Value]]:
@@ -59,7 +62,7 @@ def sample_program(net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Va
         return None, f"tracing the loss raised {type(e).__name__}: {e}"
     for x, y in data[1:3]:
         try:
-            program.check(x, y)
+            program.check(x, y, epoch=epochs)
         except CheckError:
             return None, "the loss takes another path on another sample (its Python code reads values)"
     return program, ""
@@ -151,7 +154,9 @@ class CompiledGradient:
         (True, True)
     """
 
-    def __init__(self, net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], batch_size: int) -> None:
+    def __init__(self, net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], batch_size: int,
+                 opt: SGD | None = None) -> None:  # fmt: skip
+        """``opt``: the optimizer fit steps with, if it may run whole epochs in the program (`sample_training`)."""
         self.params = params
         self.program: Program | None = None
         self.batch_program: BatchProgram | None = None
@@ -163,7 +168,9 @@ class CompiledGradient:
             if arrays is not None:
                 self._xs, self._ys = arrays
         if self.batch_program is None or min(sizes) < self._min_batch:
-            self.program, why = sample_program(net, loss_fn, data, params)
+            # the per-sample code is compiled on its first call: a training of whole epochs never calls it
+            epochs = opt is not None and _whole_epochs(opt, batch_size)
+            self.program, why = sample_program(net, loss_fn, data, params, epochs=epochs)
             self.why = why or self.why
 
     def array_training(self, net: MLP, loss_fn: LossFn, opt: SGD, n: int, size: int, labels: str | None
@@ -181,9 +188,7 @@ class CompiledGradient:
     def sample_training(self, opt: SGD, size: int) -> SampleTraining | None:
         """fit's epochs through `Program.sgd_epoch` (`SampleTraining`) if every batch is one sample and
         the optimizer a plain `SGD` without momentum over distinct parameters; else None."""
-        if size != 1 or self.program is None or type(opt) is not SGD or opt.momentum:
-            return None  # momentum keeps a velocity, a subclass may step otherwise: fit's own loop
-        if len({id(p) for p in opt.params}) != len(opt.params):
+        if self.program is None or not _whole_epochs(opt, size):
             return None
         return SampleTraining(self, opt)
 
@@ -214,6 +219,12 @@ class CompiledGradient:
         if mean:  # as fit averages eager grads: the same floats
             average_grads(self.params, len(batch))
         return total
+
+
+def _whole_epochs(opt: SGD, size: int) -> bool:
+    """Whether `Program.sgd_epoch` can take fit's epochs: one sample per step, plain `SGD` without
+    momentum (which keeps a velocity; a subclass may step otherwise) over distinct parameters."""
+    return size == 1 and type(opt) is SGD and not opt.momentum and len({id(p) for p in opt.params}) == len(opt.params)
 
 
 class SampleTraining:

@@ -154,7 +154,7 @@ def fit(
     show = not quiet and sys.stderr.isatty()
     compiled = None
     if compile:
-        compiled = CompiledGradient(net, loss_fn, data, opt.params, size)
+        compiled = CompiledGradient(net, loss_fn, data, opt.params, size, opt)
         if not compiled.works:
             warnings.warn(f"fit(compile=True): {compiled.why}; training eagerly instead", stacklevel=2)
             compiled = None

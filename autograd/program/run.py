@@ -81,25 +81,28 @@ class Program:
             "# g_v is dC/dv for this sample; G_p is parameter p's .grad. exp, log, tanh are math's.\n"
         )
         self.source = header + body
-        filename = f"<stepgrad program {next(_programs)}>"
-        code = builtins.compile(self.source, filename, "exec")
-        namespace: dict[str, Any] = {
+        self._namespace: dict[str, Any] = {
             "P": self.params, **FLOAT, **{f"_op_{k}": row.float_value for k, row in TABLE.items() if row.float_value},
             "math": math,
             "number": _number, "Recheck": Recheck,
         }  # fmt: skip
-        exec(code, namespace)
-        # taken out of its namespace, the function and the namespace do not point at each other
-        self._run = namespace.pop("program")
-        self._namespace = {k: v for k, v in namespace.items() if k != "__builtins__"}
-        _remember_lines(self, filename, self.source)
+        # Python compiles each function on first use: about 10 ms for a thousand nodes, which
+        # fit's epochs of one sample (`sgd_epoch` alone, checked through it) never spend on this one
+        self._run: Callable[..., Any] | None = None
         return self
+
+    def _program(self) -> Callable[..., Any]:
+        """``source``'s function, compiled on first use (under the lock, as every caller is)."""
+        if self._run is None:
+            self._run = self._exec(self.source, "program")
+        return self._run
 
     def _exec(self, source: str, name: str) -> Callable[..., Any]:
         filename = f"<stepgrad program {next(_programs)}>"
         namespace = dict(self._namespace)
         exec(builtins.compile(source, filename, "exec"), namespace)
         _remember_lines(self, filename, source)
+        # taken out of its namespace, the function and the namespace do not point at each other
         return namespace.pop(name)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
@@ -158,7 +161,7 @@ class Program:
     def _call(self, args: tuple[Any, ...]) -> Any:
         outputs: list[Any] | None = None if self._aux_shape is None else []
         try:
-            loss = self._run((args,), outputs)
+            loss = self._program()((args,), outputs)
         except (ArithmeticError, ValueError, TypeError, Recheck):
             outputs = None if self._aux_shape is None else []
             loss = self._replay([args], outputs)
@@ -199,7 +202,7 @@ class Program:
         outputs: list[Any] | None = None if self._aux_shape is None else []
         try:
             try:
-                total = self._run(zip(*arg_lists, strict=True), outputs)
+                total = self._program()(zip(*arg_lists, strict=True), outputs)
             except (ArithmeticError, ValueError, TypeError, Recheck):
                 outputs = None if self._aux_shape is None else []
                 total = self._replay(list(zip(*arg_lists, strict=True)), outputs)
@@ -242,20 +245,25 @@ class Program:
         lr = check_number(lr, "sgd_epoch: lr")
         sink = [] if outputs is None and self._aux_shape is not None else outputs
         with self._lock:
-            if self._epoch is None:
-                self._epoch = self._exec(self._epoch_source, "epoch")
-                read = {id(self.params[e.index]) for e in self._tape if e.kind == PARAM}
-                self._unread = [p for p in self.params if id(p) not in read]
-            state: list[Any] = []
-            try:
-                self._epoch(samples, lr, sink, state, total)
-            except (ArithmeticError, ValueError, TypeError, Recheck):
-                pass  # the sample it stopped at is left to the caller
-            done, total = state
-            if done:  # as zero_grad left them: a parameter the program never reads
-                for p in self._unread:
-                    p.grad = 0.0
-            return total, done
+            return self._sgd_epoch(samples, lr, sink, total)
+
+    def _sgd_epoch(self, samples: Sequence[tuple[Any, ...]], lr: float, sink: list[Any] | None, total: float
+                   ) -> tuple[float, int]:  # fmt: skip
+        """`sgd_epoch` under the lock."""
+        if self._epoch is None:
+            self._epoch = self._exec(self._epoch_source, "epoch")
+            read = {id(self.params[e.index]) for e in self._tape if e.kind == PARAM}
+            self._unread = [p for p in self.params if id(p) not in read]
+        state: list[Any] = []
+        try:
+            self._epoch(samples, lr, sink, state, total)
+        except (ArithmeticError, ValueError, TypeError, Recheck):
+            pass  # the sample it stopped at is left to the caller
+        done, total = state
+        if done:  # as zero_grad left them: a parameter the program never reads
+            for p in self._unread:
+                p.grad = 0.0
+        return total, done
 
     # -- the eager replay: errors, and the rare call the fast path cannot finish --------------
 
@@ -328,18 +336,42 @@ class Program:
 
     # -- check ---------------------------------------------------------------------------------
 
-    def check(self, *args: Any, rtol: float = 0.0) -> str:
+    def check(self, *args: Any, rtol: float = 0.0, epoch: bool = False) -> str:
         """Run ``fn`` eagerly and the program on ``args``; raise `CheckError` with a table on any difference.
 
         Compares the loss, the extra outputs, every parameter's gradient and
         the ops of the two graphs (a different sequence means ``fn`` takes
         another path for these values). ``rtol=0`` asks for identical floats.
-        Grads are left as they were. Returns a one-line summary.
+        ``epoch=True`` checks the code `sgd_epoch` runs instead of ``prog(*args)``'s:
+        one step at ``lr = 0`` on this sample, its weights put back. Grads are
+        left as they were. Returns a one-line summary.
+
+            >>> from autograd import Value, compile
+            >>> w = Value(2.0, label="w")
+            >>> prog = compile(lambda x: (w * x - 1.0) ** 2, [w], 1.0)
+            >>> prog.check(3.0), prog.check(3.0, epoch=True)
+            ("loss and 1 gradients identical to eager's", "loss and 1 gradients identical to eager's")
         """
         with self._lock:  # no call may add into the grads check zeroes and puts back
-            return self._check(args, rtol)
+            return self._check(args, rtol, epoch)
 
-    def _check(self, args: tuple[Any, ...], rtol: float) -> str:
+    def _epoch_step(self, args: tuple[Any, ...]) -> Any:
+        """What `_call` returns, from one step of the epoch code at lr 0; the weights as they were."""
+        weights = [p.data for p in self.params]
+        outputs: list[Any] | None = None if self._aux_shape is None else []
+        try:
+            # -0.0: the loss comes back as it is, as prog(*args) gives it (0.0 + -0.0 would be 0.0)
+            loss, done = self._sgd_epoch([args], 0.0, outputs, -0.0)
+        finally:
+            for p, x in zip(self.params, weights, strict=True):
+                p.data = x  # w - 0 * g is w, but for -0.0
+        if not done:  # the epoch stopped at this sample (an inf, an error): prog(*args) replays it eagerly
+            for p in self.params:
+                p.grad = 0.0
+            return self._call(args)
+        return loss if outputs is None else (loss, outputs[0])
+
+    def _check(self, args: tuple[Any, ...], rtol: float, epoch: bool = False) -> str:
         params = self.params
         saved = [p.grad for p in params]
         # eager must record a graph to compare with, even inside the caller's no_grad()
@@ -363,7 +395,7 @@ class Program:
                     v.grad = g
                 for p in params:
                     p.grad = 0.0
-                result = self._call(args)  # under check's lock
+                result = self._epoch_step(args) if epoch else self._call(args)  # under check's lock
                 loss, out = result if self._aux_shape is not None else (result, None)
                 grads = [p.grad for p in params]
         finally:

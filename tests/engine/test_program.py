@@ -343,6 +343,42 @@ def test_check_finds_python_control_flow_that_tracing_froze():
     assert w.grad == 0.0  # check leaves grads as they were
 
 
+def test_check_through_the_epoch_code_finds_the_same_frozen_control_flow_and_puts_the_weights_back():
+    w, b = Value(1.5, label="w"), Value(-0.0, label="b")
+
+    def f(x):
+        z = w * x + b
+        return z * z if x.data > 0 else (z * z).exp()
+
+    prog = compile(f, [w, b], 1.0)
+    w.grad, b.grad = 0.25, 0.5
+    assert "identical" in prog.check(2.0, epoch=True)
+    with pytest.raises(CheckError, match="control flow"):
+        prog.check(-1.0, epoch=True)
+    assert (w.grad, b.grad) == (0.25, 0.5)
+    assert w.data == 1.5 and math.copysign(1.0, b.data) == -1.0  # b - 0 * g would have been +0.0
+
+
+def test_check_through_the_epoch_code_of_a_sample_it_cannot_finish_replays_it_eagerly():
+    w = Value(2.0, label="w")
+    prog = compile(lambda x: (w * x).log(), [w], 1.0)
+    with pytest.raises(ValueError, match="log"):  # x = -1: log of a negative number, eager's error
+        prog.check(-1.0, epoch=True)
+    assert w.data == 2.0 and w.grad == 0.0
+
+
+def test_the_per_sample_code_is_compiled_on_its_first_call_only():
+    params, loss = _tutorial()
+    prog = compile(loss, params, [0.3, 0.5], [1.0, 0.0])
+    assert prog._run is None  # an epoch of sgd_epoch alone never needs it
+    prog.sgd_epoch([([0.2, 0.7], [0.0, 1.0])], 0.1)
+    assert prog._run is None
+    prog([0.2, 0.7], [0.0, 1.0])
+    first = prog._run
+    prog.batch([[0.2, 0.7]], [[0.0, 1.0]])
+    assert first is not None and prog._run is first
+
+
 def test_leaves_that_are_not_params_are_baked_in():
     w, c = Value(2.0, label="w"), Value(3.0, label="c")
     prog = compile(lambda x: w * x * c, [w], 1.0)

@@ -33,6 +33,19 @@ def test_batch_size_1_with_plain_sgd_runs_whole_epochs_in_the_program():
     assert grad.sample_training(SGD(net.parameters(), lr=0.1, momentum=0.9), 1) is None  # a velocity: fit's loop
 
 
+def test_whole_epochs_are_checked_through_the_epoch_code_and_never_compile_the_per_sample_code():
+    net = _moons_net()
+    opt = SGD(net.parameters(), lr=0.1)
+    data = moons(20)
+    grad = CompiledGradient(net, squared_error, data, opt.params, batch_size=1, opt=opt)
+    grad.sample_training(opt, 1).epoch(list(range(20)), data, None)
+    assert grad.program._run is None  # Python's compile of it: about 10 ms a thousand nodes, not spent
+    bad = [*data[:5], ([math.inf, 0.5], data[5][1])]
+    with pytest.raises(ValueError, match="non-finite"):  # a sample the epoch stops at: fit's step, eager's error
+        grad.sample_training(opt, 1).epoch(list(range(6)), bad, None)
+    assert grad.program._run is not None
+
+
 def test_moons_2_16_16_1_weights_grads_losses_are_eager_bit_for_bit():
     (w0, g0, h0), (w1, g1, h1) = _fit_both(_moons_net, moons(60, seed=1), lr=0.3, epochs=3)
     assert w1 == w0  # every SGD step the same floats
