@@ -162,7 +162,7 @@ def backward(root: Value) -> None:
     for leaf in leaves:
         g = leaf.grad
         if g - g != 0.0:
-            _check_leaf(_first_bad_leaf(root), order, leaves, saved)
+            _check_leaf(_first_bad_leaf(root, leaf), order, leaves, saved)
 
 
 def zero_grad(values: Iterable[Value]) -> None:
@@ -348,13 +348,17 @@ def _walk_interior(root: Value, leaves: list[Value], saved: list[float]) -> list
             order.append(node)
 
 
-def _first_bad_leaf(root: Value) -> Value:
-    """The leaf `backward_steps` would refuse: the first non-finite one, root first in `_walk`'s order."""
+def _first_bad_leaf(root: Value, found: Value) -> Value:
+    """The leaf `backward_steps` would refuse: the first non-finite one, root first in `_walk`'s order.
+
+    ``found`` (a bad leaf seen a moment ago) if there is none now: another
+    thread's pass may have put a shared weight's grad back meanwhile.
+    """
     for v in reversed(_walk(root)):
         g = v.grad
         if v._p0 is None and g - g != 0.0:
             return v
-    raise AssertionError("no leaf of this graph holds a non-finite grad")  # pragma: no cover
+    return found
 
 
 def _check_leaf(leaf: Value, order: list[Value], leaves: list[Value], saved: list[float]) -> None:

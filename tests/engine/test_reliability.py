@@ -297,3 +297,13 @@ def test_a_numpy_array_times_a_value_is_a_type_error_not_an_object_array():
     with pytest.raises(TypeError, match=r"ndarray"):
         Value(1.0) + np.array([1.0, 2.0])
     assert (np.float64(2.0) * Value(3.0)).data == 6.0
+
+
+def test_an_overflowed_leaf_put_back_by_another_thread_meanwhile_is_still_named():
+    from autograd.backprop import _first_bad_leaf
+
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    root = x * y
+    assert _first_bad_leaf(root, y) is y  # no leaf holds a bad grad now: the one the pass saw
+    x.grad = math.inf
+    assert _first_bad_leaf(root, y) is x
