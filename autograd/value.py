@@ -317,7 +317,7 @@ def _unary(
     """
     # the parent too: only a `.data` written by hand is non-finite, and
     # relu, tanh or `c / x` would turn it into a finite number
-    if data - data != 0.0 or parent.data - parent.data != 0.0:
+    if not (-1e309 < data < 1e309 and -1e309 < parent.data < 1e309):  # finite both (1e309 reads as inf)
         refuse_non_finite(data, op, parent, None, const, const_left)
     recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
@@ -547,20 +547,18 @@ def method_source(op: Op) -> str:
     d0 = _local(op, 0, "a", "b", "self, other", lines, "        ")
     d1 = _local(op, 1, "a", "b", "self, other", lines, "        ")
     lines += [
-        "        group = None",
+        # inside no_grad() or scope(), and for a value that is not finite (which it refuses),
+        # _binary makes the node. 1e309 reads as inf: the chained comparison is False for inf and
+        # nan and allocates nothing (out - out != 0.0 made a float per node)
         "        if EVER_ENTERED:",
         "            recording, group, _ = STATE.get()",
-        "            if not recording:",
+        "            if not recording or group is not None:",
         f"                return _binary(out, {name!r}, self, {d0}, other, {d1})",
         *([] if op.risky else [  # a risky op refused a non-finite value above already
-            "        if out - out != 0.0:",
+            "        if not -1e309 < out < 1e309:",
             f"            return _binary(out, {name!r}, self, {d0}, other, {d1})",
         ]),
-        "        if group is None:",
-        "            node = _new(Value)",
-        "        else:",
-        "            node = _new(_Grouped)",
-        "            node.group = group",
+        "        node = _new(Value)",
         "        node.data = out",
         "        node.grad = 0.0",
         "        node.label = ''",
@@ -593,7 +591,7 @@ def method_source(op: Op) -> str:
 
 def _install_ops() -> None:
     namespace: dict[str, Any] = {
-        "Value": Value, "_Grouped": _Grouped, "_new": _new, "_unary": _unary, "_binary": _binary,
+        "Value": Value, "_new": _new, "_unary": _unary, "_binary": _binary,
         "_check_number": _check_number, "check_local": check_local, "check_inputs": check_inputs,
         "STATE": STATE, "EVER_ENTERED": EVER_ENTERED, "refuse_non_finite": refuse_non_finite,
         "inf": math.inf, "bad_data": bad_data, **FLOAT,
