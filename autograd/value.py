@@ -317,7 +317,11 @@ def _unary(
     """
     # the parent too: only a `.data` written by hand is non-finite, and
     # relu, tanh or `c / x` would turn it into a finite number
-    if not (-1e309 < data < 1e309 and -1e309 < parent.data < 1e309):  # finite both (1e309 reads as inf)
+    try:
+        finite = -1e309 < data < 1e309 and -1e309 < parent.data < 1e309  # 1e309 reads as inf
+    except TypeError as e:  # a complex .data written by hand: not ordered
+        raise (bad_data(op, parent) or e) from None
+    if not finite:
         refuse_non_finite(data, op, parent, None, const, const_left)
     recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
@@ -349,7 +353,11 @@ def _binary(
     g1: float,
 ) -> Value:
     """The output node of an op with two Value parents: checks its value, reads the recording state."""
-    if data - data != 0.0:  # inf - inf and nan - nan are nan, finite - itself is 0
+    try:
+        finite = -1e309 < data < 1e309  # 1e309 reads as inf: False for inf and nan
+    except TypeError as e:  # a complex .data written by hand: not ordered
+        raise (bad_data(op, p0, p1) or e) from None
+    if not finite:
         refuse_non_finite(data, op, p0, p1, None)
     recording, group, _ = STATE.get() if EVER_ENTERED else DEFAULT
     out = _new(Value if group is None else _Grouped)
@@ -555,8 +563,11 @@ def method_source(op: Op) -> str:
         "            if not recording or group is not None:",
         f"                return _binary(out, {name!r}, self, {d0}, other, {d1})",
         *([] if op.risky else [  # a risky op refused a non-finite value above already
-            "        if not -1e309 < out < 1e309:",
-            f"            return _binary(out, {name!r}, self, {d0}, other, {d1})",
+            "        try:",
+            "            if not -1e309 < out < 1e309:",
+            f"                return _binary(out, {name!r}, self, {d0}, other, {d1})",
+            "        except TypeError as e:  # a complex .data written by hand: not ordered",
+            f"            raise (bad_data({name!r}, self, other) or e) from None",
         ]),
         "        node = _new(Value)",
         "        node.data = out",

@@ -287,7 +287,7 @@ def _floor_fit(engine: str, sizes: list[int], acts: list[str], scale: float, dat
         net = NNMLP(sizes[0], sizes[1:], activation=acts, seed=training.SEED, init_range=scale)
         prog, _ = sample_program(net, LOSSES["squared_error"], data, net.parameters())
         assert prog is not None
-        checks = ("finite", "number(", "outputs.append", "done += 1")
+        checks = ("finite", "number(", "outputs.append", "sample_outputs = ", "done += 1")
         source = "".join(line for line in prog._epoch_source.splitlines(True) if not any(c in line for c in checks))
         namespace = dict(prog._namespace)
         exec(source, namespace)

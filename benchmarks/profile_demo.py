@@ -131,6 +131,8 @@ def phase_table(steps: int) -> list[str]:
 
 
 def _quartiles(sorted_values: list[float]) -> str:
+    if len(sorted_values) < 2:
+        return "one step"
     qs = statistics.quantiles(sorted_values, n=4)
     return f"{qs[0]:.2f}–{qs[2]:.2f}"
 

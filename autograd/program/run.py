@@ -160,8 +160,9 @@ class Program:
 
     def _call(self, args: tuple[Any, ...]) -> Any:
         outputs: list[Any] | None = None if self._aux_shape is None else []
+        run = self._program()  # outside the try: an error compiling it is not one to replay
         try:
-            loss = self._program()((args,), outputs)
+            loss = run((args,), outputs)
         except (ArithmeticError, ValueError, TypeError, Recheck):
             outputs = None if self._aux_shape is None else []
             loss = self._replay([args], outputs)
@@ -200,9 +201,10 @@ class Program:
             for p in params:
                 p.grad = 0.0
         outputs: list[Any] | None = None if self._aux_shape is None else []
+        run = self._program()  # outside the try: an error compiling it is not one to replay
         try:
             try:
-                total = self._program()(zip(*arg_lists, strict=True), outputs)
+                total = run(zip(*arg_lists, strict=True), outputs)
             except (ArithmeticError, ValueError, TypeError, Recheck):
                 outputs = None if self._aux_shape is None else []
                 total = self._replay(list(zip(*arg_lists, strict=True)), outputs)

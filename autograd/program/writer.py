@@ -81,7 +81,7 @@ class Writer:
         self._nodes: dict[int, Node] = {}
         # where backward's first message into each parameter's .grad is: the epoch program starts it at 0.0
         self._first_messages: dict[int, tuple[str, str]] = {}  # line of backward -> (grad variable, message)
-        self._epoch_parts: tuple[list[str], list[str], list[str], list[str]] | None = None
+        self._epoch_parts: tuple[list[str], list[str], list[str], str, str | None] | None = None
 
     def node(self, i: int) -> Node:
         n = self._nodes.get(i)
@@ -147,10 +147,9 @@ class Writer:
         forward += self._forward()
         forward += self._finite_check(flat_vars)
         backward = ["# backward: one line per message, the root first", *self._backward()]
-        result = [f"total += {self.expr[self.root]}"]
-        if self.aux_shape is not None:
-            result.append(f"outputs.append({self._aux_expr(self.aux_shape)})")
-        self._epoch_parts = (values, [loop, *forward], backward, result)
+        aux = None if self.aux_shape is None else self._aux_expr(self.aux_shape)
+        result = [f"total += {self.expr[self.root]}", *([] if aux is None else [f"outputs.append({aux})"])]
+        self._epoch_parts = (values, [loop, *forward], backward, self.expr[self.root], aux)
 
         tail = []
         if param_entries:
@@ -179,7 +178,7 @@ class Writer:
         """
         if self._epoch_parts is None:
             raise RuntimeError("Writer.epoch_source: call source() first")
-        values, forward, backward, result = self._epoch_parts
+        values, forward, backward, loss, aux = self._epoch_parts
         used = [v for v in values if v != "_"]
         sent = {g for g, _ in self._first_messages.values()}  # the grads backward writes
         moving = [v for v in used if "G_" + v in sent]  # w - lr * 0.0 is w: the others keep their value
@@ -200,7 +199,12 @@ class Writer:
             head += _wrapped(["G_" + v for v in used], f" = (0.0,) * {len(used)}")
         head += ["    done = 0", "    try:", "        " + forward[0]]
         step = []
+        result = [f"total += {loss}", *([] if aux is None else [f"outputs.append({aux})"])]
         if moving:
+            # the loss and the outputs read before the step: either may be a parameter itself
+            kept = [self.names.take("sample_loss"), *([] if aux is None else [self.names.take("sample_outputs")])]
+            step += [f"{kept[0]} = {loss}", *([] if aux is None else [f"{kept[1]} = {aux}"])]
+            result = [f"total += {kept[0]}", *([] if aux is None else [f"outputs.append({kept[1]})"])]
             step.append("# SGD's step (nn.SGD.step: p.data - lr * p.grad), every new value checked before any is taken")
             step += [f"N_{v} = {v} - lr * G_{v}" for v in moving]
             step += _sum_check(["N_" + v for v in moving], "")

@@ -359,12 +359,24 @@ def test_check_through_the_epoch_code_finds_the_same_frozen_control_flow_and_put
     assert w.data == 1.5 and math.copysign(1.0, b.data) == -1.0  # b - 0 * g would have been +0.0
 
 
-def test_check_through_the_epoch_code_of_a_sample_it_cannot_finish_replays_it_eagerly():
-    w = Value(2.0, label="w")
-    prog = compile(lambda x: (w * x).log(), [w], 1.0)
-    with pytest.raises(ValueError, match="log"):  # x = -1: log of a negative number, eager's error
-        prog.check(-1.0, epoch=True)
-    assert w.data == 2.0 and w.grad == 0.0
+def test_check_through_the_epoch_code_of_a_sample_it_cannot_finish_checks_the_per_sample_code_instead():
+    a, b = Value(1e308, label="a"), Value(1e308, label="b")
+    prog = compile(lambda x: a * x - b * x, [a, b], 1.0)
+    # the epoch stops at this sample (its check of the new weights sums 1e308 + 1e308), which
+    # eager and prog(*args) finish: the check compares prog(*args)'s numbers
+    assert prog.sgd_epoch([(1.0,)], 0.0) == (0.0, 0)
+    a.grad, b.grad = 0.25, 0.5
+    assert "identical" in prog.check(1.0, epoch=True)
+    assert (a.data, b.data, a.grad, b.grad) == (1e308, 1e308, 0.25, 0.5)
+
+
+def test_sgd_epoch_gives_each_samples_outputs_as_they_were_before_its_step():
+    w = Value(1.0, label="w")
+    prog = compile(lambda x: ((w * x - 1.0) ** 2, [w, w * x]), [w], 1.0)
+    outs: list = []
+    assert prog.sgd_epoch([(2.0,), (1.0,)], 0.1, outs) == (1.0 + 0.16000000000000003, 2)
+    assert outs == [[1.0, 2.0], [0.6, 0.6]]  # a parameter as an output: its value the sample used
+    assert w.data == 0.6 - 0.1 * (2 * (0.6 - 1.0))
 
 
 def test_the_per_sample_code_is_compiled_on_its_first_call_only():

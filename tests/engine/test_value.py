@@ -425,3 +425,22 @@ def test_data_set_by_hand_to_a_string_is_a_type_error_naming_the_label(make):
     w.data = "abc"
     with pytest.raises(TypeError, match=r"input 'w' has \.data 'abc' \(str\), not a number"):
         make(w)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda w: w + Value(2.0), lambda w: Value(2.0) * w, lambda w: w * 3, lambda w: 3 - w, lambda w: -w,
+     lambda w: w.relu()],
+    ids=["v+v", "v*v", "v*c", "c-v", "neg", "relu"],
+)  # fmt: skip
+@pytest.mark.parametrize("inside", [None, no_grad, lambda: scope("layer")], ids=["eager", "no_grad", "scope"])
+def test_data_set_by_hand_to_a_complex_number_is_a_type_error_naming_the_label(make, inside):
+    # complex arithmetic succeeds: the finiteness test (an ordering) is where it is caught
+    w = Value(1.0, label="w")
+    w.data = 1j
+    with pytest.raises(TypeError, match=r"input 'w' has \.data 1j \(complex\), not a number"):
+        if inside is None:
+            make(w)
+        else:
+            with inside():
+                make(w)
