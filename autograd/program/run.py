@@ -46,6 +46,9 @@ class Program:
     ``prog(*args)`` runs forward and backward and returns the loss;
     ``prog.batch(*arg_lists)`` does it over many samples; ``prog.source`` is
     the code; ``prog.check(*args)`` compares it with eager.
+    ``prog.compile_seconds`` is the time `compile` took to trace the function
+    and write ``source``; Python compiles that code on the first call (about
+    10 ms for a thousand nodes).
     """
 
     source: str
