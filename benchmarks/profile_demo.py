@@ -213,6 +213,41 @@ def gc_settings(steps: int) -> list[str]:
     return lines
 
 
+def walk_alone(rounds: int) -> list[str]:
+    """backward's walk and its loop on a fresh demo graph each round, nothing else timed, GC off."""
+    from autograd import backprop
+
+    value, model, params, xs, ys = setup()
+    walks, loops = [], []
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            scores = [model([value(v) for v in row])[0] for row in xs]
+            losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores, strict=True)]
+            total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
+            t = time.perf_counter()
+            order = backprop._walk_interior(total, [], [])
+            walks.append(time.perf_counter() - t)
+            total.grad = 1.0
+            t = time.perf_counter()
+            for node in reversed(order):  # backward()'s loop
+                upstream = node.grad
+                node._p0.grad += node._g0 * upstream
+                p = node._p1
+                if p is not None:
+                    p.grad += node._g1 * upstream
+            loops.append(time.perf_counter() - t)
+            del order, total, scores, losses
+    finally:
+        gc.enable()
+    ratios = sorted(w / lp for w, lp in zip(walks, loops, strict=True))
+    return [
+        f"Fresh graph each round, the walk then the loop, nothing else timed, GC off, {rounds} rounds: "
+        f"walk {statistics.median(walks) * 1e3:.2f} ms, loop {statistics.median(loops) * 1e3:.2f} ms; "
+        f"walk / loop {statistics.median(ratios):.2f}x (quartiles {_quartiles(ratios)})."
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=5)
@@ -220,6 +255,7 @@ def main() -> None:
     args = parser.parse_args()
     lines = ["# Profile: stepgrad on micrograd's demo step", "", "## Phases", ""]
     lines += phase_table(args.steps)
+    lines += ["", "## The walk alone", "", *walk_alone(max(args.steps, 15))]
     lines += ["", "## The graph", "", *census(), "", "## GC settings", ""]
     lines += gc_settings(args.steps)
     lines += ["", "## Hot functions (cProfile, one step, GC off; cProfile inflates call-heavy code)", ""]
