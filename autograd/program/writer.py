@@ -64,6 +64,11 @@ class _Names:
                 return self.take(name)
 
 
+def _sample_result(loss: str, outputs: str | None) -> list[str]:
+    """A sample's last lines: its loss added to the total, its outputs kept."""
+    return [f"total += {loss}", *([] if outputs is None else [f"outputs.append({outputs})"])]
+
+
 class Writer:
     """Writes the program's source from the tape."""
 
@@ -148,7 +153,7 @@ class Writer:
         forward += self._finite_check(flat_vars)
         backward = ["# backward: one line per message, the root first", *self._backward()]
         aux = None if self.aux_shape is None else self._aux_expr(self.aux_shape)
-        result = [f"total += {self.expr[self.root]}", *([] if aux is None else [f"outputs.append({aux})"])]
+        result = _sample_result(self.expr[self.root], aux)
         self._epoch_parts = (values, [loop, *forward], backward, self.expr[self.root], aux)
 
         tail = []
@@ -199,12 +204,15 @@ class Writer:
             head += _wrapped(["G_" + v for v in used], f" = (0.0,) * {len(used)}")
         head += ["    done = 0", "    try:", "        " + forward[0]]
         step = []
-        result = [f"total += {loss}", *([] if aux is None else [f"outputs.append({aux})"])]
+        result = _sample_result(loss, aux)
         if moving:
             # the loss and the outputs read before the step: either may be a parameter itself
-            kept = [self.names.take("sample_loss"), *([] if aux is None else [self.names.take("sample_outputs")])]
-            step += [f"{kept[0]} = {loss}", *([] if aux is None else [f"{kept[1]} = {aux}"])]
-            result = [f"total += {kept[0]}", *([] if aux is None else [f"outputs.append({kept[1]})"])]
+            kept_loss, kept_aux = self.names.take("sample_loss"), None
+            step.append(f"{kept_loss} = {loss}")
+            if aux is not None:
+                kept_aux = self.names.take("sample_outputs")
+                step.append(f"{kept_aux} = {aux}")
+            result = _sample_result(kept_loss, kept_aux)
             step.append("# SGD's step (nn.SGD.step: p.data - lr * p.grad), every new value checked before any is taken")
             step += [f"N_{v} = {v} - lr * G_{v}" for v in moving]
             step += _sum_check(["N_" + v for v in moving], "")
