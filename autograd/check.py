@@ -124,6 +124,15 @@ def _compared(index: int, label: str, analytic: float, numeric: float, atol: flo
     return GradcheckResult(index, label, analytic, numeric, err, err <= atol + rtol * abs(numeric))
 
 
+def _reported(
+    results: list[GradcheckResult], raise_on_mismatch: bool, what: str, eps: float, atol: float, rtol: float
+) -> list[GradcheckResult]:
+    """``results``, or a `GradcheckError` saying ``what`` with their table if one failed and that is asked."""
+    if raise_on_mismatch and not all(r.ok for r in results):
+        raise GradcheckError(f"{what} (eps={eps}, atol={atol}, rtol={rtol}):\n{_format_table(results)}", results)
+    return results
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -151,13 +160,8 @@ def gradcheck(
     for i, leaf in enumerate(leaves):
         up, down = _both_sides(value_at, points, i, eps, "gradcheck: f")
         results.append(_compared(i, labels[i], leaf.grad, (up - down) / (2 * eps), atol, rtol))
-    if raise_on_mismatch and not all(r.ok for r in results):
-        raise GradcheckError(
-            f"gradcheck: backward disagrees with central differences "
-            f"(eps={eps}, atol={atol}, rtol={rtol}):\n{_format_table(results)}",
-            results,
-        )
-    return results
+    return _reported(results, raise_on_mismatch, "gradcheck: backward disagrees with central differences", eps,
+                     atol, rtol)  # fmt: skip
 
 
 def gradgradcheck(
@@ -203,10 +207,5 @@ def gradgradcheck(
                   columns[j][i], atol, rtol)
         for i in range(n) for j in range(n)
     ]  # fmt: skip
-    if raise_on_mismatch and not all(r.ok for r in results):
-        raise GradcheckError(
-            f"gradgradcheck: grad of grad disagrees with central differences of grad "
-            f"(eps={eps}, atol={atol}, rtol={rtol}):\n{_format_table(results)}",
-            results,
-        )
-    return results
+    return _reported(results, raise_on_mismatch,
+                     "gradgradcheck: grad of grad disagrees with central differences of grad", eps, atol, rtol)
