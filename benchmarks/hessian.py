@@ -36,22 +36,12 @@ def _torch(vectorize: bool) -> Any:
     import torch
 
     from nn import tutorial_network
+    from nn.torch_bridge import flat_loss
 
     torch.set_num_threads(1)
     net = tutorial_network(seed=0)
     p = torch.tensor([w.data for w in net.parameters()], dtype=torch.float64)
-    x, y = torch.tensor(INPUT, dtype=torch.float64), torch.tensor(TARGET, dtype=torch.float64)
-
-    def cost(q: Any) -> Any:
-        a, k = x, 0
-        for size in net.layer_sizes:
-            outs = []
-            for _ in range(size):
-                n = a.shape[0]
-                outs.append(torch.sigmoid((a * q[k : k + n]).sum() + q[k + n]))
-                k += n + 1
-            a = torch.stack(outs)
-        return ((a - y) ** 2).sum()
+    cost = flat_loss(net.state_dict(), INPUT, TARGET)
 
     def once() -> list[list[float]]:
         return torch.autograd.functional.hessian(cost, p, vectorize=vectorize).tolist()

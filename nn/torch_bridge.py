@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["to_torch"]
+__all__ = ["flat_loss", "to_torch"]
 
 
 def to_torch(state: dict[str, Any]) -> Any:
@@ -38,3 +38,32 @@ def to_torch(state: dict[str, Any]) -> Any:
             modules.append(activations[activation]())
         fan_in = n
     return torch.nn.Sequential(*modules)
+
+
+def flat_loss(state: dict[str, Any], x: Any, y: Any) -> Any:
+    """The squared-error loss on one sample as a torch function of one flat float64 tensor of parameters.
+
+    The tensor holds the parameters in ``net.parameters()`` order (neuron by
+    neuron: its weights, then its bias), so ``torch.autograd.functional.hessian``
+    of it compares number for number with `autograd.hessian` of the same loss.
+    Only ``state``'s shape is read (`MLP.state_dict()`).
+    """
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("flat_loss() needs PyTorch: pip install torch") from None
+    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "linear": lambda z: z}
+    x, y = torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+    bias = 1 if state["bias"] else 0
+
+    def loss(p: Any) -> Any:
+        a, k = x, 0
+        for size, activation in zip(state["layer_sizes"], state["activations"], strict=True):
+            act, n, outs = functions[activation], a.shape[0], []
+            for _ in range(size):
+                outs.append(act((a * p[k : k + n]).sum() + (p[k + n] if bias else 0.0)))
+                k += n + bias
+            a = torch.stack(outs)
+        return ((a - y) ** 2).sum()
+
+    return loss

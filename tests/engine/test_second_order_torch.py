@@ -70,30 +70,16 @@ def test_random_graphs_hessians_equal_torchs(seed: int) -> None:
         assert row == pytest.approx(want, rel=1e-9, abs=1e-12), steps
 
 
-def tutorial_cost_torch(net):
-    def cost(p):
-        a, k = torch.tensor([0.3, 0.5], dtype=torch.float64), 0
-        for size in net.layer_sizes:
-            outs = []
-            for _ in range(size):
-                n = a.shape[0]
-                outs.append(torch.sigmoid((a * p[k : k + n]).sum() + p[k + n]))
-                k += n + 1
-            a = torch.stack(outs)
-        return ((a - torch.tensor([1.0, 0.0], dtype=torch.float64)) ** 2).sum()
-
-    return cost
-
-
 @pytest.mark.parametrize("seed", [0, 1, 7])
 def test_tutorial_network_hessian_equals_torchs(seed: int) -> None:
     from nn import squared_error, tutorial_network
+    from nn.torch_bridge import flat_loss
 
     net = tutorial_network(seed=seed)
     params = net.parameters()
     ours = hessian(squared_error(net([0.3, 0.5]), [1.0, 0.0]), params)
     p = torch.tensor([w.data for w in params], dtype=torch.float64)
-    expected = torch.autograd.functional.hessian(tutorial_cost_torch(net), p)
+    expected = torch.autograd.functional.hessian(flat_loss(net.state_dict(), [0.3, 0.5], [1.0, 0.0]), p)
     assert len(ours) == 35
     scale = expected.abs().max().item()
     for row, want in zip(ours, expected.tolist(), strict=True):
@@ -120,3 +106,20 @@ def test_grad_semantics_match_torch_autograd_grad() -> None:
     assert [g.data for g in ours] == pytest.approx([t.item() for t in theirs], rel=1e-14)
     assert [g.data for g in second] == pytest.approx([t.item() for t in their_second], rel=1e-13)
     assert tx.grad is None and x.grad == 0.0  # neither writes .grad
+
+
+@pytest.mark.parametrize(
+    ("activations", "bias"), [(["tanh", "linear"], True), (["relu", "sigmoid"], False)], ids=["tanh-linear", "no-bias"]
+)
+def test_the_flat_torch_loss_of_any_mlp_has_our_hessian(activations, bias) -> None:
+    from nn import MLP, squared_error
+    from nn.torch_bridge import flat_loss
+
+    net = MLP(2, [3, 1], activation=activations, bias=bias, seed=3)
+    params = net.parameters()
+    ours = hessian(squared_error(net([0.3, -0.5]), [0.25]), params)
+    p = torch.tensor([w.data for w in params], dtype=torch.float64)
+    expected = torch.autograd.functional.hessian(flat_loss(net.state_dict(), [0.3, -0.5], [0.25]), p).tolist()
+    assert len(ours) == (9 + 4 if bias else 9)
+    for row, want in zip(ours, expected, strict=True):
+        assert row == pytest.approx(want, rel=1e-9, abs=1e-12)
