@@ -172,9 +172,7 @@ def test_version_prints_the_package_version(capsys):
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file", "under /proc", "/proc", "a folder named model.json"])
-def test_a_bad_out_is_refused_before_any_training(tmp_path, monkeypatch, capsys, where):
-    import nn.train
-
+def test_a_bad_out_is_refused_before_any_training(tmp_path, train_refusal, where):
     (tmp_path / "file").write_text("not a folder")
     (tmp_path / "busy" / "model.json").mkdir(parents=True)
     out = {
@@ -184,15 +182,7 @@ def test_a_bad_out_is_refused_before_any_training(tmp_path, monkeypatch, capsys,
         "/proc": "/proc",
         "a folder named model.json": tmp_path / "busy",
     }[where]
-
-    def never(*args, **kwargs):
-        raise AssertionError("training started before --out was checked")
-
-    monkeypatch.setattr(nn.train, "fit", never)
-    with pytest.raises(SystemExit) as info:
-        main(["train", "--data", "xor", "--out", str(out), "--quiet"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = train_refusal(out)
     assert len(err) == 1 and err[0].startswith("stepgrad train: error: --out:")
 
 
