@@ -530,6 +530,11 @@ def _write_steps(net: MLP, loss: str) -> str:
     return "\n".join(lines + body + ["    return program"]) + "\n"
 
 
+#: `BatchSteps.run` takes a big batch in blocks of samples whose widest array holds about this many
+#: floats (512 KB), so each pass of a step reads arrays the core's cache still holds: at 10,000
+#: samples of 16 neurons a layer's arrays (1.28 MB each) no longer fit, and every pass went to memory
+BLOCK_FLOATS = 65_536
+
 #: `BatchSteps.exact`: a layer whose |z| is bounded under this needs no sum to show z finite
 Z_LIMIT = 1e300
 
@@ -551,7 +556,20 @@ class BatchSteps:
     (row-major, a row per neuron) then its b; ``G`` the gradient the last
     `run` wrote, in the same layout; ``index[i]`` is where ``net.parameters()[i]``
     sits in them. `load` reads the Values' data into ``P``; the caller writes
-    them back (`nn.compiled.ArrayTraining`).
+    them back (`nn.compiled.ArrayTraining`). A batch whose arrays would
+    outgrow the core's cache runs in blocks of ``block`` samples or fewer
+    (`BLOCK_FLOATS`): the first block writes its gradient into ``G``, each
+    later one into ``H``, then added to ``G``.
+
+        >>> import numpy as np
+        >>> from nn import MLP
+        >>> steps = BatchSteps(MLP(2, [16, 16, 1], activation="tanh", seed=0), "squared_error")
+        >>> steps.block  # 16-neuron layers: 4,096 samples make a 512 KB array
+        4096
+        >>> steps.load()
+        >>> cost, a = steps.run(np.zeros((10_000, 2)), np.ones((10_000, 1)))  # 3 blocks of 3,334 or fewer
+        >>> cost.shape, a.shape, sorted(steps._programs)
+        ((10000,), (10000, 1), [(3332, 1), (3334, 0), (3334, 1)])
     """
 
     #: at least ``max |X|`` of every batch `run` gets (`exact`); None: `run` computes it
@@ -586,18 +604,29 @@ class BatchSteps:
         # per layer: its fan-in, and how large |a| can be given |z| <= B (None: no bound known)
         self._layers = [(m, _A_BOUND.get(layer.activation, _UNBOUNDED)) for layer, (_, _, m)
                         in zip(net.layers, shapes, strict=True)]  # fmt: skip
+        self.H = np.zeros(start)  # a block's gradient after the first, added to G (`run`)
+        code = builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec")
+        # the same code twice: one writes the gradient into G, the other into H
+        self._make = [self._bind(code, namespace, shapes, grads) for grads in (self.G, self.H)]
+        self._programs: dict[tuple[int, int], Callable[..., Any]] = {}  # (rows, 0 for G / 1 for H) -> program
+        self._outputs: dict[int, np.ndarray] = {}  # rows -> where a blocked run gathers the outputs
+        self.block = max(1, BLOCK_FLOATS // max(net.n_inputs, *net.layer_sizes))
+
+    def _bind(self, code: Any, namespace: dict[str, Any], shapes: list[tuple[str, int, int]], grads: np.ndarray
+              ) -> Callable[[int], Callable[..., Any]]:  # fmt: skip
+        """``make`` of ``code`` over views of ``P`` and of ``grads``."""
+        namespace = dict(namespace)
         start = 0
         for name, n, m in shapes:
             namespace[f"W_{name}"] = self.P[start : start + n * m].reshape(n, m)
-            namespace[f"gW_{name}"] = self.G[start : start + n * m].reshape(n, m)
+            namespace[f"gW_{name}"] = grads[start : start + n * m].reshape(n, m)
             start += n * m
-            if net.bias:
+            if self.net.bias:
                 namespace[f"b_{name}"] = self.P[start : start + n].reshape(n, 1)  # a column, added to every sample
-                namespace[f"gb_{name}"] = self.G[start : start + n]
+                namespace[f"gb_{name}"] = grads[start : start + n]
                 start += n
-        exec(builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec"), namespace)
-        self._make = namespace.pop("make")
-        self._programs: dict[int, Callable[..., Any]] = {}  # batch rows -> the program over its buffers
+        exec(code, namespace)
+        return namespace.pop("make")
 
     def load(self) -> None:
         """Read every parameter's ``.data`` into ``P``."""
@@ -630,11 +659,31 @@ class BatchSteps:
         x_bound = self.x_bound
         if x_bound is None:
             x_bound = float(np.abs(X).max()) if X.size else 0.0
+        rows, exact = len(X), self.exact(x_bound)
+        blocks = -(-rows // self.block)
         with np.errstate(all="ignore"):  # an inf or nan is caught below, and replayed eagerly
-            run = self._programs.get(len(X))
-            if run is None:
-                run = self._programs[len(X)] = self._make(len(X))
-            cost, a = run(X, Y, self.exact(x_bound))
+            if blocks <= 1:
+                cost, a = self._program(rows, 0)(X, Y, exact)
+            else:  # blocks of one size (the last shorter by fewer than `blocks` rows), each gradient added
+                size = -(-rows // blocks)
+                cost = np.empty(rows)
+                a = self._outputs.get(rows)
+                if a is None:
+                    a = self._outputs[rows] = np.empty((rows, self.net.layer_sizes[-1]))
+                for start in range(0, rows, size):
+                    end = min(start + size, rows)
+                    run = self._program(end - start, start > 0)
+                    cost[start:end], a[start:end] = run(X[start:end], Y[start:end], exact)
+                    if start:
+                        self.G += self.H
         if not (math.isfinite(cost.sum()) and math.isfinite(self.G.sum())):
             raise _Replay
         return cost, a
+
+    def _program(self, rows: int, into_h: bool) -> Callable[..., Any]:
+        """The program over buffers for ``rows`` samples, writing the gradient into G (or H)."""
+        key = (rows, int(into_h))
+        run = self._programs.get(key)
+        if run is None:
+            run = self._programs[key] = self._make[int(into_h)](rows)
+        return run

@@ -18,10 +18,21 @@ def _fit(net, data, compiled, epochs=6, **kw):
     return history, opt
 
 
+@pytest.fixture
+def blocks_of_7(monkeypatch):
+    """`BatchSteps` runs a batch in blocks of 7 samples (6-neuron layers, `_net`)."""
+    import nn.batched
+
+    monkeypatch.setattr(nn.batched, "BLOCK_FLOATS", 7 * 6)
+
+
 @pytest.mark.parametrize("momentum", [0.0, 0.5])
 @pytest.mark.parametrize("batch_size", [None, 20])
 @pytest.mark.parametrize("loss", ["squared_error", "binary_cross_entropy", "mse"])
-def test_the_array_path_takes_eager_steps_to_many_digits(momentum, batch_size, loss):
+@pytest.mark.parametrize("blocks", [False, True])
+def test_the_array_path_takes_eager_steps_to_many_digits(momentum, batch_size, loss, blocks, request):
+    if blocks:
+        request.getfixturevalue("blocks_of_7")
     data = moons(60, seed=1)
     eager_net, fast_net = _net(), _net()
     h_eager, o_eager = _fit(eager_net, data, False, momentum=momentum, batch_size=batch_size, loss=loss)
@@ -131,3 +142,37 @@ def test_a_batch_that_raises_in_compiled_fit_leaves_no_non_finite_grad():
         fit(net, data, "squared_error", SGD(params, lr=1e-9), quiet=True, epochs=1, compile=True)
     assert all(math.isfinite(p.grad) for p in params)
     assert all(math.isfinite(p.data) for p in params)
+
+
+def test_a_batch_run_in_blocks_gives_the_whole_batchs_costs_outputs_and_gradient(monkeypatch):
+    import numpy as np
+
+    import nn.batched
+
+    net, data = _net(), moons(60, seed=1)
+    X, Y = np.array([x for x, _ in data]), np.array([y for _, y in data])
+    whole = BatchSteps(net, "squared_error")
+    whole.load()
+    cost, a = (array.copy() for array in whole.run(X, Y))
+    monkeypatch.setattr(nn.batched, "BLOCK_FLOATS", 7 * 6)
+    blocked = BatchSteps(net, "squared_error")
+    blocked.load()
+    b_cost, b_a = blocked.run(X, Y)
+    assert blocked.block == 7 and whole.block > 60
+    assert sorted(blocked._programs) == [(4, 1), (7, 0), (7, 1)]  # 60 = 8 blocks of 7 and one of 4
+    assert b_cost == pytest.approx(cost, rel=1e-15) and b_a == pytest.approx(a, rel=1e-15)
+    assert blocked.G == pytest.approx(whole.G, rel=1e-13, abs=1e-15)
+    assert blocked.G.any()
+
+
+def test_a_non_finite_number_in_a_later_block_replays_the_batch_and_raises_eagers_error(blocks_of_7):
+    import math
+
+    data = moons(60, seed=1)
+    data[45] = ([1e200, 1e200], data[45][1])  # block 7 of 9: its cost overflows there, in eager too
+    net = MLP(2, [6, 6, 1], activation="linear", seed=2)
+    before = [p.data for p in net.parameters()]
+    with pytest.raises(OverflowError):
+        _fit(net, data, True, epochs=2)
+    assert [p.data for p in net.parameters()] == before
+    assert all(math.isfinite(p.grad) for p in net.parameters())
