@@ -366,8 +366,9 @@ class _Lowering:
     ``multiply(a, a, out=t0); subtract(1.0, t0, out=target)``: the same ufuncs
     on the same operands in the same order, so the same floats. Nothing about
     any formula is known here: + - * /, unary minus and exp/tanh/log are
-    rewritten wherever an operand is an array; anything else (a method, a
-    comparison, another function) stays the expression text it was.
+    rewritten wherever an operand is an array (``x * x`` as ``square(x)``,
+    the same float); anything else (a method, a comparison, another
+    function) stays the expression text it was.
     """
 
     def __init__(self, arrays: set[str]) -> None:
@@ -395,7 +396,11 @@ class _Lowering:
             """Code for ``node``'s value: (an expression or buffer name, whether it is a temporary buffer)."""
             if not has_array(node) or isinstance(node, ast.Name):
                 return ast.unparse(node), False
-            if isinstance(node, ast.BinOp) and type(node.op) in _UFUNCS:
+            if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.Name)
+                    and isinstance(node.right, ast.Name) and node.left.id == node.right.id):  # fmt: skip
+                operands = [emit(node.left, None)]
+                call = f"square({operands[0][0]}"  # x * x, the same float, in half the time of multiply(x, x)
+            elif isinstance(node, ast.BinOp) and type(node.op) in _UFUNCS:
                 operands = [emit(node.left, None), emit(node.right, None)]
                 call = f"{_UFUNCS[type(node.op)]}({operands[0][0]}, {operands[1][0]}"
             elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -442,15 +447,17 @@ def _per_column(text: str) -> str:
 def _write_steps(net: MLP, loss: str) -> str:
     """`_write`'s formulas for a training loop: weights and grads live in arrays across the steps.
 
-    Each layer's W (a row per neuron) and b are views into one flat array of
-    parameters, their grads views into another, so the program reads the
-    weights and writes the gradient in place. Every array of the step holds
-    one column per sample (a row per neuron): z = W a + b, the bias added
-    along rows N long (the row layout's rows are only as wide as the layer,
-    so numpy's broadcasting and row sums crawl there), ∂C/∂W = M a^T,
-    ∂C/∂b = M 1. ``make(N)`` allocates every buffer for batches of N rows
-    once and returns the program over them; every formula is lowered to
-    ufuncs writing into those buffers (`_Lowering`).
+    Every array of the step holds one column per sample (a row per neuron):
+    z = [W b] [a; 1], the bias added by the product's row of ones (a
+    broadcast add of b costs twice a plain one), and M [a; 1]^T is
+    [∂C/∂W ∂C/∂b] in one product. Each layer's [W b] is a view into one
+    flat array of parameters (a row [w_j0 ... b_j] per neuron: exactly
+    ``net.parameters()`` order), its gradient a view into another, so the
+    program reads the weights and writes the gradient in place.
+    ``make(N)`` allocates every buffer for batches of N samples once (each
+    layer's ``a`` the top rows of a buffer whose last row is 1s) and returns
+    the program over them; every formula is lowered to ufuncs writing into
+    those buffers (`_Lowering`).
     """
     form = MATRIX_FORMS[loss]
     names = [layer.name for layer in net.layers]
@@ -463,26 +470,26 @@ def _write_steps(net: MLP, loss: str) -> str:
     body = [
         "    def program(X, Y, exact):",
         "        Y = Y.T  # a column per sample, as every array below",
-        "        # forward, every layer for every sample at once: z = W a + b, a = σ(z)",
     ]
-    below = "X.T"
-    in_place = set()  # layers whose a overwrites z: σ' is written with a alone, and z was checked already
+    if bias:
+        body.append(f"        A_I[:{net.n_inputs}] = X.T  # the inputs over a row of 1s")
+    product = "[W b] [a; 1]" if bias else "W a"
+    body.append(f"        # forward, every layer for every sample at once: z = {product}, a = σ(z)")
+    below = "A_I" if bias else "X.T"
+    # layers whose a overwrites z: σ' is written with a alone (or the layer is linear), and z was checked already
+    in_place = set()
     for i, (name, act, width) in enumerate(zip(names, acts, widths, strict=True)):
-        body.append(f"        matmul(W_{name}, {below}, out=z_{name})")
-        if bias:
-            body.append(f"        add(z_{name}, b_{name}, out=z_{name})")
+        body.append(f"        matmul(L_{name}, {below}, out=z_{name})")
         # inf or nan in z (an activation would hide it) replays the batch eagerly, which raises;
         # `exact[i]` is False where the weights' bound (`BatchSteps.exact`) already proves z finite
         body.append(f"        if exact[{i}] and not isfinite(z_{name}.sum()): raise Replay")
         value, derivative = activation_forms(act, f"z_{name}", f"a_{name}")
-        if value == f"z_{name}":  # linear: a is z
-            body.append(f"        a_{name} = z_{name}")
-        else:
-            if derivative is not None and f"z_{name}" not in derivative:
-                in_place.add(name)
+        if derivative is None or f"z_{name}" not in derivative:
+            in_place.add(name)
+        if value != f"z_{name}":  # linear: a is z, the same buffer
             body += lower(value, f"a_{name}", width, "        ")
-        below = f"a_{name}"
-    body.append(f"        a = {below}")
+        below = f"A_{name}" if bias else f"a_{name}"
+    body.append(f"        a = a_{names[-1]}")
     if form.refuse:
         body.append(f"        if {form.refuse}: raise Replay  # the loss refuses these outputs; eager says why")
     body.append(f"        # each sample's cost: {form.formula}")
@@ -497,32 +504,42 @@ def _write_steps(net: MLP, loss: str) -> str:
         if i == len(names) - 1:
             upstream = f"({form.grad})"
         else:
+            above = names[i + 1]
+            W = f"L_{above}[:, :{width}]" if bias else f"L_{above}"
             # one neuron above: W^T M is an outer product, elementwise (the same floats, without a K=1 matmul)
             product = "multiply" if widths[i + 1] == 1 else "matmul"
-            body.append(f"        {product}(W_{names[i + 1]}.T, M_{names[i + 1]}, out=M_{name})")
+            body.append(f"        {product}({W}.T, M_{above}, out=M_{name})")
             upstream = f"M_{name}"
         body += lower(upstream if derivative is None else f"{upstream} * ({derivative})", f"M_{name}", width,
                       "        ")  # fmt: skip
-        below = "X" if i == 0 else f"a_{names[i - 1]}.T"
-        body.append(f"        matmul(M_{name}, {below}, out=gW_{name})  # ∂C/∂W, summed over the samples")
         if bias:
-            body.append(f"        matmul(M_{name}, ONE, out=gb_{name})  # ∂C/∂b: the row sums")
+            below, what = ("A_I" if i == 0 else f"A_{names[i - 1]}") + ".T", "[∂C/∂W ∂C/∂b]"
+        else:
+            below, what = "X" if i == 0 else f"a_{names[i - 1]}.T", "∂C/∂W"
+        body.append(f"        matmul(M_{name}, {below}, out=gL_{name})  # {what}, summed over the samples")
     body.append("        return cost, a.T")
     lines = [
         f"# Training steps of an MLP {'-'.join(map(str, [net.n_inputs, *widths]))} with the loss {loss}.",
-        "# W_h, b_h: views of the weights (b_h a column); gW_h, gb_h: views the gradient (summed over the batch)",
-        "# is written into. program(X, Y, exact) returns each sample's cost and the outputs (a row per sample);",
-        "# exact[i]: sum layer i's z to check it.",
+        f"# L_h: a view of layer h's weights, {'[W b] (a row [w_j0 ... b_j] per neuron j)' if bias else 'W'}; "
+        "gL_h: the view its gradient",
+        "# (summed over the batch) is written into. program(X, Y, exact) returns each sample's cost and the",
+        "# outputs (a row per sample); exact[i]: sum layer i's z to check it.",
         "def make(N):",
         "    # every array of the step, for batches of N samples (a column each), allocated once",
-        "    ONE = ones(N)",
     ]
-    for name, width in zip(names, widths, strict=True):
-        if name in in_place:
-            lines.append(f"    z_{name}, M_{name} = (empty(({width}, N)) for _ in range(2))")
-            lines.append(f"    a_{name} = z_{name}  # a = σ(z) written over z: σ' needs only a")
+    if bias:
+        lines += [f"    A_I = empty(({net.n_inputs + 1}, N))", f"    A_I[{net.n_inputs}] = 1.0"]
+    for k, (name, width) in enumerate(zip(names, widths, strict=True)):
+        if bias and k < len(names) - 1:  # the layer above reads a over a row of 1s
+            lines += [f"    A_{name} = empty(({width + 1}, N))", f"    A_{name}[{width}] = 1.0",
+                      f"    a_{name} = A_{name}[:{width}]"]  # fmt: skip
         else:
-            lines.append(f"    z_{name}, a_{name}, M_{name} = (empty(({width}, N)) for _ in range(3))")
+            lines.append(f"    a_{name} = empty(({width}, N))")
+        if name in in_place:
+            lines.append(f"    z_{name} = a_{name}  # a = σ(z) written over z: σ' needs only a")
+        else:
+            lines.append(f"    z_{name} = empty(({width}, N))")
+        lines.append(f"    M_{name} = empty(({width}, N))")
     if form.shared:
         lines.append(f"    {form.shared.split('=', 1)[0].strip()} = empty(({n_out}, N))")
     for width, many in sorted(lower.buffers.items()):
@@ -552,10 +569,10 @@ _A_BOUND: dict[str, Callable[[float], float]] = {
 class BatchSteps:
     """The batch program for a training loop: the weights held in one flat array across steps.
 
-    ``P`` holds every parameter of ``net`` layer by layer, each layer's W
-    (row-major, a row per neuron) then its b; ``G`` the gradient the last
-    `run` wrote, in the same layout; ``index[i]`` is where ``net.parameters()[i]``
-    sits in them. `load` reads the Values' data into ``P``; the caller writes
+    ``P`` holds every parameter of ``net`` in ``net.parameters()`` order,
+    which is each layer's [W b] row-major (a row per neuron); ``G`` the
+    gradient the last `run` wrote, in the same layout; ``index[i]`` is where
+    ``net.parameters()[i]`` sits in them. `load` reads the Values' data into ``P``; the caller writes
     them back (`nn.compiled.ArrayTraining`). A batch whose arrays would
     outgrow the core's cache runs in blocks of ``block`` samples or fewer
     (`BLOCK_FLOATS`): the first block writes its gradient into ``G``, each
@@ -580,31 +597,23 @@ class BatchSteps:
         self.loss = loss_name(loss)
         self.source = _write_steps(net, self.loss)
         self.params = net.parameters()
-        index: list[int] = []
-        shapes: list[tuple[str, int, int]] = []
-        start = 0
-        for layer, m in zip(net.layers, [net.n_inputs, *net.layer_sizes[:-1]], strict=True):
-            n = len(layer.neurons)
-            for j in range(n):  # net.parameters() order: w_j0 ... w_j,m-1 then b_j, neuron by neuron
-                index.extend(range(start + j * m, start + (j + 1) * m))
-                if net.bias:
-                    index.append(start + n * m + j)
-            shapes.append((layer.name, n, m))
-            start += n * m + (n if net.bias else 0)
-        self.index = np.array(index, dtype=np.intp)
-        self.P = np.zeros(start)
-        self.G = np.zeros(start)
+        # a row [w_j0 ... w_j,m-1 b_j] per neuron, layer by layer: net.parameters() order
+        shapes = [(layer.name, len(layer.neurons), m + net.bias) for layer, m
+                  in zip(net.layers, [net.n_inputs, *net.layer_sizes[:-1]], strict=True)]  # fmt: skip
+        self.index = np.arange(len(self.params))
+        self.P = np.zeros(len(self.params))
+        self.G = np.zeros(len(self.params))
         namespace: dict[str, Any] = {
             **ARRAY, **{f"_op_{k}": _vectorized(row.float_value) for k, row in OPS.items() if row.float_value},
             "matmul": np.matmul, "add": np.add, "subtract": np.subtract, "multiply": np.multiply,
             "true_divide": np.true_divide, "negative": np.negative, "np_exp": np.exp, "np_tanh": np.tanh,
-            "np_log": np.log, "empty": np.empty, "ones": np.ones,
+            "np_log": np.log, "square": np.square, "empty": np.empty,
             "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay, "isfinite": math.isfinite,
         }  # fmt: skip
         # per layer: its fan-in, and how large |a| can be given |z| <= B (None: no bound known)
-        self._layers = [(m, _A_BOUND.get(layer.activation, _UNBOUNDED)) for layer, (_, _, m)
+        self._layers = [(m - net.bias, _A_BOUND.get(layer.activation, _UNBOUNDED)) for layer, (_, _, m)
                         in zip(net.layers, shapes, strict=True)]  # fmt: skip
-        self.H = np.zeros(start)  # a block's gradient after the first, added to G (`run`)
+        self.H = np.zeros(len(self.params))  # a block's gradient after the first, added to G (`run`)
         code = builtins.compile(self.source, f"<stepgrad batch steps {next(_programs)}>", "exec")
         # the same code twice: one writes the gradient into G, the other into H
         self._make = [self._bind(code, namespace, shapes, grads) for grads in (self.G, self.H)]
@@ -618,13 +627,9 @@ class BatchSteps:
         namespace = dict(namespace)
         start = 0
         for name, n, m in shapes:
-            namespace[f"W_{name}"] = self.P[start : start + n * m].reshape(n, m)
-            namespace[f"gW_{name}"] = grads[start : start + n * m].reshape(n, m)
+            namespace[f"L_{name}"] = self.P[start : start + n * m].reshape(n, m)
+            namespace[f"gL_{name}"] = grads[start : start + n * m].reshape(n, m)
             start += n * m
-            if self.net.bias:
-                namespace[f"b_{name}"] = self.P[start : start + n].reshape(n, 1)  # a column, added to every sample
-                namespace[f"gb_{name}"] = grads[start : start + n]
-                start += n
         exec(code, namespace)
         return namespace.pop("make")
 

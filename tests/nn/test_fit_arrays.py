@@ -46,6 +46,19 @@ def test_the_array_path_takes_eager_steps_to_many_digits(momentum, batch_size, l
     assert 0.4 < h_fast.accuracies[-1] <= 1.0
 
 
+@pytest.mark.parametrize("blocks", [False, True])
+def test_a_bias_free_net_takes_eager_steps_on_the_array_path(blocks, request):
+    if blocks:
+        request.getfixturevalue("blocks_of_7")
+    data = moons(60, seed=1)
+    nets = [MLP(2, [6, 6, 1], activation=["tanh", "relu", "sigmoid"], seed=2, bias=False) for _ in range(2)]
+    histories = [_fit(net, data, compiled)[0] for net, compiled in zip(nets, (False, True), strict=True)]
+    eager, fast = ([p.data for p in net.parameters()] for net in nets)
+    assert len(fast) == 6 * 2 + 6 * 6 + 6 and fast == pytest.approx(eager, rel=1e-12, abs=1e-13)
+    assert fast != [p.data for p in MLP(2, [6, 6, 1], seed=2, bias=False).parameters()]  # it trained
+    assert histories[1].losses == pytest.approx(histories[0].losses, rel=1e-12)
+
+
 def test_fit_takes_the_array_path_for_full_batches(monkeypatch):
     epochs = []
     real = ArrayTraining.epoch
