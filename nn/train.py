@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import gc
 import random
+import reprlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .compiled import CompiledGradient
 from .data import Dataset
@@ -44,13 +46,12 @@ class History:
         return self.losses[-1]
 
 
-def _classifier(data: Dataset) -> Callable[[Sequence[float], Sequence[float]], bool] | None:
-    """How to call a prediction right for this data, or None for regression.
+def _classifier(kind: str | None) -> Callable[[Sequence[float], Sequence[float]], bool] | None:
+    """How to call a prediction right for data whose targets are of this `_labels` kind, or None for regression.
 
     0/1 targets: one output thresholded at 0.5, several compared by argmax;
     ±1 targets (hinge): the sign.
     """
-    kind = _labels(data)
     if kind == "threshold":
         return lambda a, y: (a[0] > 0.5) == (y[0] > 0.5)
     if kind == "argmax":
@@ -70,6 +71,15 @@ def _labels(data: Dataset) -> str | None:
     return None
 
 
+def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
+    """Whether every sample is an ``(x, y)`` of ``n_in`` inputs and ``n_out`` targets, at C speed."""
+    try:
+        return (set(map(len, data)) == {2} and set(map(len, map(itemgetter(0), data))) == {n_in}
+                and set(map(len, map(itemgetter(1), data))) == {n_out})  # fmt: skip
+    except TypeError:  # something without a length: the caller's loop says where
+        return False
+
+
 def _argmax(xs: Sequence[float]) -> int:
     return list(xs).index(max(xs))  # the first largest, as argmax gives it
 
@@ -79,7 +89,7 @@ def accuracy(net: MLP, data: Dataset) -> float:
 
     Raises ValueError for targets that are not class labels.
     """
-    correct = _classifier(data)
+    correct = _classifier(_labels(data))
     if correct is None:
         raise ValueError("accuracy: targets are not 0/1 or ±1 class labels")
     return sum(correct([a.data for a in net(x)], y) for x, y in data) / len(data)
@@ -131,11 +141,18 @@ def fit(
     # True is an int to Python: as epochs, refuse it rather than train with batches of one
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
         raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    for i, (x, y) in enumerate(data):
-        if len(x) != net.n_inputs or len(y) != net.layer_sizes[-1]:
+    n_in, n_out = net.n_inputs, net.layer_sizes[-1]
+    for i, sample in enumerate([] if _all_fit(data, n_in, n_out) else data):  # else name the first that does not
+        try:
+            x, y = sample
+            sizes = len(x), len(y)
+        except (TypeError, ValueError):
+            raise ValueError(f"fit: sample {i} must be a pair (inputs, targets) of sequences, got "
+                             f"{reprlib.repr(sample)}") from None  # fmt: skip
+        if sizes != (n_in, n_out):
             raise ValueError(
-                f"fit: sample {i} has {len(x)} inputs and {len(y)} targets; "
-                f"the network takes {net.n_inputs} and gives {net.layer_sizes[-1]}"
+                f"fit: sample {i} has {sizes[0]} inputs and {sizes[1]} targets; "
+                f"the network takes {n_in} and gives {n_out}"
             )
     loss_fn = resolve_loss(loss)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
@@ -143,7 +160,7 @@ def fit(
     rng = random.Random(seed)
     order = list(range(len(data)))
     labels = _labels(data)
-    correct = _classifier(data)
+    correct = _classifier(labels)
     history = History()
     if record is True:
         record = TrainingRecord()

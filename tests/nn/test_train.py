@@ -123,6 +123,27 @@ def test_fit_checks_its_arguments():
         fit(net, [], epochs=1)
 
 
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (([0.1, 0.2], [1.0]), "sample 2 has 2 inputs and 1 targets; the network takes 2 and gives 2"),
+        (([0.1], [1.0, 0.0]), "sample 2 has 1 inputs and 2 targets"),
+        (([0.1, 0.2], [1.0, 0.0], "extra"), r"sample 2 must be a pair \(inputs, targets\) of sequences, got \(\[0.1"),
+        (([0.1, 0.2], 1.0), "sample 2 must be a pair"),
+        (0.5, "sample 2 must be a pair .* got 0.5"),
+    ],
+)
+def test_fit_names_the_first_sample_that_does_not_fit_the_network(bad, message):
+    data = tutorial_samples() * 2
+    data[2], data[3] = bad, bad
+    net = tutorial_network(seed=0)
+    before = [p.data for p in net.parameters()]
+    for compiled in (False, True):
+        with pytest.raises(ValueError, match=message):
+            fit(net, data, epochs=1, quiet=True, compile=compiled)
+    assert [p.data for p in net.parameters()] == before
+
+
 def test_fit_restores_the_garbage_collector():
     import gc
 
