@@ -75,8 +75,19 @@ def _wrapped_whole(text: str) -> bool:
 
 
 def _vectorized(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
-    """A user's float function (define_op's value) over an array, number by number."""
-    return np.vectorize(fn, otypes=[float])
+    """A user's float function (define_op's value) over an array, number by number.
+
+    A number it refuses (``math.exp`` overflowing, a domain error) replays
+    the batch eagerly, where the op's own check names the node and the value.
+    """
+
+    def number(x: float) -> float:
+        try:
+            return fn(x)
+        except (ArithmeticError, ValueError):
+            raise _Replay from None
+
+    return np.vectorize(number, otypes=[float])
 
 
 class _Replay(Exception):
@@ -536,7 +547,8 @@ def _write_steps(net: MLP, loss: str) -> str:
         else:
             lines.append(f"    a_{name} = empty(({width}, N))")
         if name in in_place:
-            lines.append(f"    z_{name} = a_{name}  # a = σ(z) written over z: σ' needs only a")
+            why = "linear: a is z" if acts[k] == "linear" else "a = σ(z) written over z: σ' needs only a"
+            lines.append(f"    z_{name} = a_{name}  # {why}")
         else:
             lines.append(f"    z_{name} = empty(({width}, N))")
         lines.append(f"    M_{name} = empty(({width}, N))")
@@ -610,7 +622,7 @@ class BatchSteps:
             "np_log": np.log, "square": np.square, "empty": np.empty,
             "BCE_EPS": BCE_EPS, "n": float(net.layer_sizes[-1]), "Replay": _Replay, "isfinite": math.isfinite,
         }  # fmt: skip
-        # per layer: its fan-in, and how large |a| can be given |z| <= B (None: no bound known)
+        # per layer: its fan-in, and how large |a| can be given |z| <= B (_UNBOUNDED: no bound known)
         self._layers = [(m - net.bias, _A_BOUND.get(layer.activation, _UNBOUNDED)) for layer, (_, _, m)
                         in zip(net.layers, shapes, strict=True)]  # fmt: skip
         self.H = np.zeros(len(self.params))  # a block's gradient after the first, added to G (`run`)
@@ -659,7 +671,7 @@ class BatchSteps:
     def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each sample's cost and the outputs; the summed gradient into ``G``. `_Replay` if not all finite.
 
-        The outputs are the program's buffer: read them before the next run.
+        The outputs are a buffer the next run writes over: read them before it.
         """
         x_bound = self.x_bound
         if x_bound is None:

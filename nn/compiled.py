@@ -363,6 +363,9 @@ class ArrayTraining:
                 if self.labels is not None:
                     hits += self.hits(a, rows)
                 continue
+            except BaseException:  # Ctrl-C or an error between a big batch's blocks: G holds part of a sum
+                np.copyto(G, self.G_last)
+                raise
             if self.constant is not None:
                 G[self.constant] = 0.0
             if mean and len(X) > 1:

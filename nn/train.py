@@ -72,11 +72,12 @@ def _labels(data: Dataset) -> str | None:
 
 
 def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
-    """Whether every sample is an ``(x, y)`` of ``n_in`` inputs and ``n_out`` targets, at C speed."""
-    try:
-        return (set(map(len, data)) == {2} and set(map(len, map(itemgetter(0), data))) == {n_in}
+    """Whether every sample is a tuple or list ``(x, y)`` of ``n_in`` inputs and ``n_out`` targets, at C speed."""
+    try:  # as tuples and lists, indexing a sample is unpacking it
+        return (set(map(type, data)) <= {tuple, list} and set(map(len, data)) == {2}
+                and set(map(len, map(itemgetter(0), data))) == {n_in}
                 and set(map(len, map(itemgetter(1), data))) == {n_out})  # fmt: skip
-    except TypeError:  # something without a length: the caller's loop says where
+    except TypeError:  # an x or y without a length: the caller's loop says where
         return False
 
 
@@ -146,6 +147,8 @@ def fit(
         try:
             x, y = sample
             sizes = len(x), len(y)
+            if isinstance(x, str) or isinstance(y, str):  # e.g. a dict's keys
+                raise TypeError
         except (TypeError, ValueError):
             raise ValueError(f"fit: sample {i} must be a pair (inputs, targets) of sequences, got "
                              f"{reprlib.repr(sample)}") from None  # fmt: skip

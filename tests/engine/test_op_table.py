@@ -104,6 +104,23 @@ def test_a_softplus_trains_an_mlp_by_name_eager_and_compiled_full_batch_to_the_s
     assert max(abs(a - b) for a, b in zip(*nets, strict=True)) < 1e-9
 
 
+def test_a_users_activation_that_overflows_in_the_batch_program_raises_eagers_error():
+    from nn import MLP, SGD, fit, moons
+
+    _softplus("softplus_t4")
+    data = moons(60, seed=1)
+    data[40] = ([900.0, 900.0], data[40][1])  # exp(z) overflows at sample 40, in the first epoch
+    errors, weights = [], []
+    for compiled in (False, True):
+        net = MLP(2, [8, 1], activation=["softplus_t4", "linear"], seed=4)
+        with pytest.raises(OverflowError, match=r"softplus_t4 overflows a float at .* at 'z_\d\^\{H1\}'") as caught:
+            fit(net, data, "squared_error", SGD(net.parameters(), lr=0.05), epochs=2, quiet=True, compile=compiled)
+        errors.append(str(caught.value))
+        weights.append([p.data for p in net.parameters()])
+    assert errors[1] == errors[0]
+    assert weights[1] == weights[0]  # both stopped before the first step
+
+
 def test_the_batch_program_writes_a_users_activation_from_its_formula():
     from nn import MLP, batch_program
 

@@ -110,6 +110,34 @@ def test_weights_are_written_back_when_training_stops_midway(monkeypatch, error)
     assert [p.grad for p in net.parameters()] == pytest.approx([p.grad for p in eager.parameters()], rel=1e-10)
 
 
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_training_stopped_between_blocks_writes_back_the_last_whole_steps_grads(monkeypatch, error, blocks_of_7):
+    """Ctrl-C in the fifth block of the third step: G held part of that step's sum; the grads are the second's."""
+    data = moons(60, seed=1)
+    eager = _net()
+    _fit(eager, data, False, epochs=2)
+    calls = []
+    real = BatchSteps._program
+
+    def program(self, rows, into_h):
+        run = real(self, rows, into_h)
+
+        def counted(*args):
+            calls.append(1)
+            if len(calls) == 2 * 9 + 5:  # 60 samples: 9 blocks a step
+                raise error("stop")
+            return run(*args)
+
+        return counted
+
+    monkeypatch.setattr(BatchSteps, "_program", program)
+    net = _net()
+    with pytest.raises(error):
+        _fit(net, data, True, epochs=5)
+    assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in eager.parameters()], rel=1e-12)
+    assert [p.grad for p in net.parameters()] == pytest.approx([p.grad for p in eager.parameters()], rel=1e-10)
+
+
 def test_a_step_that_overflows_raises_eagers_error_with_the_weights_written_back():
     net = MLP(2, [1], activation=["linear"], seed=0)
     before = [p.data for p in net.parameters()]

@@ -131,6 +131,8 @@ def test_fit_checks_its_arguments():
         (([0.1, 0.2], [1.0, 0.0], "extra"), r"sample 2 must be a pair \(inputs, targets\) of sequences, got \(\[0.1"),
         (([0.1, 0.2], 1.0), "sample 2 must be a pair"),
         (0.5, "sample 2 must be a pair .* got 0.5"),
+        ({"x": [0.1, 0.2], "y": [1.0, 0.0]}, "sample 2 must be a pair .* got {'x'"),
+        ({0: [0.1, 0.2], 1: [1.0, 0.0]}, "sample 2 must be a pair .* got {0: "),
     ],
 )
 def test_fit_names_the_first_sample_that_does_not_fit_the_network(bad, message):
