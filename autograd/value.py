@@ -100,7 +100,11 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
         if type(data) is not float or data - data != 0.0:
-            data = _check_number(data, f"Value({label!r})" if label else "Value()")
+            where = f"Value({label!r})" if label else "Value()"
+            if isinstance(data, Value):  # a node is not a number: it would lose its graph
+                raise TypeError(f"{where}: takes a number, got the Value {data!r}; use that Value itself "
+                                "(or its .data, a number with no graph)")  # fmt: skip
+            data = check_number(data, where)
         self.data = data
         self.grad = 0.0
         self.label = label

@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from autograd.numeric import shorten
+from autograd.numeric import is_real_number, shorten
 
 __all__ = ["Dataset", "circles", "load_csv", "moons", "tutorial_samples", "xor", "DATASETS"]
 
@@ -35,8 +35,22 @@ def xor() -> Dataset:
     return [([a, b], [float(int(a) ^ int(b))]) for a in (0.0, 1.0) for b in (0.0, 1.0)]
 
 
+def _check_shape(name: str, n: object, **sizes: object) -> None:
+    """``n`` a count of samples and each of ``sizes`` a finite number ≥ 0, or an error naming the argument."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{name}: n must be a whole number of samples, got {type(n).__name__} {n!r}")
+    if n < 0:
+        raise ValueError(f"{name}: n must be 0 or more, got {n}")
+    for key, value in sizes.items():
+        if not is_real_number(value):
+            raise TypeError(f"{name}: {key} must be a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value) or value < 0:  # type: ignore[arg-type]
+            raise ValueError(f"{name}: {key} must be a finite number of 0 or more, got {value!r}")
+
+
 def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
     """Two interleaving half circles (as scikit-learn's make_moons); targets 0 / 1."""
+    _check_shape("moons", n, noise=noise)
     rng = random.Random(seed)
     data: Dataset = []
     for i in range(n):
@@ -52,6 +66,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
 
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = 0) -> Dataset:
     """A small circle inside a large one; target 1 for the inner circle."""
+    _check_shape("circles", n, noise=noise, factor=factor)
     rng = random.Random(seed)
     data: Dataset = []
     for i in range(n):

@@ -219,10 +219,24 @@ def history_csv(losses: Sequence[float], accuracies: Sequence[float]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _as_record(record: object, who: str) -> TrainingRecord:
+    """``record``, or the record of a `History` from ``fit(..., record=True)``; else an error saying how to get one."""
+    if isinstance(record, TrainingRecord):
+        return record
+    kept = getattr(record, "record", None)  # a History
+    if isinstance(kept, TrainingRecord):
+        return kept
+    how = "train with fit(..., record=True) and pass history.record"
+    if hasattr(record, "losses"):
+        raise TypeError(f"{who}: this History has no record of the training; {how}")
+    raise TypeError(f"{who}: expected a TrainingRecord, got {type(record).__name__}; {how}")
+
+
 def training_html(record: TrainingRecord) -> str:
-    """The training page of ``record`` as one offline HTML file (text)."""
+    """The training page of ``record`` (or of a `History` holding one) as one offline HTML file (text)."""
     from autograd.views.training.page import training_html as page
 
+    record = _as_record(record, "training_html")
     check_drawable(record.n_inputs, record.layer_sizes)
     return page(record.to_dict())
 
@@ -230,12 +244,14 @@ def training_html(record: TrainingRecord) -> str:
 def save_training_html(record: TrainingRecord, path: str | Path) -> Path:
     """Write the training page of ``record`` to ``path`` (atomically); returns the path.
 
+    ``record`` is fit's `TrainingRecord` (``history.record``) or the `History` holding it.
+
     save_training_html(record, "training.html")   # then open it in a browser
     """
     from autograd.files import write_text_atomic
 
     path = Path(path)
-    write_text_atomic(path, training_html(record))
+    write_text_atomic(path, training_html(_as_record(record, "save_training_html")))
     return path
 
 
@@ -243,5 +259,6 @@ def TrainingView(record: TrainingRecord) -> Any:  # a widget's maker, named as t
     """The training page in Jupyter: an ipywidgets HTML holding it in an iframe, its own script running."""
     from autograd.views.training.widget import TrainingView as view
 
+    record = _as_record(record, "TrainingView")
     check_drawable(record.n_inputs, record.layer_sizes)
     return view(record.to_dict())

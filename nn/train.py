@@ -15,18 +15,24 @@ exactly the gradient of one backward on the summed C (tests pin it).
 from __future__ import annotations
 
 import gc
+import math
 import random
 import reprlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
+
+from autograd import Value
+from autograd.numeric import check_number
 
 from .compiled import CompiledGradient
 from .data import Dataset
 from .gradient import LossFn, batch_gradient, resolve_loss
 from .layers import MLP
+from .losses import LOSSES
 from .optim import SGD, average_grads
 from .record import TrainingRecord
 
@@ -79,6 +85,24 @@ def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
                 and set(map(len, map(itemgetter(1), data))) == {n_out})  # fmt: skip
     except TypeError:  # an x or y without a length: the caller's loop says where
         return False
+
+
+def _check_values(data: Dataset) -> None:
+    """Every input and target a finite real number (or a Value); else an error naming the sample.
+
+    Refused before any step, so a bad number in the last sample leaves the network as it was.
+    """
+    flat = list(chain.from_iterable(chain.from_iterable(data)))
+    try:
+        if set(map(type, flat)) <= {float, int} and all(map(math.isfinite, flat)):  # the common case, at C speed
+            return
+    except OverflowError:  # an int too large for a float: named below
+        pass
+    for i, (x, y) in enumerate(data):
+        for kind, numbers in (("input", x), ("target", y)):
+            for k, v in enumerate(numbers):
+                if not isinstance(v, Value):  # a Value is a number checked already (eager fit takes them)
+                    check_number(v, f"fit: sample {i}, {kind} {k}")
 
 
 def _argmax(xs: Sequence[float]) -> int:
@@ -135,6 +159,9 @@ def fit(
     what the training page replays (`save_training_html`); it is also
     ``history.record``. A network too big to draw is refused before training.
     """
+    if not isinstance(data, Sequence) or isinstance(data, (str, bytes)):  # a generator runs out; an array is rows
+        raise TypeError(f"fit: data must be a list of (inputs, targets) pairs, as moons() gives, got "
+                        f"{type(data).__name__}")  # fmt: skip
     if not data:
         raise ValueError("fit: the dataset is empty")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -157,12 +184,20 @@ def fit(
                 f"fit: sample {i} has {sizes[0]} inputs and {sizes[1]} targets; "
                 f"the network takes {n_in} and gives {n_out}"
             )
+    _check_values(data)
     loss_fn = resolve_loss(loss)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
+    if optimizer is not None and not {id(p) for p in net.parameters()} & {id(p) for p in opt.params}:
+        raise ValueError("fit: none of the optimizer's parameters is this network's, so training would change "
+                         "nothing; build it from this network: SGD(net.parameters(), lr=...)")  # fmt: skip
     size = batch_size or len(data)
     rng = random.Random(seed)
     order = list(range(len(data)))
     labels = _labels(data)
+    if loss_fn is LOSSES["hinge"] and labels != "sign":
+        i, y = next((i, y) for i, (_, y) in enumerate(data) if any(v not in (-1.0, 1.0) for v in y))
+        raise ValueError(f"fit: the hinge loss wants targets of -1 or +1, sample {i} has {reprlib.repr(list(y))}; "
+                         "for 0/1 labels use targets 2·y − 1, or the loss binary_cross_entropy")  # fmt: skip
     correct = _classifier(labels)
     history = History()
     if record is True:

@@ -21,6 +21,13 @@ def test_value_rejects_non_numbers_with_type_error_naming_the_type(bad):
         Value(bad)
 
 
+def test_a_value_of_a_value_is_refused_with_what_to_write_instead():
+    x = Value(2.0, label="x")
+    for made, where in ((lambda: Value(x), r"Value\(\)"), (lambda: Value(x * 3, label="y"), r"Value\('y'\)")):
+        with pytest.raises(TypeError, match=where + r": takes a number, got the Value .* use that Value itself"):
+            made()
+
+
 @pytest.mark.parametrize("bad", [True, False, np.bool_(True)])
 def test_value_rejects_bools(bad):
     with pytest.raises(TypeError, match="bool"):

@@ -98,3 +98,24 @@ def test_an_unclosed_quote_names_the_line_where_its_row_began(tmp_path):
     path.write_text('0.1,0.2,1\n0.3,"0.4,0\n0.5,0.6,1\n')
     with pytest.raises(ValueError, match=r"quote\.csv, lines 2-3: not a CSV row"):
         load_csv(path, 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: moons(10.5), TypeError, r"moons: n must be a whole number of samples, got float 10.5"),
+        (lambda: moons(True), TypeError, r"moons: n must be a whole number"),
+        (lambda: moons(-5), ValueError, r"moons: n must be 0 or more, got -5"),
+        (lambda: moons(10, noise=float("nan")), ValueError, r"moons: noise must be a finite number of 0 or more"),
+        (lambda: moons(10, noise="0.1"), TypeError, r"moons: noise must be a number, got str"),
+        (lambda: circles(10, factor=-1), ValueError, r"circles: factor must be a finite number of 0 or more, got -1"),
+    ],
+)
+def test_generated_datasets_refuse_bad_arguments_naming_them(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_generated_datasets_take_zero_samples_and_zero_noise():
+    assert moons(0) == [] and circles(0) == []
+    assert all(abs(x * x + y * y - 1.0) < 1e-12 for (x, y), t in moons(20, noise=0) if t == [0.0])

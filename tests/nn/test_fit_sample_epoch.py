@@ -62,14 +62,17 @@ def test_the_tutorial_net_is_eager_bit_for_bit():
     assert h1.losses == h0.losses
 
 
-def test_a_bad_sample_mid_epoch_raises_eagers_error_with_eagers_weights():
+def test_a_sample_that_overflows_mid_epoch_raises_eagers_error_with_eagers_weights():
+    def scaled(outputs, targets):  # a target of 1e308 makes the loss overflow, at that sample's turn
+        return (outputs[0] - targets[0]) * targets[0]
+
     data = moons(40, seed=0)
-    data[10] = ([math.inf, 0.5], data[10][1])  # shuffled to some place inside the first epoch
+    data[10] = (data[10][0], [1e308])  # shuffled to some place inside the first epoch
     weights = []
     for compiled in (False, True):
         net = _moons_net()
-        with pytest.raises(ValueError, match="got the non-finite number inf"):
-            fit(net, data, "squared_error", SGD(net.parameters(), lr=0.1), epochs=2, batch_size=1, quiet=True,
+        with pytest.raises(OverflowError, match=r"overflows"):
+            fit(net, data, scaled, SGD(net.parameters(), lr=0.1), epochs=2, batch_size=1, quiet=True,
                 compile=compiled)  # fmt: skip
         weights.append([p.data for p in net.parameters()])
     assert weights[1] == weights[0]  # the samples before it trained: the same floats

@@ -142,3 +142,24 @@ def test_sgd_takes_numpy_scalars_as_value_does():
     for bad in ("0.1", True, float("nan"), 10**400, np.array([0.1])):
         with pytest.raises(ValueError, match="lr must be a positive finite number"):
             SGD([w], lr=bad)
+
+
+@pytest.mark.parametrize("loss", [squared_error, mse, half_squared_error, binary_cross_entropy, hinge])
+def test_a_loss_given_one_number_instead_of_a_list_says_so(loss):
+    net = MLP(2, [3, 1], seed=0)
+    outputs = net([0.1, 0.2])
+    one_number = f"{loss.__name__}: targets must be a list.*write one target as \\[y\\].*got float"
+    with pytest.raises(TypeError, match=one_number):
+        loss(outputs, 1.0)
+    with pytest.raises(TypeError, match=f"{loss.__name__}: outputs must be a list.*got a Value"):
+        loss(outputs[0], [1.0])
+
+
+def test_a_loss_takes_numpy_targets_and_tuples():
+    import numpy as np
+
+    net = MLP(2, [3, 2], seed=0)
+    outputs = net([0.1, 0.2])
+    expected = squared_error(outputs, [1.0, 0.0]).data
+    assert squared_error(outputs, np.array([1.0, 0.0])).data == expected
+    assert squared_error(tuple(outputs), (1.0, 0.0)).data == expected

@@ -173,3 +173,15 @@ def test_a_record_of_compiled_full_batch_training_holds_the_weights_and_grads_ea
     assert compiled.weights[-1] != compiled.weights[0]  # the arrays' weights, not the Values' first ones
     for ge, gc_ in zip(eager.grad_sizes, compiled.grad_sizes, strict=True):
         assert ge == pytest.approx(gc_, rel=1e-9, abs=1e-15)
+
+
+def test_the_training_page_takes_a_history_and_says_how_to_get_a_record(tmp_path):
+    plain = fit(MLP(2, [3, 1], seed=0), moons(20), epochs=2, quiet=True)
+    for given, message in ((plain.record, "expected a TrainingRecord, got NoneType"),
+                           (plain, "this History has no record of the training"), ("x", "got str")):  # fmt: skip
+        with pytest.raises(TypeError, match=message + r".*fit\(\.\.\., record=True\)"):
+            save_training_html(given, tmp_path / "t.html")
+    assert not (tmp_path / "t.html").exists()
+    recorded = fit(MLP(2, [3, 1], seed=0), moons(20), epochs=2, quiet=True, record=True)
+    assert training_html(recorded) == training_html(recorded.record)
+    assert save_training_html(recorded, tmp_path / "t.html").read_text(encoding="utf-8") == training_html(recorded)

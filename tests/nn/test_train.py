@@ -175,3 +175,61 @@ def test_fit_takes_each_batch_gradient_from_batch_gradient(monkeypatch):
     data = [*tutorial_samples(), *tutorial_samples()]
     fit(tutorial_network(seed=0), data, epochs=2, batch_size=3, quiet=True)
     assert calls == [3, 1, 3, 1]
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        (([float("nan"), 0.2], [1.0]), ValueError, "sample 7, input 0: got the non-finite number nan"),
+        (([0.1, 0.2], [float("inf")]), ValueError, "sample 7, target 0: got the non-finite number inf"),
+        (([0.1, True], [1.0]), TypeError, "sample 7, input 1: expected a real number .* got bool True"),
+        ((["1.5", 0.2], [1.0]), TypeError, "sample 7, input 0: expected a real number .* got str '1.5'"),
+        (([10**400, 0.2], [1.0]), OverflowError, "sample 7, input 0: the integer 1000"),
+    ],
+)
+def test_fit_names_the_sample_with_a_bad_number_before_any_step(bad, error, message):
+    data = moons(20, seed=0)
+    data[7] = bad
+    net = MLP(2, [4, 1], seed=0)
+    before = [p.data for p in net.parameters()]
+    for compiled in (False, True):
+        with pytest.raises(error, match=message):
+            fit(net, data, epochs=2, batch_size=1, quiet=True, compile=compiled)
+    assert [p.data for p in net.parameters()] == before  # samples 0 to 6 took no step
+
+
+def test_fit_takes_numpy_rows_as_samples():
+    import numpy as np
+
+    data = moons(20, seed=0)
+    as_arrays = [(np.array(x), np.array(y)) for x, y in data]
+    nets = [MLP(2, [4, 1], seed=0) for _ in range(2)]
+    histories = [fit(net, d, epochs=3, quiet=True) for net, d in zip(nets, (data, as_arrays), strict=True)]
+    assert histories[1].losses == histories[0].losses
+    assert [p.data for p in nets[1].parameters()] == [p.data for p in nets[0].parameters()]
+
+
+def test_fit_refuses_data_that_is_not_a_list_of_pairs():
+    import numpy as np
+
+    for data, kind in ((np.zeros((5, 3)), "ndarray"), ((s for s in moons(4)), "generator"), ("abc", "str")):
+        with pytest.raises(TypeError, match=f"data must be a list of \\(inputs, targets\\) pairs.*got {kind}"):
+            fit(MLP(2, [2, 1], seed=0), data, epochs=1, quiet=True)
+
+
+def test_fit_refuses_an_optimizer_built_for_another_network():
+    net, other = MLP(2, [8, 1], seed=0), MLP(2, [8, 1], seed=0)
+    with pytest.raises(ValueError, match=r"none of the optimizer's parameters is this network's"):
+        fit(net, moons(50), optimizer=SGD(other.parameters(), lr=0.1), epochs=3, quiet=True)
+    frozen_first_layer = SGD(net.layers[1].parameters(), lr=0.5)  # some of the net's: trains those
+    before = [p.data for p in net.layers[1].parameters()]
+    fit(net, moons(50), optimizer=frozen_first_layer, epochs=3, quiet=True)
+    assert [p.data for p in net.layers[1].parameters()] != before
+
+
+def test_fit_refuses_the_hinge_loss_with_0_1_targets():
+    with pytest.raises(ValueError, match=r"hinge loss wants targets of -1 or \+1, sample 0 has \[0.0\].*2·y − 1"):
+        fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), moons(50), "hinge", epochs=1, quiet=True)
+    signs = [(x, [2 * y[0] - 1]) for x, y in moons(50)]
+    history = fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), signs, "hinge", epochs=5, quiet=True)
+    assert history.losses[-1] < history.losses[0]
