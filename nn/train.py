@@ -87,15 +87,17 @@ def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
         return False
 
 
-def _check_values(data: Dataset) -> None:
+def _check_values(data: Dataset) -> bool:
     """Every input and target a finite real number (or a Value); else an error naming the sample.
 
     Refused before any step, so a bad number in the last sample leaves the network as it was.
+    Returns whether they are all plain floats and ints (no Value, no numpy scalar).
     """
     flat = list(chain.from_iterable(chain.from_iterable(data)))
-    try:
-        if set(map(type, flat)) <= {float, int} and all(map(math.isfinite, flat)):  # the common case, at C speed
-            return
+    plain = set(map(type, flat)) <= {float, int}
+    try:  # the common case, at C speed: a sum is finite only if every term is (or it overflowed: looked at below)
+        if plain and math.isfinite(sum(flat)):
+            return True
     except OverflowError:  # an int too large for a float: named below
         pass
     for i, (x, y) in enumerate(data):
@@ -103,6 +105,7 @@ def _check_values(data: Dataset) -> None:
             for k, v in enumerate(numbers):
                 if not isinstance(v, Value):  # a Value is a number checked already (eager fit takes them)
                     check_number(v, f"fit: sample {i}, {kind} {k}")
+    return plain
 
 
 def _argmax(xs: Sequence[float]) -> int:
@@ -184,7 +187,7 @@ def fit(
                 f"fit: sample {i} has {sizes[0]} inputs and {sizes[1]} targets; "
                 f"the network takes {n_in} and gives {n_out}"
             )
-    _check_values(data)
+    plain = _check_values(data)
     loss_fn = resolve_loss(loss)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
     if optimizer is not None and not {id(p) for p in net.parameters()} & {id(p) for p in opt.params}:
@@ -209,7 +212,7 @@ def fit(
     show = not quiet and sys.stderr.isatty()
     compiled = None
     if compile:
-        compiled = CompiledGradient(net, loss_fn, data, opt.params, size, opt)
+        compiled = CompiledGradient(net, loss_fn, data, opt.params, size, opt, checked=plain)
         if not compiled.works:
             warnings.warn(f"fit(compile=True): {compiled.why}; training eagerly instead", stacklevel=2)
             compiled = None
