@@ -54,11 +54,11 @@ class MatrixReport:
         if self.ok:
             return f"right: every M matched the engine's ∂C/∂z on {self.samples} random samples."
         x, y = self.sample or ([], [])
-        where = f"{self.matrix}[{self.entry}]" if self.entry >= 0 else self.matrix
-        text = (
-            f"{where} is wrong: you gave {self.given:.6g}, the engine gets {self.expected:.6g} "
-            f"(input {[round(v, 3) for v in x]}, target {[round(v, 3) for v in y]})."
-        )
+        sample = f"(input {[round(v, 3) for v in x]}, target {[round(v, 3) for v in y]})"
+        if self.entry < 0:  # the shape is wrong: no entry to compare
+            return f"{self.matrix} is wrong: {self.note}"
+        text = (f"{self.matrix}[{self.entry}] is wrong: you gave {self.given:.6g}, "
+                f"the engine gets {self.expected:.6g} {sample}.")  # fmt: skip
         return text + (f" {self.note}" if self.note else "")
 
 
@@ -119,13 +119,13 @@ def _check(fn: Callable[..., Sequence[Any]], net: MLP, names: list[str], W: list
             raise RuntimeError(f"check_matrix_backprop: your function raised {type(e).__name__}: {e}") from e
         if len(given) != len(names):
             note = f"fn must return {len(names)} vectors ({', '.join(names)}), got {len(given)}."
-            return MatrixReport(samples, names[0], -1, 0.0, 0.0, (x, y), note)
+            return MatrixReport(samples, "fn's result", -1, 0.0, 0.0, (x, y), note)
         # in the tutorial's order: M_outp first, then down the layers
         for k in reversed(range(len(names))):
             name, g, e = names[k], np.asarray(given[k], dtype=float).ravel(), expected[k]
             if g.shape != e.shape:
-                return MatrixReport(samples, name, -1, 0.0, 0.0, (x, y),
-                                    f"it has {g.size} entries; this layer has {e.size} neurons.")  # fmt: skip
+                note = f"it has {g.size} entries; this layer has {e.size} neurons, one entry each."
+                return MatrixReport(samples, name, -1, 0.0, 0.0, (x, y), note)
             bad = np.flatnonzero(~np.isclose(g, e, rtol=rtol, atol=1e-12))
             if bad.size:
                 j = int(bad[0])
@@ -145,4 +145,6 @@ def _hint(name: str, act: str, given: np.ndarray, expected: np.ndarray, z: np.nd
         if np.allclose(given * derivative, expected):
             formula = row.formula_text(0, ["z"])
             return f"The activation's derivative is missing: multiply entry by entry by {formula}."
+    if name == "M_outp":  # no layer above it
+        return "M_outp is ∂C/∂a times σ′(z) entry by entry, with ∂C/∂a = 2 (a − y)."
     return "M of a layer is (W of the layer above)ᵀ · M above, times σ′(z) entry by entry."

@@ -41,4 +41,24 @@ def test_m_outp_without_its_factor_two_is_named():
 
 def test_a_wrong_number_of_matrices_is_said():
     report = check_matrix_backprop(lambda W, b, x, y, z, a: [a[-1]])
-    assert not report.ok and "must return 3 vectors (M_h1, M_h2, M_outp), got 1" in str(report)
+    assert not report.ok
+    assert str(report) == "fn's result is wrong: fn must return 3 vectors (M_h1, M_h2, M_outp), got 1."
+
+
+def test_an_m_of_the_wrong_length_says_how_long_it_should_be_and_nothing_about_values():
+    def short(W, b, x, y, z, a):
+        M = _formulas()(W, b, x, y, z, a)
+        return [M[0][:3], M[1], M[2]]
+
+    report = check_matrix_backprop(short)
+    assert (report.matrix, report.entry) == ("M_h1", -1)
+    assert str(report) == "M_h1 is wrong: it has 3 entries; this layer has 4 neurons, one entry each."
+
+
+def test_a_wrong_m_outp_gets_m_outps_own_formula_as_the_hint():
+    import numpy as np
+
+    report = check_matrix_backprop(lambda W, b, x, y, z, a: [np.zeros(4), np.zeros(3), np.zeros(2)])
+    assert report.matrix == "M_outp" and report.entry == 0 and report.given == 0.0 != report.expected
+    assert str(report).endswith("M_outp is ∂C/∂a times σ′(z) entry by entry, with ∂C/∂a = 2 (a − y).")
+    assert "layer above" not in str(report)
