@@ -397,6 +397,24 @@ def _reflected(op: str) -> Reflected:
     return _REFLECTED.setdefault(op, Reflected(op))
 
 
+def value_list(items: object, where: str) -> list[Value]:
+    """``items``, an iterable of Values, as a list; a TypeError for one Value or a whole network passed instead.
+
+        >>> value_list((Value(1.0),), "draw: parameters")[0].data
+        1.0
+    """
+    if isinstance(items, Value):
+        raise TypeError(f"{where} must be a list of Values, got one Value ({items!r:.50}); put it in a list: [v]")
+    if callable(getattr(items, "parameters", None)) and not isinstance(items, (list, tuple)):
+        raise TypeError(f"{where} must be a list of Values, got a {type(items).__name__}; pass its .parameters()")
+    if isinstance(items, (str, bytes)):
+        raise TypeError(f"{where} must be a list of Values, got {type(items).__name__} {items!r:.40}")
+    try:
+        return list(items)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{where} must be a list of Values, got {type(items).__name__}") from None
+
+
 def operands(node: Value) -> tuple[Value | float, ...]:
     """The operands of ``node``'s op in written order: its Value parents and its number, if any.
 

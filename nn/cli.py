@@ -46,8 +46,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _layers(text: str) -> list[int]:
+    parts = text.split(",")
+    if parts[-1].strip() == "" and len(parts) > 1:  # a trailing comma: 16,16,
+        parts.pop()
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in parts]  # an empty part (16,,16) is a size left out: refused
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text!r}") from None
     if not sizes or any(s < 1 for s in sizes):

@@ -10,7 +10,7 @@ from typing import Any
 from ..backprop import topological_order
 from ..numeric import describe
 from ..recording import enable_grad
-from ..value import Value
+from ..value import Value, value_list
 from .errors import CompileError, ProgramTooLargeError
 from .run import Program
 from .tape import aux_values, build_tape, flatten_example, rebuild, split_result
@@ -82,7 +82,7 @@ def compile(  # the issue's name; Python's own is builtins.compile
         raise TypeError(f"compile: max_nodes must be a positive int, got {max_nodes!r}")
     if not callable(fn):
         raise TypeError(f"compile: fn must be callable, got {type(fn).__name__}")
-    params = list(params)
+    params = value_list(params, "compile: params")
     for j, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"compile: params[{j}] is a {type(p).__name__}, not a Value")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import write_text_atomic
-from ..value import Value
+from ..value import Value, value_list
 from .backward_trace import Trace
 from .graph import DEFAULT_MAX_NODES, Graph, about
 from .network.draw import draw_network
@@ -68,6 +68,7 @@ def draw(
     `GraphTooLargeError`) and ``collapse=False`` (``True`` draws each
     top-level group, see `scope`, as one box); the network view ignores them.
     """
+    parameters = value_list(parameters, "draw: parameters")
     if check_view(view, "draw") == "network":
         unknown = sorted(set(scalar_options) - {"rankdir", "max_nodes", "collapse"})
         if unknown:
@@ -100,8 +101,9 @@ def steps_html(
     switches to it) when the graph has at most ``max_nodes`` Values;
     ``scalar=False`` leaves it out, for a smaller page beside a scalar picture.
     """
+    parameters = value_list(parameters, "steps_html: parameters")
     if check_view(view, "save_steps_html") == "network":
-        params = list(parameters)
+        params = parameters
         scalar_page = (lambda: scalar_steps_html(root, params, title, max_nodes)) if scalar and not quiz else None
         return network_steps_html(root, params, title, scalar_page, quiz=quiz)
     return scalar_steps_html(root, parameters, title, max_nodes, quiz=quiz)
@@ -151,7 +153,7 @@ def network_view(root: Value, parameters: Iterable[Value] = (), trace: Trace | N
         >>> len(network.messages_into("a_0^{H1}"))
         3
     """
-    return network_of(root, parameters, trace)
+    return network_of(root, value_list(parameters, "network_view: parameters"), trace)
 
 
 class Stepper(ScalarStepper):
@@ -172,6 +174,8 @@ class Stepper(ScalarStepper):
     def __new__(
         cls, root: Value, parameters: Iterable[Value] = (), view: str = "scalar", quiz: bool = False, **options: Any
     ) -> Any:
+        if quiz or view == "network":  # __init__ is not run for these: read the parameters once, here
+            parameters = value_list(parameters, "Stepper: parameters")
         if quiz:  # the quiz page in an iframe: it checks the answers itself, as it does offline
             page = steps_html(root, parameters, view=check_view(view, "Stepper"), quiz=True, **options)
             return QuizStepper(page, page.count('<form class="quiz-step"'))  # not a Stepper: __init__ is not run again

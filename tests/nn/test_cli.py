@@ -78,6 +78,8 @@ def test_train_reads_a_csv_file(tmp_path):
     "args, message",
     [
         (["train", "--layers", "16,x"], "--layers"),
+        (["train", "--layers", "16,,16"], "expected sizes like 16,16, got '16,,16'"),
+        (["train", "--layers", ""], "--layers"),
         (["train", "--lr", "-1"], "--lr"),
         (["train", "--epochs", "0"], "--epochs"),
         (["train", "--activation", "swish"], "--activation"),

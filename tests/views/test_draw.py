@@ -230,3 +230,26 @@ def test_the_network_page_leaves_out_the_detail_of_a_unit_over_the_scalar_limit(
     data = network_page_data(network_of(c))
     kinds = {u["kind"]: u["detail"] for u in data["units"]}
     assert kinds["unit"] == -1 and kinds["cost"] >= 0
+
+
+@pytest.mark.parametrize("entry", ["draw", "steps_html", "network_view", "Stepper", "compile"])
+def test_one_value_or_a_network_for_parameters_is_refused_saying_what_to_pass(entry):
+    import autograd
+    from nn import MLP
+
+    net = MLP(2, [2, 1], seed=0)
+    a = net.parameters()[0]
+    C = (net([0.1, 0.2])[0] - 1.0) ** 2
+    call = {
+        "draw": lambda p: autograd.draw(C, parameters=p),
+        "steps_html": lambda p: autograd.steps_html(C, p),
+        "network_view": lambda p: autograd.network_view(C, p),
+        "Stepper": lambda p: autograd.Stepper(C, parameters=p),
+        "compile": lambda p: autograd.compile(lambda x: (net([x, x])[0] - 1.0) ** 2, p, 0.5),
+    }[entry]
+    name = "params" if entry == "compile" else "parameters"
+    with pytest.raises(TypeError, match=rf"{name} must be a list of Values, got one Value .* put it in a list: \[v\]"):
+        call(a)
+    with pytest.raises(TypeError, match=rf"{name} must be a list of Values, got a MLP; pass its \.parameters\(\)"):
+        call(net)
+    call(iter(net.parameters()))  # any iterable of Values, read once

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ...value import Value
+from ...value import Value, value_list
 from ..backward_trace import Trace
 from ..graph import DEFAULT_MAX_NODES, Graph, about, check_size
 from ..page_html import inline_svg
@@ -36,7 +36,7 @@ class ScalarStepper(StepWidget):
         if not draw_options.get("collapse"):
             check_size(root, draw_options.get("max_nodes", DEFAULT_MAX_NODES), "Stepper")
         self.trace = Trace(root)
-        self.parameters = list(parameters)
+        self.parameters = value_list(parameters, "Stepper: parameters")
         self.draw_options = draw_options
         self._controls(widgets, interval=900)
         # one layout, at the last step; each frame recolours and relabels it
