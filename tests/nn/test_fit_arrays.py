@@ -87,50 +87,37 @@ def test_parameters_outside_the_optimizer_stay_constants_on_the_array_path():
     assert frozen.data == before and frozen.grad == 7.0
 
 
-@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
-def test_weights_are_written_back_when_training_stops_midway(monkeypatch, error):
-    """Ctrl-C or an exception during the third step: the Values hold the weights after two steps."""
-    data = moons(60, seed=1)
-    eager = _net()
-    _fit(eager, data, False, epochs=2)
+def _stopping_at(call: int, error: type[BaseException]):
+    """A wrapper that raises ``error`` at its ``call``-th call, counting over every function it wraps."""
     calls = []
-    real = BatchSteps.run
 
-    def run(self, X, Y):
-        calls.append(1)
-        if len(calls) == 3:
-            raise error("stop")
-        return real(self, X, Y)
-
-    monkeypatch.setattr(BatchSteps, "run", run)
-    net = _net()
-    with pytest.raises(error):
-        _fit(net, data, True, epochs=5)
-    assert [p.data for p in net.parameters()] == pytest.approx([p.data for p in eager.parameters()], rel=1e-12)
-    assert [p.grad for p in net.parameters()] == pytest.approx([p.grad for p in eager.parameters()], rel=1e-10)
-
-
-@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
-def test_training_stopped_between_blocks_writes_back_the_last_whole_steps_grads(monkeypatch, error, blocks_of_7):
-    """Ctrl-C in the fifth block of the third step: G held part of that step's sum; the grads are the second's."""
-    data = moons(60, seed=1)
-    eager = _net()
-    _fit(eager, data, False, epochs=2)
-    calls = []
-    real = BatchSteps._program
-
-    def program(self, rows, into_h):
-        run = real(self, rows, into_h)
-
+    def wrap(fn):
         def counted(*args):
             calls.append(1)
-            if len(calls) == 2 * 9 + 5:  # 60 samples: 9 blocks a step
+            if len(calls) == call:
                 raise error("stop")
-            return run(*args)
+            return fn(*args)
 
         return counted
 
-    monkeypatch.setattr(BatchSteps, "_program", program)
+    return wrap
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+@pytest.mark.parametrize("where", ["a step's run", "a block of the step"])
+def test_weights_and_grads_are_written_back_when_training_stops_midway(monkeypatch, error, where, request):
+    """Ctrl-C or an exception in the third step (at its start, or in its fifth block of seven samples, when G
+    held part of that step's sum): the Values hold the weights and grads after two steps."""
+    data = moons(60, seed=1)
+    eager = _net()
+    _fit(eager, data, False, epochs=2)
+    if where == "a step's run":
+        wrap, real_run = _stopping_at(3, error), BatchSteps.run
+        monkeypatch.setattr(BatchSteps, "run", lambda self, X, Y: wrap(real_run)(self, X, Y))
+    else:
+        request.getfixturevalue("blocks_of_7")
+        wrap, real_program = _stopping_at(2 * 9 + 5, error), BatchSteps._program  # 60 samples: 9 blocks a step
+        monkeypatch.setattr(BatchSteps, "_program", lambda self, rows, into_h: wrap(real_program(self, rows, into_h)))
     net = _net()
     with pytest.raises(error):
         _fit(net, data, True, epochs=5)
