@@ -87,6 +87,11 @@ def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
         return False
 
 
+def _not_a_sign(data: Dataset) -> tuple[int, Sequence[float]] | None:
+    """The first sample with a target other than -1 or +1 (the hinge loss's labels) and its targets, or None."""
+    return next(((i, y) for i, (_, y) in enumerate(data) if any(v not in (-1.0, 1.0) for v in y)), None)
+
+
 def _check_values(data: Dataset) -> bool:
     """Every input and target a finite real number (or a Value); else an error naming the sample.
 
@@ -197,8 +202,9 @@ def fit(
     rng = random.Random(seed)
     order = list(range(len(data)))
     labels = _labels(data)
-    if loss_fn is LOSSES["hinge"] and labels != "sign":
-        i, y = next((i, y) for i, (_, y) in enumerate(data) if any(v not in (-1.0, 1.0) for v in y))
+    off = _not_a_sign(data) if loss_fn is LOSSES["hinge"] and labels != "sign" else None  # all +1: "threshold"
+    if off is not None:
+        i, y = off
         raise ValueError(f"fit: the hinge loss wants targets of -1 or +1, sample {i} has {reprlib.repr(list(y))}; "
                          "for 0/1 labels use targets 2·y − 1, or the loss binary_cross_entropy")  # fmt: skip
     correct = _classifier(labels)

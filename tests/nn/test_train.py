@@ -230,6 +230,8 @@ def test_fit_refuses_an_optimizer_built_for_another_network():
 def test_fit_refuses_the_hinge_loss_with_0_1_targets():
     with pytest.raises(ValueError, match=r"hinge loss wants targets of -1 or \+1, sample 0 has \[0.0\].*2·y − 1"):
         fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), moons(50), "hinge", epochs=1, quiet=True)
+    all_plus_one = [(x, [1.0]) for x, _ in moons(10)]
+    fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), all_plus_one, "hinge", epochs=1, quiet=True)
     signs = [(x, [2 * y[0] - 1]) for x, y in moons(50)]
     history = fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), signs, "hinge", epochs=5, quiet=True)
     assert history.losses[-1] < history.losses[0]
