@@ -404,7 +404,7 @@ def value_list(items: object, where: str) -> list[Value]:
         1.0
     """
     if isinstance(items, Value):
-        raise TypeError(f"{where} must be a list of Values, got one Value ({items!r:.50}); put it in a list: [v]")
+        raise TypeError(f"{where} must be a list of Values, got one Value ({describe(items)}); put it in a list: [v]")
     if callable(getattr(items, "parameters", None)) and not isinstance(items, (list, tuple)):
         raise TypeError(f"{where} must be a list of Values, got a {type(items).__name__}; pass its .parameters()")
     if isinstance(items, (str, bytes)):

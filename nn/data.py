@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import numbers
 import random
 import re
 from pathlib import Path
@@ -37,7 +38,7 @@ def xor() -> Dataset:
 
 def _check_shape(name: str, n: object, **sizes: object) -> None:
     """``n`` a count of samples and each of ``sizes`` a finite number ≥ 0, or an error naming the argument."""
-    if isinstance(n, bool) or not isinstance(n, int):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):  # numpy's ints too
         raise TypeError(f"{name}: n must be a whole number of samples, got {type(n).__name__} {n!r}")
     if n < 0:
         raise ValueError(f"{name}: n must be 0 or more, got {n}")
@@ -53,7 +54,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
     _check_shape("moons", n, noise=noise)
     rng = random.Random(seed)
     data: Dataset = []
-    for i in range(n):
+    for i in range(int(n)):
         label = i % 2
         t = math.pi * rng.random()
         if label == 0:
@@ -67,9 +68,11 @@ def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = 0) -> Dataset:
     """A small circle inside a large one; target 1 for the inner circle."""
     _check_shape("circles", n, noise=noise, factor=factor)
+    if not factor < 1:
+        raise ValueError(f"circles: factor is the inner circle's radius, under the outer one's 1, got {factor!r}")
     rng = random.Random(seed)
     data: Dataset = []
-    for i in range(n):
+    for i in range(int(n)):
         label = i % 2
         t = 2 * math.pi * rng.random()
         r = factor if label else 1.0

@@ -114,9 +114,14 @@ def _check(fn: Callable[..., Sequence[Any]], net: MLP, names: list[str], W: list
             a.append(np.array([by_label[n._a_label].data for n in layer.neurons]))
             expected.append(np.array([v.grad for v in zs]))
         try:
-            given = list(fn(W, b, np.array(x), np.array(y), z, a))
+            result = fn(W, b, np.array(x), np.array(y), z, a)
         except Exception as e:
             raise RuntimeError(f"check_matrix_backprop: your function raised {type(e).__name__}: {e}") from e
+        try:
+            given = list(result)
+        except TypeError:  # None (a missing return) or one number
+            note = f"fn must return the list [{', '.join(names)}], got {type(result).__name__}."
+            return MatrixReport(samples, "fn's result", -1, 0.0, 0.0, (x, y), note)
         if len(given) != len(names):
             note = f"fn must return {len(names)} vectors ({', '.join(names)}), got {len(given)}."
             return MatrixReport(samples, "fn's result", -1, 0.0, 0.0, (x, y), note)
@@ -124,7 +129,8 @@ def _check(fn: Callable[..., Sequence[Any]], net: MLP, names: list[str], W: list
         for k in reversed(range(len(names))):
             name, g, e = names[k], np.asarray(given[k], dtype=float).ravel(), expected[k]
             if g.shape != e.shape:
-                note = f"it has {g.size} entries; this layer has {e.size} neurons, one entry each."
+                entries = "1 entry" if g.size == 1 else f"{g.size} entries"
+                note = f"it has {entries}; this layer has {e.size} neurons, one entry each."
                 return MatrixReport(samples, name, -1, 0.0, 0.0, (x, y), note)
             bad = np.flatnonzero(~np.isclose(g, e, rtol=rtol, atol=1e-12))
             if bad.size:

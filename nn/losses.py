@@ -37,7 +37,11 @@ _TERM_LABELS = [f"C_{j}" for j in range(10)]
 
 def _check(name: str, outputs: Sequence[Value], targets: Sequence[Target]) -> None:
     for what, given in (("outputs", outputs), ("targets", targets)):
-        if isinstance(given, (str, bytes, Value)) or not hasattr(given, "__len__"):
+        try:
+            sized = not isinstance(given, (str, bytes, Value)) and len(given) >= 0
+        except TypeError:  # no length, or a 0-d array
+            sized = False
+        if not sized:
             kind = "a Value" if isinstance(given, Value) else f"{type(given).__name__} {given!r:.40}"
             raise TypeError(f"{name}: {what} must be a list, one entry per output (net(x) gives a list; "
                             f"write one target as [y]), got {kind}")  # fmt: skip

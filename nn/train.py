@@ -87,9 +87,17 @@ def _all_fit(data: Dataset, n_in: int, n_out: int) -> bool:
         return False
 
 
+def _is_dataset(data: object) -> bool:
+    """Samples one can count and index: a list, a tuple, any sequence; not a generator (it runs out), a string,
+    or an array (its rows are numbers, not (inputs, targets) pairs)."""
+    return (hasattr(data, "__len__") and hasattr(data, "__getitem__") and not hasattr(data, "ndim")
+            and not isinstance(data, (str, bytes)))  # fmt: skip
+
+
 def _not_a_sign(data: Dataset) -> tuple[int, Sequence[float]] | None:
     """The first sample with a target other than -1 or +1 (the hinge loss's labels) and its targets, or None."""
-    return next(((i, y) for i, (_, y) in enumerate(data) if any(v not in (-1.0, 1.0) for v in y)), None)
+    return next(((i, y) for i, (_, y) in enumerate(data) if any(getattr(v, "data", v) not in (-1.0, 1.0) for v in y)),
+                None)  # fmt: skip
 
 
 def _check_values(data: Dataset) -> bool:
@@ -101,7 +109,7 @@ def _check_values(data: Dataset) -> bool:
     flat = list(chain.from_iterable(chain.from_iterable(data)))
     plain = set(map(type, flat)) <= {float, int}
     try:  # the common case, at C speed: a sum is finite only if every term is (or it overflowed: looked at below)
-        if plain and math.isfinite(sum(flat)):
+        if plain and math.isfinite(sum(flat, 0.0)):  # from 0.0: every int is made a float (or raises) as added
             return True
     except OverflowError:  # an int too large for a float: named below
         pass
@@ -167,7 +175,7 @@ def fit(
     what the training page replays (`save_training_html`); it is also
     ``history.record``. A network too big to draw is refused before training.
     """
-    if not isinstance(data, Sequence) or isinstance(data, (str, bytes)):  # a generator runs out; an array is rows
+    if not _is_dataset(data):
         raise TypeError(f"fit: data must be a list of (inputs, targets) pairs, as moons() gives, got "
                         f"{type(data).__name__}")  # fmt: skip
     if not data:

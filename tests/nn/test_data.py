@@ -109,6 +109,7 @@ def test_an_unclosed_quote_names_the_line_where_its_row_began(tmp_path):
         (lambda: moons(10, noise=float("nan")), ValueError, r"moons: noise must be a finite number of 0 or more"),
         (lambda: moons(10, noise="0.1"), TypeError, r"moons: noise must be a number, got str"),
         (lambda: circles(10, factor=-1), ValueError, r"circles: factor must be a finite number of 0 or more, got -1"),
+        (lambda: circles(10, factor=2.0), ValueError, r"circles: factor is the inner circle's .* got 2.0"),
     ],
 )
 def test_generated_datasets_refuse_bad_arguments_naming_them(call, error, message):
@@ -116,6 +117,9 @@ def test_generated_datasets_refuse_bad_arguments_naming_them(call, error, messag
         call()
 
 
-def test_generated_datasets_take_zero_samples_and_zero_noise():
+def test_generated_datasets_take_zero_samples_zero_noise_and_numpy_counts():
+    import numpy as np
+
     assert moons(0) == [] and circles(0) == []
+    assert moons(np.int64(7)) == moons(7) and circles(np.int32(5)) == circles(5)
     assert all(abs(x * x + y * y - 1.0) < 1e-12 for (x, y), t in moons(20, noise=0) if t == [0.0])

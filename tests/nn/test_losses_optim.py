@@ -153,6 +153,10 @@ def test_a_loss_given_one_number_instead_of_a_list_says_so(loss):
         loss(outputs, 1.0)
     with pytest.raises(TypeError, match=f"{loss.__name__}: outputs must be a list.*got a Value"):
         loss(outputs[0], [1.0])
+    import numpy as np
+
+    with pytest.raises(TypeError, match=f"{loss.__name__}: targets must be a list.*got ndarray"):
+        loss(outputs, np.array(1.0))  # a 0-d array has __len__ but no length
 
 
 def test_a_loss_takes_numpy_targets_and_tuples():

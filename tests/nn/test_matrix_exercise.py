@@ -62,3 +62,17 @@ def test_a_wrong_m_outp_gets_m_outps_own_formula_as_the_hint():
     assert report.matrix == "M_outp" and report.entry == 0 and report.given == 0.0 != report.expected
     assert str(report).endswith("M_outp is ∂C/∂a times σ′(z) entry by entry, with ∂C/∂a = 2 (a − y).")
     assert "layer above" not in str(report)
+
+
+def test_a_function_that_returns_nothing_is_told_what_to_return():
+    report = check_matrix_backprop(lambda W, b, x, y, z, a: None)
+    assert str(report) == "fn's result is wrong: fn must return the list [M_h1, M_h2, M_outp], got NoneType."
+
+
+def test_an_m_of_one_entry_reads_as_one_entry():
+    def one(W, b, x, y, z, a):
+        M = _formulas()(W, b, x, y, z, a)
+        return [M[0], M[1], M[2][:1]]
+
+    expected = "M_outp is wrong: it has 1 entry; this layer has 2 neurons, one entry each."
+    assert str(check_matrix_backprop(one)) == expected

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from autograd import Value
 from nn import (
     MLP,
     SGD,
@@ -209,6 +210,29 @@ def test_fit_takes_numpy_rows_as_samples():
     assert [p.data for p in nets[1].parameters()] == [p.data for p in nets[0].parameters()]
 
 
+def test_fit_takes_any_sequence_of_samples_and_names_huge_ints_that_cancel_out():
+    class Samples:  # only __len__ and __getitem__, as a torch-style dataset
+        def __init__(self, data):
+            self.data = data
+
+        def __len__(self):
+            return len(self.data)
+
+        def __getitem__(self, i):
+            return self.data[i]
+
+    data = moons(20, seed=0)
+    nets = [MLP(2, [4, 1], seed=0) for _ in range(2)]
+    histories = [fit(net, d, epochs=2, quiet=True) for net, d in zip(nets, (data, Samples(data)), strict=True)]
+    assert histories[1].losses == histories[0].losses
+    cancel = [([1, 0], [1]), ([0, 1], [0]), ([10**400, -(10**400)], [1])]  # their sum as ints is 0
+    net = MLP(2, [2, 1], seed=0)
+    before = [p.data for p in net.parameters()]
+    with pytest.raises(OverflowError, match=r"fit: sample 2, input 0: the integer 1000"):
+        fit(net, cancel, batch_size=1, shuffle=False, quiet=True)
+    assert [p.data for p in net.parameters()] == before
+
+
 def test_fit_refuses_data_that_is_not_a_list_of_pairs():
     import numpy as np
 
@@ -232,6 +256,8 @@ def test_fit_refuses_the_hinge_loss_with_0_1_targets():
         fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), moons(50), "hinge", epochs=1, quiet=True)
     all_plus_one = [(x, [1.0]) for x, _ in moons(10)]
     fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), all_plus_one, "hinge", epochs=1, quiet=True)
+    as_values = [(x, [Value(2 * y[0] - 1)]) for x, y in moons(10)]  # eager fit takes Values as data
+    fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), as_values, "hinge", epochs=1, quiet=True)
     signs = [(x, [2 * y[0] - 1]) for x, y in moons(50)]
     history = fit(MLP(2, [4, 1], activation=["tanh", "linear"], seed=0), signs, "hinge", epochs=5, quiet=True)
     assert history.losses[-1] < history.losses[0]
