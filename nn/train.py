@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import math
+import numbers
 import random
 import reprlib
 import sys
@@ -100,6 +101,11 @@ def _not_a_sign(data: Dataset) -> tuple[int, Sequence[float]] | None:
                 None)  # fmt: skip
 
 
+def _real_type(t: type) -> bool:
+    """A type whose values `Value` takes as numbers: float, int, numpy's real scalars (rows given as arrays)."""
+    return t in (float, int) or (issubclass(t, numbers.Real) and not issubclass(t, bool) and t.__name__ != "bool_")
+
+
 def _check_values(data: Dataset) -> bool:
     """Every input and target a finite real number (or a Value); else an error naming the sample.
 
@@ -107,15 +113,16 @@ def _check_values(data: Dataset) -> bool:
     Returns whether they are all plain floats and ints (no Value, no numpy scalar).
     """
     flat = list(chain.from_iterable(chain.from_iterable(data)))
-    plain = set(map(type, flat)) <= {float, int}
+    types = set(map(type, flat))
+    plain = types <= {float, int}
     try:  # the common case, at C speed: a sum is finite only if every term is (or it overflowed: looked at below)
-        if plain and math.isfinite(sum(flat, 0.0)):  # from 0.0: every int is made a float (or raises) as added
-            return True
+        if (plain or all(map(_real_type, types))) and math.isfinite(sum(flat, 0.0)):  # from 0.0: ints become
+            return plain  # floats (or raise) as they are added
     except OverflowError:  # an int too large for a float: named below
         pass
     for i, (x, y) in enumerate(data):
-        for kind, numbers in (("input", x), ("target", y)):
-            for k, v in enumerate(numbers):
+        for kind, values in (("input", x), ("target", y)):
+            for k, v in enumerate(values):
                 if not isinstance(v, Value):  # a Value is a number checked already (eager fit takes them)
                     check_number(v, f"fit: sample {i}, {kind} {k}")
     return plain

@@ -2,6 +2,7 @@
 
 import sys
 
+import numpy as np
 import pytest
 
 from autograd import Value
@@ -186,6 +187,8 @@ def test_fit_takes_each_batch_gradient_from_batch_gradient(monkeypatch):
         (([0.1, True], [1.0]), TypeError, "sample 7, input 1: expected a real number .* got bool True"),
         ((["1.5", 0.2], [1.0]), TypeError, "sample 7, input 0: expected a real number .* got str '1.5'"),
         (([10**400, 0.2], [1.0]), OverflowError, "sample 7, input 0: the integer 1000"),
+        ((np.array([0.1, np.nan]), np.array([1.0])), ValueError, "sample 7, input 1: got the non-finite number nan"),
+        ((np.array([True, False]), np.array([1.0])), TypeError, "sample 7, input 0: expected a real number .* bool"),
     ],
 )
 def test_fit_names_the_sample_with_a_bad_number_before_any_step(bad, error, message):
