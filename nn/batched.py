@@ -587,9 +587,9 @@ class BatchSteps:
 
     ``P`` holds every parameter of ``net`` in ``net.parameters()`` order,
     which is each layer's [W b] row-major (a row per neuron); ``G`` the
-    gradient the last `run` wrote, in the same layout; ``index[i]`` is where
-    ``net.parameters()[i]`` sits in them. `load` reads the Values' data into ``P``; the caller writes
-    them back (`nn.compiled.ArrayTraining`). A batch whose arrays would
+    gradient the last `run` wrote, in the same order. `load` reads the
+    Values' data into ``P``; the caller writes them back
+    (`nn.compiled.ArrayTraining`). A batch whose arrays would
     outgrow the core's cache runs in blocks of ``block`` samples or fewer
     (`BLOCK_FLOATS`): the first block writes its gradient into ``G``, each
     later one into ``H``, then added to ``G``.
@@ -616,7 +616,6 @@ class BatchSteps:
         # a row [w_j0 ... w_j,m-1 b_j] per neuron, layer by layer: net.parameters() order
         shapes = [(layer.name, len(layer.neurons), m + net.bias) for layer, m
                   in zip(net.layers, [net.n_inputs, *net.layer_sizes[:-1]], strict=True)]  # fmt: skip
-        self.index = np.arange(len(self.params))
         self.P = np.zeros(len(self.params))
         self.G = np.zeros(len(self.params))
         namespace: dict[str, Any] = {
@@ -651,7 +650,7 @@ class BatchSteps:
 
     def load(self) -> None:
         """Read every parameter's ``.data`` into ``P``."""
-        self.P[self.index] = np.fromiter([p.data for p in self.params], float, len(self.params))
+        self.P[:] = np.fromiter([p.data for p in self.params], float, len(self.params))
 
     def exact(self, x_bound: float) -> tuple[bool, ...]:
         """Per layer: whether its z must be summed to know it is finite, given ``max |X| <= x_bound``.

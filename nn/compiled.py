@@ -290,7 +290,7 @@ class ArrayTraining:
         self.X, self.Y = compiled._xs, compiled._ys
         steps.x_bound = float(np.abs(self.X).max()) if self.X.size else 0.0  # >= every batch's max |X|
         position = {id(p): i for i, p in enumerate(steps.params)}
-        self.opt_index = steps.index[[position[id(p)] for p in opt.params]]
+        self.opt_index = np.array([position[id(p)] for p in opt.params], dtype=np.intp)
         constant = np.ones(len(steps.P), dtype=bool)
         constant[self.opt_index] = False
         self.constant = np.flatnonzero(constant) if constant.any() else None  # their grads stay 0: no update
@@ -313,7 +313,7 @@ class ArrayTraining:
     def write_back(self) -> None:
         """The weights into every Value's ``.data``, the last grads into the optimizer's parameters', the velocity."""
         steps, opt = self.steps, self.opt
-        for p, x in zip(steps.params, steps.P[steps.index].tolist(), strict=True):
+        for p, x in zip(steps.params, steps.P.tolist(), strict=True):
             p.data = x
         for p, g in zip(opt.params, steps.G[self.opt_index].tolist(), strict=True):
             p.grad = g
@@ -322,11 +322,11 @@ class ArrayTraining:
 
     def weights(self) -> list[float]:
         """Every parameter's weight now, in ``net.parameters()`` order (the Values hold older ones)."""
-        return self.steps.P[self.steps.index].tolist()
+        return self.steps.P.tolist()
 
     def grads(self) -> list[float]:
         """Every parameter's gradient at the last step, in ``net.parameters()`` order."""
-        return self.steps.G[self.steps.index].tolist()
+        return self.steps.G.tolist()
 
     def hits(self, a: Any, rows: Any) -> int:
         """How many of the outputs ``a`` (of the samples ``rows``; None: all) are classified right."""
