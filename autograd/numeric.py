@@ -53,9 +53,16 @@ def describe(x: Any) -> str:
 
 def is_real_number(x: object) -> bool:
     """int, float and numpy's real scalars; not bool, not strings, not arrays."""
-    if isinstance(x, bool) or type(x).__name__ == "bool_":
-        return False
-    return isinstance(x, numbers.Real)
+    return is_real_type(type(x))
+
+
+def is_real_type(t: type) -> bool:
+    """`is_real_number` for every value of type ``t``: one test for a column of numbers of one type.
+
+        >>> is_real_type(float), is_real_type(bool), is_real_type(str)
+        (True, False, False)
+    """
+    return t is float or t is int or (issubclass(t, numbers.Real) and not issubclass(t, bool) and t.__name__ != "bool_")
 
 
 def check_number(x: object, where: str, what: str = "a real number (int or float)") -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import math
-import numbers
 import random
 import reprlib
 import sys
@@ -27,7 +26,7 @@ from itertools import chain
 from operator import itemgetter
 
 from autograd import Value
-from autograd.numeric import check_number
+from autograd.numeric import check_number, is_real_type
 
 from .compiled import CompiledGradient
 from .data import Dataset
@@ -101,11 +100,6 @@ def _not_a_sign(data: Dataset) -> tuple[int, Sequence[float]] | None:
                 None)  # fmt: skip
 
 
-def _real_type(t: type) -> bool:
-    """A type whose values `Value` takes as numbers: float, int, numpy's real scalars (rows given as arrays)."""
-    return t in (float, int) or (issubclass(t, numbers.Real) and not issubclass(t, bool) and t.__name__ != "bool_")
-
-
 def _check_values(data: Dataset) -> bool:
     """Every input and target a finite real number (or a Value); else an error naming the sample.
 
@@ -116,7 +110,7 @@ def _check_values(data: Dataset) -> bool:
     types = set(map(type, flat))
     plain = types <= {float, int}
     try:  # the common case, at C speed: a sum is finite only if every term is (or it overflowed: looked at below)
-        if (plain or all(map(_real_type, types))) and math.isfinite(sum(flat, 0.0)):  # from 0.0: ints become
+        if (plain or all(map(is_real_type, types))) and math.isfinite(sum(flat, 0.0)):  # from 0.0: ints become
             return plain  # floats (or raise) as they are added
     except OverflowError:  # an int too large for a float: named below
         pass
