@@ -180,14 +180,11 @@ def _write(net: MLP, loss: str) -> str:
 _programs = count(1)
 
 
-def as_rows(
-    rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind: str, checked: bool = False
-) -> np.ndarray:
+def as_rows(rows: Sequence[Sequence[float]] | np.ndarray, what: str, n: int, kind: str) -> np.ndarray:
     """A batch's ``xs`` or ``ys`` as a float array of ``n`` columns, or an error naming the bad entry.
 
     A list is read number by number, as `Value` reads one (bools, strings and
     non-finite numbers refused), so no entry is silently converted.
-    ``checked``: the caller knows every entry is a finite number; only the shape is checked.
     """
     items = f"{n} {kind}{'s' * (n != 1)}"
     if isinstance(rows, np.ndarray):
@@ -201,12 +198,11 @@ def as_rows(
             flat = list(chain.from_iterable(rows))
         except TypeError as e:
             raise TypeError(f"batch program: {what} must be a list of rows of numbers ({e})") from None
-        if lengths <= {n} and (checked or set(map(type, flat)) <= {float, int}):  # the common case, at C speed
+        if lengths <= {n} and set(map(type, flat)) <= {float, int}:  # the common case, at C speed
             try:
-                array = np.array(flat, dtype=float).reshape(len(rows), n)
-                return array if checked else _checked(array, what, n, items)
-            except (OverflowError, TypeError, ValueError):
-                pass  # an int too large for a float, or a Value among the numbers: said below, by its place
+                return _checked(np.array(flat, dtype=float).reshape(len(rows), n), what, n, items)
+            except OverflowError:
+                pass  # an int too large for a float: said below, by its place
         numbers = []
         try:
             for i, row in enumerate(rows):

@@ -83,11 +83,12 @@ def compiled_gradient(
 
 
 def _batch_program(
-    net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], checked: bool = False
+    net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], numbers: list[float] | None = None
 ) -> tuple[BatchProgram | None, str, Any]:
     """The batch program for this net and loss, checked against eager, and the data as arrays; or None and why.
 
-    ``checked``: every entry of ``data`` is known to be a finite number (fit checked them).
+    ``numbers``: every sample's inputs then targets, one flat list of finite floats and ints (fit checked
+    them), read into the arrays at once.
     """
     from .batched import BatchProgram, as_rows, loss_name  # numpy, loaded only when a batch needs it
 
@@ -100,11 +101,17 @@ def _batch_program(
         type(layer) is not Layer or any(type(n) is not Neuron for n in layer.neurons) for layer in net.layers
     ):
         return None, "the network is not a plain nn.MLP", None
-    try:  # every entry a number, as Value takes it: else eager says what is wrong
-        arrays = (as_rows([x for x, _ in data], "xs", net.n_inputs, "input", checked),
-                  as_rows([y for _, y in data], "ys", net.layer_sizes[-1], "target", checked))  # fmt: skip
-    except (TypeError, ValueError) as e:
-        return None, f"the data are not all numbers ({e})", None
+    if numbers is not None:
+        import numpy as np
+
+        rows = np.array(numbers, dtype=float).reshape(len(data), net.n_inputs + net.layer_sizes[-1])
+        arrays = np.ascontiguousarray(rows[:, : net.n_inputs]), np.ascontiguousarray(rows[:, net.n_inputs :])
+    else:
+        try:  # every entry a number, as Value takes it: else eager says what is wrong
+            arrays = (as_rows([x for x, _ in data], "xs", net.n_inputs, "input"),
+                      as_rows([y for _, y in data], "ys", net.layer_sizes[-1], "target"))  # fmt: skip
+        except (TypeError, ValueError) as e:
+            return None, f"the data are not all numbers ({e})", None
     program = BatchProgram(net, name, params)
     X, Y = arrays[0][:4], arrays[1][:4]
     every = net.parameters()
@@ -158,9 +165,9 @@ class CompiledGradient:
     """
 
     def __init__(self, net: MLP, loss_fn: LossFn, data: Dataset, params: Sequence[Value], batch_size: int,
-                 opt: SGD | None = None, checked: bool = False) -> None:  # fmt: skip
+                 opt: SGD | None = None, numbers: list[float] | None = None) -> None:  # fmt: skip
         """``opt``: the optimizer fit steps with, if it may run whole epochs in the program (`sample_training`);
-        ``checked``: every number of ``data`` is known to be finite (fit checked them)."""
+        ``numbers``: the data's numbers as fit checked them (`nn.train._check_values`), if all plain."""
         self.params = params
         self.program: Program | None = None
         self.batch_program: BatchProgram | None = None
@@ -168,7 +175,7 @@ class CompiledGradient:
         self._min_batch = max(2, -(-MIN_NODES // nodes_per_sample(net)))
         sizes = {min(batch_size, len(data)), len(data) % batch_size or batch_size}
         if max(sizes) >= self._min_batch:
-            self.batch_program, self.why, arrays = _batch_program(net, loss_fn, data, params, checked)
+            self.batch_program, self.why, arrays = _batch_program(net, loss_fn, data, params, numbers)
             if arrays is not None:
                 self._xs, self._ys = arrays
         if self.batch_program is None or min(sizes) < self._min_batch:

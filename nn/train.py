@@ -100,18 +100,19 @@ def _not_a_sign(data: Dataset) -> tuple[int, Sequence[float]] | None:
                 None)  # fmt: skip
 
 
-def _check_values(data: Dataset) -> bool:
+def _check_values(data: Dataset) -> list[float] | None:
     """Every input and target a finite real number (or a Value); else an error naming the sample.
 
     Refused before any step, so a bad number in the last sample leaves the network as it was.
-    Returns whether they are all plain floats and ints (no Value, no numpy scalar).
+    Returns the numbers, each sample's inputs then targets, if all are plain floats and ints (no Value,
+    no numpy scalar): the batch program reads them into its arrays without looking at them again.
     """
     flat = list(chain.from_iterable(chain.from_iterable(data)))
     types = set(map(type, flat))
     plain = types <= {float, int}
     try:  # the common case, at C speed: a sum is finite only if every term is (or it overflowed: looked at below)
         if (plain or all(map(is_real_type, types))) and math.isfinite(sum(flat, 0.0)):  # from 0.0: ints become
-            return plain  # floats (or raise) as they are added
+            return flat if plain else None  # floats (or raise) as they are added
     except OverflowError:  # an int too large for a float: named below
         pass
     for i, (x, y) in enumerate(data):
@@ -119,7 +120,7 @@ def _check_values(data: Dataset) -> bool:
             for k, v in enumerate(values):
                 if not isinstance(v, Value):  # a Value is a number checked already (eager fit takes them)
                     check_number(v, f"fit: sample {i}, {kind} {k}")
-    return plain
+    return flat if plain else None
 
 
 def _argmax(xs: Sequence[float]) -> int:
@@ -201,7 +202,7 @@ def fit(
                 f"fit: sample {i} has {sizes[0]} inputs and {sizes[1]} targets; "
                 f"the network takes {n_in} and gives {n_out}"
             )
-    plain = _check_values(data)
+    numbers = _check_values(data)
     loss_fn = resolve_loss(loss)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
     if optimizer is not None and not {id(p) for p in net.parameters()} & {id(p) for p in opt.params}:
@@ -227,10 +228,11 @@ def fit(
     show = not quiet and sys.stderr.isatty()
     compiled = None
     if compile:
-        compiled = CompiledGradient(net, loss_fn, data, opt.params, size, opt, checked=plain)
+        compiled = CompiledGradient(net, loss_fn, data, opt.params, size, opt, numbers=numbers)
         if not compiled.works:
             warnings.warn(f"fit(compile=True): {compiled.why}; training eagerly instead", stacklevel=2)
             compiled = None
+    numbers = None  # read into the batch program's arrays, if any: not kept through the training
     # compile=True with every batch in the batch program: the weights stay in numpy arrays
     # across the steps, written back to the Values in the finally below, on every exit
     arrays = None if compiled is None else compiled.array_training(net, loss_fn, opt, len(data), size, labels)
